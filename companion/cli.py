@@ -1,0 +1,113 @@
+"""The `companion` console script: parses arguments, resolves paths, runs the TUI or a subcommand.
+
+Subcommands never import textual: they are used from scripts and shells and must start quickly.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import NoReturn
+
+from companion import __version__
+from companion.errors import CompanionError, UsageError
+from companion.hardening import harden_process
+
+
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        self.exit(2, f"companion: {message}\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser (global options work before or after the subcommand)."""
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--data", metavar="PATH", default=argparse.SUPPRESS,
+                        help="the vault file (default: vault.companion in $COMPANION_HOME or the user data folder)")
+    common.add_argument("--passphrase-file", metavar="FILE", default=argparse.SUPPRESS,
+                        help="read the passphrase from the first line of FILE ('-' = standard input)")
+
+    parser = _Parser(prog="companion", parents=[common],
+                     description="A private, encrypted companion for reflecting on interdependence. "
+                                 "With no command, opens the full-screen app.")
+    parser.add_argument("--version", action="version", version=f"companion {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    sub.add_parser("init", parents=[common], help="create a new, empty vault")
+
+    add = sub.add_parser("add", parents=[common], help="add a reflection")
+    add.add_argument("text", nargs="?", help="the text (read from standard input when absent)")
+    add.add_argument("--mood", type=int, choices=range(1, 6), metavar="1-5", help="how you feel, 1-5")
+    add.add_argument("--tag", action="append", default=[], help="a tag (repeatable)")
+
+    lst = sub.add_parser("list", parents=[common], help="print reflections, newest first")
+    lst.add_argument("-n", type=_positive, metavar="N", help="at most N reflections")
+    lst.add_argument("--search", metavar="TEXT", help="only reflections containing TEXT (any case)")
+    lst.add_argument("--json", action="store_true", help="print JSON")
+
+    sub.add_parser("check", parents=[common], help="verify the vault and its backups decrypt")
+
+    pw = sub.add_parser("passwd", parents=[common], help="change the passphrase")
+    pw.add_argument("--new-passphrase-file", metavar="FILE", help="read the new passphrase from FILE")
+    return parser
+
+
+def _positive(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a whole number") from None
+    if number < 1:
+        raise argparse.ArgumentTypeError("it must be 1 or more")
+    return number
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the console script."""
+    harden_process()  # first: before any secret is read or textual imported
+    args = build_parser().parse_args(argv)
+    try:
+        return _dispatch(args)
+    except CompanionError as exc:
+        print(exc.message, file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("Stopped; nothing was changed.", file=sys.stderr)
+        return 130
+    except Exception as exc:  # no traceback ever reaches the person
+        print(f"companion met an unexpected problem ({type(exc).__name__}); your journal was not changed.",
+              file=sys.stderr)
+        return 1
+
+
+def _dispatch(args: argparse.Namespace) -> int:
+    from companion import commands, paths
+
+    vault = paths.vault_path(getattr(args, "data", None))
+    passphrase_file = getattr(args, "passphrase_file", None)
+    if args.command is None:
+        return _run_tui(vault, passphrase_file)
+    handler = getattr(commands, f"cmd_{args.command}")
+    return handler(args, vault, passphrase_file)
+
+
+def _run_tui(vault: Path, passphrase_file: str | None) -> int:
+    if passphrase_file is not None:
+        raise UsageError("The app asks for the passphrase itself; --passphrase-file is for commands.")
+    from companion.commands import preflight_tui
+
+    preflight_tui(vault)
+    from companion.app import CompanionApp  # only now: subcommands never import textual
+
+    app = CompanionApp(vault_path=vault)
+    app.run()
+    return app.return_code or 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

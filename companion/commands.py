@@ -1,0 +1,143 @@
+"""The subcommands behind `companion init|add|list|check|passwd` (no textual here)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+import orjson
+
+from companion.crypto import envelope
+from companion.domain.reflection import Reflection
+from companion.errors import StorageFailure, UsageError, VaultBusy, VaultDamaged
+from companion.passphrase_input import ask, ask_new, check_new, read_passphrase_file
+from companion.services.journal import Journal
+from companion.storage.disk import read_bytes
+from companion.storage.lock import BUSY_MESSAGE, is_busy
+from companion.storage.vault import Vault, damaged_sentence, utc_now
+
+CLI_LOCK_WAIT = 3.0
+
+
+def _passphrase(passphrase_file: str | None) -> str:
+    if passphrase_file is not None:
+        return read_passphrase_file(passphrase_file)
+    return ask("Passphrase: ")
+
+
+def _open(vault: Path, passphrase_file: str | None) -> Journal:
+    passphrase = _passphrase(passphrase_file)
+    return Journal(Vault.open(vault, passphrase, lock_timeout=CLI_LOCK_WAIT), utc_now)
+
+
+def cmd_init(args: argparse.Namespace, vault: Path, passphrase_file: str | None) -> int:
+    """Create a new vault; never overwrites."""
+    if vault.exists():
+        raise StorageFailure(f"A journal already exists at {vault}; companion will not overwrite it.")
+    if passphrase_file is not None:
+        passphrase = check_new(read_passphrase_file(passphrase_file))
+    else:
+        print("A forgotten passphrase cannot be recovered: nobody, not even companion, can open the "
+              "journal without it.", file=sys.stderr)
+        passphrase = ask_new()
+    Vault.create(vault, passphrase).close()
+    print(f"Created your journal at {vault}.")
+    return 0
+
+
+def cmd_add(args: argparse.Namespace, vault: Path, passphrase_file: str | None) -> int:
+    """Add a free reflection from the argument or standard input."""
+    text = args.text
+    if text is None:
+        if passphrase_file == "-":
+            raise UsageError("Standard input carries the passphrase, so give the text as an argument.")
+        if sys.stdin.isatty():
+            print("Write your reflection, then press Ctrl-D on a new line.", file=sys.stderr)
+        text = sys.stdin.read()
+    if not text.strip():
+        raise UsageError("A reflection needs some text.")
+    with _open(vault, passphrase_file).vault as opened:
+        Journal(opened, utc_now).add_reflection(text, mood=args.mood, tags=args.tag)
+    print("Saved your reflection.")
+    return 0
+
+
+def reflection_json(entry: Reflection) -> dict[str, object]:
+    """The JSON shape of a reflection for `list --json`."""
+    return {"id": entry.id, **entry.to_record()}
+
+
+def cmd_list(args: argparse.Namespace, vault: Path, passphrase_file: str | None) -> int:
+    """Print reflections, newest first."""
+    journal = _open(vault, passphrase_file)
+    try:
+        entries = journal.reflections.newest(limit=args.n, search=args.search)
+    finally:
+        journal.close()
+    if args.json:
+        sys.stdout.buffer.write(orjson.dumps([reflection_json(e) for e in entries], option=orjson.OPT_INDENT_2))
+        sys.stdout.buffer.write(b"\n")
+        return 0
+    for entry in entries:
+        sys.stdout.write(_format_entry(entry))
+    return 0
+
+
+def _format_entry(entry: Reflection) -> str:
+    when = entry.created.astimezone().strftime("%Y-%m-%d %H:%M")
+    extras = []
+    if entry.mood:
+        extras.append(f"mood {entry.mood}/5")
+    extras.extend(f"#{t}" for t in entry.tags)
+    head = "  ".join([when, *extras])
+    body = "\n".join(f"  {line}" for line in entry.text.rstrip().splitlines())
+    return f"{head}\n{body}\n\n"
+
+
+def cmd_check(args: argparse.Namespace, vault: Path, passphrase_file: str | None) -> int:
+    """Verify the vault and its backups; print counts."""
+    passphrase = _passphrase(passphrase_file)
+    with Vault.open(vault, passphrase, lock_timeout=CLI_LOCK_WAIT) as opened:
+        report = opened.check(passphrase)
+    c = report.counts
+    print(f"{vault}: opens correctly; {c['reflections']} reflections, {c['boundaries']} boundaries, "
+          f"{c['contacts']} contacts.")
+    readable = sum(1 for b in report.backups if b.state == "ok")
+    other = sum(1 for b in report.backups if b.state == "other passphrase")
+    line = f"Backups: {readable} of {len(report.backups)} open correctly"
+    if other:
+        line += f", {other} open with a different passphrase"
+    print(line + ".")
+    if report.damaged_backups:
+        first = report.damaged_backups[0]
+        print(f"{len(report.damaged_backups)} backup(s) cannot be read, for example {first.path} "
+              f"{first.state}.", file=sys.stderr)
+        return VaultDamaged.exit_code
+    return 0
+
+
+def cmd_passwd(args: argparse.Namespace, vault: Path, passphrase_file: str | None) -> int:
+    """Change the passphrase (the data key is rewrapped, not changed)."""
+    if passphrase_file == "-" and args.new_passphrase_file == "-":
+        raise UsageError("Only one of the passphrases can come from standard input.")
+    passphrase = _passphrase(passphrase_file)
+    if args.new_passphrase_file is not None:
+        new = check_new(read_passphrase_file(args.new_passphrase_file))
+    else:
+        new = ask_new("passphrase")
+    with Vault.open(vault, passphrase, lock_timeout=CLI_LOCK_WAIT) as opened:
+        opened.change_passphrase(new)
+    print("Your passphrase has been changed.")
+    return 0
+
+
+def preflight_tui(vault: Path) -> None:
+    """Before the app starts: refuse plainly if the vault is busy, unreadable or damaged."""
+    if vault.parent.is_dir() and is_busy(vault):
+        raise VaultBusy(BUSY_MESSAGE)
+    if vault.exists() or vault.is_symlink():
+        try:
+            envelope.parse_header(read_bytes(vault))
+        except VaultDamaged as exc:
+            raise VaultDamaged(damaged_sentence(vault, exc.message)) from None

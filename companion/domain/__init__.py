@@ -1,0 +1,1 @@
+"""Plain dataclasses and pure rules; imports only the standard library."""

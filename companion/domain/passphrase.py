@@ -1,0 +1,25 @@
+"""Passphrase rules shared by the create screen and `companion init`."""
+
+from __future__ import annotations
+
+MIN_LENGTH = 8
+
+
+def too_short(passphrase: str) -> bool:
+    """Whether the passphrase is under the minimum length."""
+    return len(passphrase) < MIN_LENGTH
+
+
+def strength_hint(passphrase: str) -> str:
+    """A gentle, non-judging hint about how hard the passphrase is to guess."""
+    n = len(passphrase)
+    if n == 0:
+        return f"At least {MIN_LENGTH} characters. A few unrelated words make a strong passphrase."
+    if n < MIN_LENGTH:
+        return f"{MIN_LENGTH - n} more character{'s' if MIN_LENGTH - n != 1 else ''} to go."
+    words = len(passphrase.split())
+    if n >= 20 or words >= 4:
+        return "Strong: this would be very hard to guess."
+    if n >= 14 or words >= 3:
+        return "Good. A word or two more makes it stronger still."
+    return "Long enough. Longer is stronger: consider adding a word or two."

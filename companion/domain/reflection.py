@@ -1,0 +1,90 @@
+"""A reflection: one journal entry, guided by a prompt or written freely."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+MOODS = {1: "very low", 2: "low", 3: "steady", 4: "good", 5: "very good"}
+
+
+def check_mood(mood: int | None) -> int | None:
+    """A mood is 1-5 or absent."""
+    if mood is not None and mood not in MOODS:
+        raise ValueError("A mood is a number from 1 to 5.")
+    return mood
+
+
+def clean_tags(tags: list[str]) -> list[str]:
+    """Tags are trimmed, lower-case, without a leading '#', and unique (order kept)."""
+    seen: list[str] = []
+    for tag in tags:
+        t = tag.strip().lstrip("#").strip().lower()
+        if t and t not in seen:
+            seen.append(t)
+    return seen
+
+
+@dataclass
+class Reflection:
+    """A journal entry; times are timezone-aware."""
+
+    text: str
+    created: datetime
+    edited: datetime | None = None
+    prompt: str | None = None
+    theme: str | None = None
+    mood: int | None = None
+    reliance: int | None = None
+    tags: list[str] = field(default_factory=list)
+    contacts: list[int] = field(default_factory=list)
+    flagged: bool = False
+    id: int | None = None
+
+    @property
+    def first_line(self) -> str:
+        """The first non-empty line of the text."""
+        for line in self.text.splitlines():
+            if line.strip():
+                return line.strip()
+        return ""
+
+    def matches(self, needle: str) -> bool:
+        """Case-insensitive search over text, prompt and tags."""
+        n = needle.casefold()
+        hay = [self.text, self.prompt or "", *self.tags]
+        return any(n in h.casefold() for h in hay)
+
+    def to_record(self) -> dict[str, Any]:
+        """The dict stored in the vault."""
+        return {
+            "text": self.text,
+            "created": self.created.astimezone(UTC).isoformat(),
+            "edited": self.edited.astimezone(UTC).isoformat() if self.edited else None,
+            "prompt": self.prompt,
+            "theme": self.theme,
+            "mood": self.mood,
+            "reliance": self.reliance,
+            "tags": list(self.tags),
+            "contacts": list(self.contacts),
+            "flagged": self.flagged,
+        }
+
+    @classmethod
+    def from_record(cls, record: dict[str, Any], id: int | None = None) -> Reflection:
+        """Build from a stored dict (unknown keys are ignored, missing ones take defaults)."""
+        edited = record.get("edited")
+        return cls(
+            text=record.get("text", ""),
+            created=datetime.fromisoformat(record["created"]),
+            edited=datetime.fromisoformat(edited) if edited else None,
+            prompt=record.get("prompt"),
+            theme=record.get("theme"),
+            mood=record.get("mood"),
+            reliance=record.get("reliance"),
+            tags=list(record.get("tags", [])),
+            contacts=list(record.get("contacts", [])),
+            flagged=bool(record.get("flagged", False)),
+            id=id,
+        )

@@ -1,0 +1,1 @@
+"""The encrypted vault on disk: atomic saves, the lock, backups and repositories."""
