@@ -1,0 +1,1 @@
+"""Modal dialogs: they return values and save nothing."""

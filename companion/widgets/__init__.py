@@ -1,0 +1,1 @@
+"""Reusable widgets: they render, and never touch storage."""

@@ -1,0 +1,72 @@
+"""Shared fixtures: an isolated data dir, cheap KDF parameters, a fixed clock, seeded vaults."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+
+from companion.crypto.envelope import KdfParams
+from companion.domain.reflection import Reflection
+from companion.storage.repositories import ReflectionRepository
+from companion.storage.vault import Vault
+
+# Tests pass these in through code; production never reads them from anywhere.
+FAST_KDF = KdfParams(memory_kib=8, iterations=1, lanes=1)
+PASSPHRASE = "quiet harbour lanterns"
+CANARY = "CANARY-7f3a-secret-words"
+NOW = datetime(2026, 11, 27, 19, 30, tzinfo=timezone(timedelta(hours=1)))
+
+SEED_TEXTS = [
+    "Asked Priya to help carry the boxes. She said yes before I finished asking.",
+    "Spent the evening alone on purpose. It felt restful, not lonely.",
+    "Said no to the extra shift and the sky did not fall.",
+    "Offered to cook for Jonas; he offered to wash up. Give and take.",
+    "Noticed I wanted to fix everyone's evening again. Let it be.",
+]
+
+
+def fixed_clock() -> datetime:
+    """A clock stuck at NOW."""
+    return NOW
+
+
+@pytest.fixture
+def vault_path(tmp_path: Path) -> Path:
+    """Where the vault lives, in a fresh folder that does not exist yet."""
+    return tmp_path / "data" / "vault.companion"
+
+
+@pytest.fixture
+def make_vault(vault_path: Path) -> Callable[..., Path]:
+    """Create a vault (fast KDF) holding `texts` as reflections, and close it."""
+
+    def make(texts: list[str] | None = None, passphrase: str = PASSPHRASE, path: Path = vault_path) -> Path:
+        with Vault.create(path, passphrase, FAST_KDF, clock=fixed_clock) as vault:
+            repo = ReflectionRepository(vault.db)
+            for i, text in enumerate(texts or []):
+                repo.add(Reflection(text=text, created=NOW - timedelta(days=len(texts or []) - i, hours=i),
+                                    mood=(i % 5) + 1, tags=["seed"]))
+        return path
+
+    return make
+
+
+@pytest.fixture
+def seeded_vault(make_vault: Callable[..., Path]) -> Path:
+    """A vault holding the fictional seed reflections."""
+    return make_vault(SEED_TEXTS)
+
+
+@pytest.fixture
+def passphrase_file(tmp_path: Path) -> Callable[[str], Path]:
+    """Write a passphrase file and return its path."""
+
+    def write(passphrase: str = PASSPHRASE, name: str = "pass.txt") -> Path:
+        path = tmp_path / name
+        path.write_text(passphrase + "\n", encoding="utf-8")
+        return path
+
+    return write

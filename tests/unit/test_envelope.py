@@ -1,0 +1,120 @@
+"""The file envelope: round trip, wrong passphrase, and every kind of damage."""
+
+from __future__ import annotations
+
+import pytest
+
+from companion.crypto import envelope
+from companion.crypto.envelope import HEADER_LEN, KdfParams
+from companion.errors import VaultDamaged, WrongPassphrase
+from conftest import CANARY, FAST_KDF, PASSPHRASE
+
+
+def _sealed(text: bytes = b'{"reflections": {}}') -> tuple[bytes, bytes]:
+    header, key = envelope.new_envelope(PASSPHRASE, FAST_KDF)
+    return envelope.seal(header, key, text), key
+
+
+def test_round_trip() -> None:
+    blob, key = _sealed(b"hello")
+    header, data_key, plaintext = envelope.open_file(blob, PASSPHRASE)
+    assert plaintext == b"hello"
+    assert data_key == key
+    assert header.kdf == FAST_KDF
+
+
+def test_wrong_passphrase_is_told_apart() -> None:
+    blob, _ = _sealed()
+    with pytest.raises(WrongPassphrase) as info:
+        envelope.open_file(blob, PASSPHRASE + "!")
+    assert info.value.exit_code == 3
+
+
+def test_passphrase_is_unicode_normalised() -> None:
+    header, key = envelope.new_envelope("caf\u00e9 au lait", FAST_KDF)
+    blob = envelope.seal(header, key, b"x")
+    assert envelope.open_file(blob, "cafe\u0301 au lait")[2] == b"x"
+
+
+def test_every_byte_flip_is_detected_as_damage() -> None:
+    blob, _ = _sealed(b'{"reflections": {"1": {"text": "short"}}}')
+    for i in range(len(blob)):
+        for mask in (0x01, 0x80):
+            damaged = bytearray(blob)
+            damaged[i] ^= mask
+            with pytest.raises(VaultDamaged):
+                envelope.open_file(bytes(damaged), PASSPHRASE)
+
+
+@pytest.mark.parametrize("keep", [0, 1, 8, 9, 40, HEADER_LEN - 1, HEADER_LEN, HEADER_LEN + 12, -1])
+def test_truncation_is_detected(keep: int) -> None:
+    blob, _ = _sealed()
+    with pytest.raises(VaultDamaged):
+        envelope.open_file(blob[:keep], PASSPHRASE)
+
+
+@pytest.mark.parametrize("extra", [b"\0", b"appended", bytes(64)])
+def test_appended_bytes_are_detected(extra: bytes) -> None:
+    blob, _ = _sealed()
+    with pytest.raises(VaultDamaged):
+        envelope.open_file(blob + extra, PASSPHRASE)
+
+
+def test_empty_file_is_damage_not_a_new_vault() -> None:
+    with pytest.raises(VaultDamaged, match="empty"):
+        envelope.parse_header(b"")
+
+
+def test_newer_format_version_is_refused() -> None:
+    blob, _ = _sealed()
+    newer = blob[:8] + (envelope.FORMAT_VERSION + 1).to_bytes(2, "big") + blob[10:]
+    with pytest.raises(VaultDamaged, match="newer version"):
+        envelope.open_file(newer, PASSPHRASE)
+
+
+def test_hostile_kdf_parameters_are_refused_before_running(monkeypatch: pytest.MonkeyPatch) -> None:
+    def never(*args: object, **kwargs: object) -> bytes:
+        raise AssertionError("the KDF must not run")
+
+    monkeypatch.setattr(envelope, "derive_key", never)
+    hostile = envelope.Header(
+        kdf=KdfParams(memory_kib=64 * 1024 * 1024, iterations=3, lanes=4),
+        salt=bytes(16), wrap_nonce=bytes(12), wrapped_key=bytes(48),
+    )
+    blob = hostile.to_bytes() + bytes(28)
+    with pytest.raises(VaultDamaged, match="memory"):
+        envelope.open_file(blob, PASSPHRASE)
+
+
+@pytest.mark.parametrize(
+    "params", [KdfParams(8, 0, 1), KdfParams(8, 99, 1), KdfParams(8, 1, 0), KdfParams(8, 1, 64), KdfParams(4, 1, 1)]
+)
+def test_kdf_bounds(params: KdfParams) -> None:
+    with pytest.raises(VaultDamaged):
+        params.check()
+
+
+def test_default_kdf_is_within_bounds_and_strong() -> None:
+    envelope.DEFAULT_KDF.check()
+    assert envelope.DEFAULT_KDF.memory_kib >= 64 * 1024
+
+
+def test_fresh_nonce_every_seal() -> None:
+    header, key = envelope.new_envelope(PASSPHRASE, FAST_KDF)
+    first, second = envelope.seal(header, key, b"same"), envelope.seal(header, key, b"same")
+    assert first[:HEADER_LEN] == second[:HEADER_LEN]
+    assert first[HEADER_LEN:] != second[HEADER_LEN:]
+
+
+def test_canary_never_in_ciphertext() -> None:
+    blob, _ = _sealed(CANARY.encode() * 10)
+    assert CANARY.encode() not in blob
+
+
+def test_rewrap_keeps_data_key_and_changes_passphrase() -> None:
+    header, key = envelope.new_envelope(PASSPHRASE, FAST_KDF)
+    new_header = envelope.rewrap(key, "a brand new passphrase", FAST_KDF)
+    blob = envelope.seal(new_header, key, b"body")
+    assert envelope.open_file(blob, "a brand new passphrase")[1] == key
+    with pytest.raises(WrongPassphrase):
+        envelope.open_file(blob, PASSPHRASE)

@@ -1,0 +1,76 @@
+"""Import rules and process hardening."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from companion.hardening import scrub_textual_environment
+from companion.resources import stylesheets
+
+ROOT = Path(__file__).resolve().parents[2]
+
+CORE = [
+    "companion.cli", "companion.commands", "companion.crypto.envelope", "companion.storage.vault",
+    "companion.storage.repositories", "companion.services.journal", "companion.domain.reflection",
+    "companion.domain.passphrase", "companion.paths", "companion.hardening",
+]
+
+
+def test_core_and_cli_never_import_textual_or_rich() -> None:
+    code = "import sys\n" + "".join(f"import {m}\n" for m in CORE) + (
+        "bad = [m for m in sys.modules if m.split('.')[0] in ('textual', 'rich')]\nprint(bad)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+def test_import_linter_contracts_hold() -> None:
+    lint = Path(sys.executable).parent / "lint-imports"
+    assert lint.exists() or shutil.which("lint-imports"), "import-linter is a test dependency"
+    out = subprocess.run([str(lint)], capture_output=True, text=True, cwd=ROOT)
+    assert out.returncode == 0, out.stdout + out.stderr
+
+
+def test_scrub_removes_textual_variables() -> None:
+    env = {"TEXTUAL_LOG": "/tmp/keys.log", "TEXTUAL": "devtools", "HOME": "/root"}
+    assert sorted(scrub_textual_environment(env)) == ["TEXTUAL", "TEXTUAL_LOG"]
+    assert env == {"HOME": "/root"}
+
+
+def test_main_hardens_the_process_first() -> None:
+    code = (
+        "import os, resource, sys\n"
+        "os.environ['TEXTUAL_LOG'] = '/tmp/should-not-exist.log'\n"
+        "from companion.hardening import harden_process\n"
+        "harden_process()\n"
+        "umask = os.umask(0); print(oct(umask))\n"
+        "print(resource.getrlimit(resource.RLIMIT_CORE))\n"
+        "print('TEXTUAL_LOG' in os.environ)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    lines = out.stdout.splitlines()
+    assert lines[0] == "0o77"
+    assert lines[1] == "(0, 0)"
+    assert lines[2] == "False"
+
+
+def test_not_dumpable_on_linux() -> None:
+    code = (
+        "import ctypes\n"
+        "from companion.hardening import disable_core_dumps\n"
+        "disable_core_dumps()\n"
+        "libc = ctypes.CDLL(None)\n"
+        "print(libc.prctl(3, 0, 0, 0, 0))\n"  # PR_GET_DUMPABLE
+    )
+    if sys.platform.startswith("linux"):
+        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+        assert out.stdout.strip() == "0"
+
+
+def test_stylesheets_ship_and_exist() -> None:
+    sheets = stylesheets()
+    assert sheets and all(sheet.is_file() for sheet in sheets)
+    assert {p.name for p in (ROOT / "styles").glob("*.tcss")} == {s.name for s in sheets}
