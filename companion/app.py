@@ -13,7 +13,7 @@ from textual.screen import Screen
 
 from companion.crypto.envelope import DEFAULT_KDF, KdfParams
 from companion.domain.clock import Clock, local_now
-from companion.errors import CompanionError
+from companion.errors import CompanionError, WrongPassphrase
 from companion.resources import stylesheets
 from companion.screens.create import CreateScreen
 from companion.screens.gate import PassphraseEntered
@@ -23,6 +23,7 @@ from companion.services.journal import Journal
 from companion.storage.vault import Vault
 
 UNLOCKED_MODES = ("home",)
+KIND_WRONG_PASSPHRASE = "That passphrase didn't open your journal. Take your time and try again."
 
 
 class CompanionApp(App[int]):
@@ -82,6 +83,9 @@ class CompanionApp(App[int]):
                 vault = Vault.create(self.vault_path, passphrase, self.kdf)
             else:
                 vault = Vault.open(self.vault_path, passphrase)
+        except WrongPassphrase:
+            self.post_message(self.UnlockFailed(KIND_WRONG_PASSPHRASE))
+            return
         except CompanionError as exc:
             self.post_message(self.UnlockFailed(exc.message))
             return

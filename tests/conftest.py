@@ -70,3 +70,20 @@ def passphrase_file(tmp_path: Path) -> Callable[[str], Path]:
         return path
 
     return write
+
+
+def make_app(path: Path):  # type: ignore[no-untyped-def]
+    """The app over `path` with the fast KDF and the fixed clock (textual imported only here)."""
+    from companion.app import CompanionApp
+
+    return CompanionApp(path, kdf=FAST_KDF, clock=fixed_clock)
+
+
+async def submit_passphrase(pilot, *values: str) -> None:  # type: ignore[no-untyped-def]
+    """Fill the focused field with each value and press Enter, then wait for the KDF worker."""
+    for value in values:
+        pilot.app.focused.value = value  # typing key by key is covered by test_strength_hint_follows_typing
+        await pilot.press("enter")
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+    await pilot.pause()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from textual.app import ComposeResult
-from textual.containers import Center, Horizontal, Vertical
+from textual.containers import Container, Horizontal, Vertical
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Input, Label, LoadingIndicator, Static
@@ -13,8 +13,8 @@ from companion.screens.gate import PassphraseEntered
 from companion.widgets.urgent_help import UrgentHelp
 
 WARNING = (
-    "A forgotten passphrase cannot be recovered: nobody, not even companion, can open "
-    "the journal without it. Keep it somewhere safe."
+    "A forgotten passphrase cannot be recovered, not even by companion. "
+    "Keep it somewhere safe."
 )
 
 
@@ -25,12 +25,12 @@ class CreateScreen(Screen[None]):
     error: reactive[str] = reactive("")
 
     def compose(self) -> ComposeResult:
-        with Center(id="gate"):
+        with Container(id="gate"):
             with Vertical(id="gate-card"):
                 yield Static("Welcome to companion", id="gate-title")
                 yield Static(
-                    "A private place to reflect on how you lean on others and how you stand "
-                    "alone. Everything here is encrypted with a passphrase only you know.",
+                    "A private place to reflect on leaning on others and standing alone. "
+                    "Everything here is encrypted with a passphrase only you know.",
                     id="gate-lead",
                 )
                 with Horizontal(classes="field"):
@@ -89,10 +89,13 @@ class CreateScreen(Screen[None]):
         for widget in self.query("Input, Button"):
             widget.disabled = busy
         self.query_one("#unlocking").display = busy
+        self.query_one("#gate-status").display = busy
         self.query_one("#gate-status", Static).update("Creating your journal…" if busy else "")
 
     def watch_error(self, error: str) -> None:
-        self.query_one("#gate-error", Static).update(error)
+        line = self.query_one("#gate-error", Static)
+        line.update(error)
+        line.display = bool(error)
 
     def failed(self, message: str) -> None:
         """Creating failed (say, the folder is not writable): show why and stay."""

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
+from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
@@ -71,5 +71,5 @@ class HomeScreen(Screen[None]):
     @staticmethod
     def _option(entry: Reflection, now: datetime) -> Option:
         when = entry.created.astimezone(now.tzinfo).strftime("%a %d %b %Y  %H:%M")
-        line = Text.assemble((when, "dim"), "   ", entry.first_line, no_wrap=True, overflow="ellipsis")
-        return Option(line, id=str(entry.id))
+        # Content, not a markup string: the person's words are never parsed as markup
+        return Option(Content.assemble((when, "dim"), "  ·  ", entry.first_line), id=str(entry.id))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from textual.app import ComposeResult
-from textual.containers import Center, Horizontal, Vertical
+from textual.containers import Container, Horizontal, Vertical
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Label, LoadingIndicator, Static
@@ -19,7 +19,7 @@ class UnlockScreen(Screen[None]):
     error: reactive[str] = reactive("")
 
     def compose(self) -> ComposeResult:
-        with Center(id="gate"):
+        with Container(id="gate"):
             with Vertical(id="gate-card"):
                 yield Static("companion", id="gate-title")
                 yield Static("Your journal is locked. Welcome back.", id="gate-lead")
@@ -47,12 +47,15 @@ class UnlockScreen(Screen[None]):
         field = self.query_one("#passphrase", Input)
         field.disabled = busy
         self.query_one("#unlocking").display = busy
+        self.query_one("#gate-status").display = busy
         self.query_one("#gate-status", Static).update("Unlocking…" if busy else "")
         if not busy:
             field.focus()
 
     def watch_error(self, error: str) -> None:
-        self.query_one("#gate-error", Static).update(error)
+        line = self.query_one("#gate-error", Static)
+        line.update(error)
+        line.display = bool(error)
 
     def failed(self, message: str) -> None:
         """The App could not unlock: say so kindly and let the person try again."""

@@ -1,0 +1,281 @@
+"""The `companion` command run in a subprocess, as a script would: exit codes, stderr, the file."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from companion.crypto import envelope
+from companion.storage.lock import VaultLock
+from conftest import CANARY, PASSPHRASE, SEED_TEXTS
+
+COMPANION = str(Path(sys.executable).parent / "companion")
+
+
+def run(*args: str, stdin: str | None = None, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """Run the console script with no terminal, as CI and scripts do."""
+    full_env = {k: v for k, v in os.environ.items() if not k.startswith("COMPANION")}
+    full_env.update(env or {})
+    return subprocess.run(
+        [COMPANION, *args], input=stdin if stdin is not None else "", capture_output=True, text=True,
+        env=full_env, timeout=60,
+    )
+
+
+def one_sentence(stderr: str) -> str:
+    """stderr must be a single plain line, never a traceback."""
+    assert "Traceback" not in stderr
+    lines = [line for line in stderr.splitlines() if line.strip()]
+    assert len(lines) == 1, stderr
+    return lines[0]
+
+
+@pytest.fixture
+def cli_vault(tmp_path: Path, passphrase_file: Callable[..., Path]) -> tuple[Path, Path]:
+    """A vault created through `companion init` (real, default KDF)."""
+    vault = tmp_path / "home" / "vault.companion"
+    pw = passphrase_file()
+    done = run("--data", str(vault), "--passphrase-file", str(pw), "init")
+    assert done.returncode == 0, done.stderr
+    return vault, pw
+
+
+def test_version_and_help() -> None:
+    assert run("--version").stdout.strip().startswith("companion ")
+    assert "init" in run("--help").stdout
+
+
+def test_init_add_list_round_trip(cli_vault: tuple[Path, Path]) -> None:
+    vault, pw = cli_vault
+    base = ("--data", str(vault), "--passphrase-file", str(pw))
+    assert run(*base, "add", SEED_TEXTS[0], "--mood", "4", "--tag", "help").returncode == 0
+    assert run(*base, "add", "--tag", "alone", stdin=SEED_TEXTS[1]).returncode == 0
+    listed = run(*base, "list")
+    assert listed.returncode == 0
+    assert listed.stdout.index(SEED_TEXTS[1]) < listed.stdout.index(SEED_TEXTS[0])
+    assert "mood 4/5" in listed.stdout and "#help" in listed.stdout
+    data = json.loads(run(*base, "list", "--json").stdout)
+    assert [d["text"].strip() for d in data] == [SEED_TEXTS[1], SEED_TEXTS[0]]
+    assert data[1]["mood"] == 4 and data[1]["tags"] == ["help"]
+    assert len(json.loads(run(*base, "list", "--json", "-n", "1").stdout)) == 1
+    found = json.loads(run(*base, "list", "--json", "--search", "CARRY THE BOXES").stdout)
+    assert [d["text"] for d in found] == [SEED_TEXTS[0]]
+
+
+def test_options_after_the_subcommand(cli_vault: tuple[Path, Path]) -> None:
+    vault, pw = cli_vault
+    assert run("list", "--data", str(vault), "--passphrase-file", str(pw)).returncode == 0
+
+
+def test_companion_home_sets_the_folder(tmp_path: Path, passphrase_file: Callable[..., Path]) -> None:
+    home = tmp_path / "ch"
+    pw = passphrase_file()
+    assert run("--passphrase-file", str(pw), "init", env={"COMPANION_HOME": str(home)}).returncode == 0
+    assert (home / "vault.companion").is_file()
+    assert (home.stat().st_mode & 0o777) == 0o700
+
+
+def test_passphrase_from_stdin(cli_vault: tuple[Path, Path]) -> None:
+    vault, pw = cli_vault
+    done = run("--data", str(vault), "--passphrase-file", "-", "add", "from a pipe", stdin=PASSPHRASE + "\n")
+    assert done.returncode == 0, done.stderr
+
+
+def test_add_text_and_passphrase_cannot_both_use_stdin(cli_vault: tuple[Path, Path]) -> None:
+    vault, _ = cli_vault
+    done = run("--data", str(vault), "--passphrase-file", "-", "add", stdin=PASSPHRASE + "\n")
+    assert done.returncode == 2
+    one_sentence(done.stderr)
+
+
+def test_init_refuses_to_overwrite(cli_vault: tuple[Path, Path]) -> None:
+    vault, pw = cli_vault
+    before = vault.read_bytes()
+    done = run("--data", str(vault), "--passphrase-file", str(pw), "init")
+    assert done.returncode == 1
+    assert "already exists" in one_sentence(done.stderr)
+    assert vault.read_bytes() == before
+
+
+def test_init_refuses_a_short_passphrase(tmp_path: Path, passphrase_file: Callable[..., Path]) -> None:
+    vault = tmp_path / "v" / "vault.companion"
+    done = run("--data", str(vault), "--passphrase-file", str(passphrase_file("short")), "init")
+    assert done.returncode == 2
+    one_sentence(done.stderr)
+    assert not vault.exists()
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["frobnicate"], ["add", "x", "--mood", "9"], ["list", "-n", "zero"], ["list", "-n", "0"]],
+)
+def test_usage_errors_exit_2(cli_vault: tuple[Path, Path], args: list[str]) -> None:
+    vault, pw = cli_vault
+    before = vault.read_bytes()
+    done = run("--data", str(vault), "--passphrase-file", str(pw), *args)
+    assert done.returncode == 2
+    assert "Traceback" not in done.stderr
+    assert vault.read_bytes() == before
+
+
+def test_no_terminal_and_no_passphrase_file_is_a_usage_error(cli_vault: tuple[Path, Path]) -> None:
+    vault, _ = cli_vault
+    done = subprocess.run([COMPANION, "--data", str(vault), "list"], capture_output=True, text=True,
+                          stdin=subprocess.DEVNULL, start_new_session=True, timeout=60)
+    assert done.returncode == 2
+    assert "passphrase-file" in one_sentence(done.stderr)
+
+
+def test_app_without_a_terminal_is_a_usage_error(cli_vault: tuple[Path, Path]) -> None:
+    vault, _ = cli_vault
+    done = run("--data", str(vault))
+    assert done.returncode == 2
+    one_sentence(done.stderr)
+
+
+def test_wrong_passphrase_exits_3(cli_vault: tuple[Path, Path], passphrase_file: Callable[..., Path]) -> None:
+    vault, _ = cli_vault
+    before = vault.read_bytes()
+    done = run("--data", str(vault), "--passphrase-file", str(passphrase_file("not it at all", "bad")), "list")
+    assert done.returncode == 3
+    assert "passphrase" in one_sentence(done.stderr)
+    assert vault.read_bytes() == before
+
+
+@pytest.mark.parametrize(
+    ("damage", "words"),
+    [
+        (lambda b: b[:-1] + bytes([b[-1] ^ 1]), "tampered"),
+        (lambda b: b[:100], "truncated"),
+        (lambda b: b + b"extra", "tampered"),
+        (lambda b: b"", "empty"),
+        (lambda b: b"just a text file\n" * 20, "not a companion vault"),
+        (lambda b: b[:8] + b"\x00\x09" + b[10:], "newer version"),
+        (lambda b: b[:60] + bytes([b[60] ^ 1]) + b[61:], "damaged header"),
+    ],
+)
+def test_damaged_vault_exits_4_and_names_backups(
+    cli_vault: tuple[Path, Path], damage: Callable[[bytes], bytes], words: str
+) -> None:
+    vault, pw = cli_vault
+    vault.write_bytes(damage(vault.read_bytes()))
+    before = vault.read_bytes()
+    for command in (["list"], ["add", "x"], ["check"]):
+        done = run("--data", str(vault), "--passphrase-file", str(pw), *command)
+        assert done.returncode == 4, done.stderr
+        sentence = one_sentence(done.stderr)
+        assert words in sentence and "backups" in sentence
+        assert vault.read_bytes() == before
+
+
+def test_busy_vault_exits_5(cli_vault: tuple[Path, Path]) -> None:
+    vault, pw = cli_vault
+    before = vault.read_bytes()
+    with VaultLock(vault) as lock:
+        lock.acquire()
+        done = run("--data", str(vault), "--passphrase-file", str(pw), "add", "waiting")
+    assert done.returncode == 5
+    assert "open in another" in one_sentence(done.stderr)
+    assert vault.read_bytes() == before
+
+
+def test_unreadable_path_exits_1(tmp_path: Path, passphrase_file: Callable[..., Path]) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    done = run("--data", str(blocker / "vault.companion"), "--passphrase-file", str(passphrase_file()), "list")
+    assert done.returncode == 1
+    one_sentence(done.stderr)
+    missing = run("--data", str(tmp_path / "nowhere" / "vault.companion"), "--passphrase-file",
+                  str(passphrase_file()), "list")
+    assert missing.returncode == 1
+    assert "companion init" in one_sentence(missing.stderr)
+
+
+def test_missing_passphrase_file_exits_1(cli_vault: tuple[Path, Path], tmp_path: Path) -> None:
+    vault, _ = cli_vault
+    done = run("--data", str(vault), "--passphrase-file", str(tmp_path / "absent"), "list")
+    assert done.returncode == 1
+    one_sentence(done.stderr)
+
+
+def test_disk_full_while_saving_exits_1_and_keeps_the_file(
+    cli_vault: tuple[Path, Path], capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A full disk cannot be staged portably in a subprocess; run main() in-process with ENOSPC injected.
+    import errno
+
+    from companion import cli
+    from companion.storage import disk
+
+    vault, pw = cli_vault
+    before = vault.read_bytes()
+
+    def full(fd: int, data: object) -> int:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(disk.os, "write", full)
+    monkeypatch.setattr(cli, "harden_process", lambda: None)  # it would scrub pytest's own environment
+    code = cli.main(["--data", str(vault), "--passphrase-file", str(pw), "add", "lost?"])
+    assert code == 1
+    assert "disk is full" in one_sentence(capsys.readouterr().err)
+    assert vault.read_bytes() == before
+
+
+def test_check_prints_counts(cli_vault: tuple[Path, Path]) -> None:
+    vault, pw = cli_vault
+    base = ("--data", str(vault), "--passphrase-file", str(pw))
+    run(*base, "add", "one")
+    done = run(*base, "check")
+    assert done.returncode == 0, done.stderr
+    assert "1 reflections" in done.stdout or "1 reflection" in done.stdout
+    assert "Backups: 1 of 1 open correctly" in done.stdout
+
+
+def test_check_exits_4_on_a_damaged_backup(cli_vault: tuple[Path, Path]) -> None:
+    vault, pw = cli_vault
+    base = ("--data", str(vault), "--passphrase-file", str(pw))
+    run(*base, "add", "one")
+    backup = next((vault.parent / "backups").iterdir())
+    backup.write_bytes(backup.read_bytes()[:-5])
+    done = run(*base, "check")
+    assert done.returncode == 4
+    assert backup.name in one_sentence(done.stderr)
+
+
+def test_passwd(cli_vault: tuple[Path, Path], passphrase_file: Callable[..., Path]) -> None:
+    vault, pw = cli_vault
+    new = passphrase_file("a much better passphrase", "new.txt")
+    done = run("--data", str(vault), "--passphrase-file", str(pw), "passwd", "--new-passphrase-file", str(new))
+    assert done.returncode == 0, done.stderr
+    assert run("--data", str(vault), "--passphrase-file", str(pw), "list").returncode == 3
+    assert run("--data", str(vault), "--passphrase-file", str(new), "list").returncode == 0
+
+
+def test_no_plaintext_on_disk_after_commands(cli_vault: tuple[Path, Path]) -> None:
+    vault, pw = cli_vault
+    base = ("--data", str(vault), "--passphrase-file", str(pw))
+    run(*base, "add", f"{CANARY} by argument")
+    run(*base, "add", stdin=f"{CANARY} by stdin")
+    run(*base, "list")
+    for file in vault.parent.rglob("*"):
+        if file.is_file():
+            assert CANARY.encode() not in file.read_bytes()
+    # the header is a real companion header
+    envelope.parse_header(vault.read_bytes())
+
+
+def test_subcommands_do_not_import_textual(cli_vault: tuple[Path, Path]) -> None:
+    vault, pw = cli_vault
+    code = (
+        "import sys\nfrom companion.cli import main\n"
+        f"rc = main(['--data', {str(vault)!r}, '--passphrase-file', {str(pw)!r}, 'list'])\n"
+        "print(rc, any(m.split('.')[0] == 'textual' for m in sys.modules))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert out.stdout.strip().splitlines()[-1] == "0 False"

@@ -1,0 +1,154 @@
+"""Pilot tests: create, unlock, wrong passphrase, lock, busy."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from textual.widgets import Input, OptionList, Static
+
+from companion.screens.create import CreateScreen
+from companion.screens.home import HomeScreen
+from companion.screens.unlock import UnlockScreen
+from companion.storage.lock import VaultLock, is_busy
+from companion.storage.vault import Vault
+from conftest import PASSPHRASE, SEED_TEXTS, make_app, submit_passphrase
+
+
+def _text(screen, selector: str) -> str:  # type: ignore[no-untyped-def]
+    return str(screen.query_one(selector, Static).render())
+
+
+async def test_first_run_creates_a_vault(vault_path: Path) -> None:
+    app = make_app(vault_path)
+    async with app.run_test() as pilot:
+        assert isinstance(app.screen, CreateScreen)
+        await submit_passphrase(pilot, PASSPHRASE, PASSPHRASE)
+        assert isinstance(app.screen, HomeScreen)
+        assert "0 reflections" in _text(app.screen, "#counts")
+    assert vault_path.is_file()
+    with Vault.open(vault_path, PASSPHRASE) as vault:
+        assert vault.counts()["reflections"] == 0
+
+
+async def test_create_needs_matching_passphrases(vault_path: Path) -> None:
+    app = make_app(vault_path)
+    async with app.run_test() as pilot:
+        await submit_passphrase(pilot, PASSPHRASE, PASSPHRASE + " typo")
+        assert isinstance(app.screen, CreateScreen)
+        assert "not the same" in _text(app.screen, "#gate-error")
+    assert not vault_path.exists()
+
+
+async def test_create_needs_a_minimum_length(vault_path: Path) -> None:
+    app = make_app(vault_path)
+    async with app.run_test() as pilot:
+        await submit_passphrase(pilot, "short", "short")
+        assert isinstance(app.screen, CreateScreen)
+        assert "at least" in _text(app.screen, "#gate-error")
+        await pilot.press("tab")
+    assert not vault_path.exists()
+
+
+async def test_strength_hint_follows_typing(vault_path: Path) -> None:
+    app = make_app(vault_path)
+    async with app.run_test() as pilot:
+        await pilot.press(*"abc")
+        assert "more characters" in _text(app.screen, "#strength")
+        await pilot.press(*" and some more words")
+        assert _text(app.screen, "#strength").startswith("Strong")
+
+
+async def test_unlock_shows_home_with_counts_and_newest(seeded_vault: Path) -> None:
+    app = make_app(seeded_vault)
+    async with app.run_test() as pilot:
+        assert isinstance(app.screen, UnlockScreen)
+        await submit_passphrase(pilot, PASSPHRASE)
+        assert isinstance(app.screen, HomeScreen)
+        assert "5 reflections" in _text(app.screen, "#counts")
+        newest = app.screen.query_one("#newest", OptionList)
+        assert SEED_TEXTS[-1][:30] in str(newest.get_option_at_index(0).prompt)
+
+
+async def test_wrong_passphrase_stays_and_says_so_kindly(seeded_vault: Path) -> None:
+    before = seeded_vault.read_bytes()
+    app = make_app(seeded_vault)
+    async with app.run_test() as pilot:
+        await submit_passphrase(pilot, "not my passphrase")
+        assert isinstance(app.screen, UnlockScreen)
+        assert "didn't open" in _text(app.screen, "#gate-error")
+        assert app.screen.query_one("#passphrase", Input).value == ""
+        await submit_passphrase(pilot, PASSPHRASE)
+        assert isinstance(app.screen, HomeScreen)
+    assert seeded_vault.read_bytes() == before
+
+
+async def test_lock_drops_decrypted_screens_and_releases_the_vault(seeded_vault: Path) -> None:
+    app = make_app(seeded_vault)
+    async with app.run_test() as pilot:
+        await submit_passphrase(pilot, PASSPHRASE)
+        assert is_busy(seeded_vault)
+        assert app.check_action("lock", ()) is True
+        await pilot.press("ctrl+l")
+        await pilot.pause()
+        assert isinstance(app.screen, UnlockScreen)
+        assert app.journal is None
+        assert not any(isinstance(s, HomeScreen) for s in app.screen_stack)
+        assert not is_busy(seeded_vault)
+        assert app.check_action("lock", ()) is False
+        await submit_passphrase(pilot, PASSPHRASE)
+        assert isinstance(app.screen, HomeScreen)
+
+
+async def test_lock_after_creating_goes_to_unlock(vault_path: Path) -> None:
+    app = make_app(vault_path)
+    async with app.run_test() as pilot:
+        await submit_passphrase(pilot, PASSPHRASE, PASSPHRASE)
+        await pilot.press("ctrl+l")
+        await pilot.pause()
+        assert isinstance(app.screen, UnlockScreen)
+
+
+async def test_unlock_while_open_elsewhere_says_so(seeded_vault: Path) -> None:
+    app = make_app(seeded_vault)
+    async with app.run_test() as pilot:
+        with VaultLock(seeded_vault) as other:
+            other.acquire()
+            await submit_passphrase(pilot, PASSPHRASE)
+            assert isinstance(app.screen, UnlockScreen)
+            assert "open in another" in _text(app.screen, "#gate-error")
+
+
+async def test_quit_is_one_key(seeded_vault: Path) -> None:
+    app = make_app(seeded_vault)
+    async with app.run_test() as pilot:
+        await submit_passphrase(pilot, PASSPHRASE)
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+    assert not is_busy(seeded_vault)
+
+
+async def test_no_screenshot_command(seeded_vault: Path, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.chdir(tmp_path)
+    app = make_app(seeded_vault)
+    async with app.run_test() as pilot:
+        titles = [c.title for c in app.get_system_commands(app.screen)]
+        assert titles and not any("creenshot" in t for t in titles)
+        app.action_screenshot()
+        await pilot.pause()
+    assert not list(tmp_path.glob("*.svg"))
+
+
+async def test_home_reloads_after_an_outside_add_while_locked(seeded_vault: Path) -> None:
+    app = make_app(seeded_vault)
+    async with app.run_test() as pilot:
+        await submit_passphrase(pilot, PASSPHRASE)
+        await pilot.press("ctrl+l")
+        await pilot.pause()
+        from companion.services.journal import Journal
+        from conftest import fixed_clock
+
+        with Vault.open(seeded_vault, PASSPHRASE) as vault:
+            Journal(vault, fixed_clock).add_reflection("Written from a shell meanwhile")
+        await submit_passphrase(pilot, PASSPHRASE)
+        assert "6 reflections" in _text(app.screen, "#counts")
