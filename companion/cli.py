@@ -99,11 +99,11 @@ def _dispatch(args: argparse.Namespace) -> int:
 def _run_tui(vault: Path, passphrase_file: str | None) -> int:
     if passphrase_file is not None:
         raise UsageError("The app asks for the passphrase itself; --passphrase-file is for commands.")
-    if not (sys.stdin.isatty() and sys.stdout.isatty()):
-        raise UsageError("The companion app needs a terminal; from a script, use a command such as 'companion list'.")
     from companion.commands import preflight_tui
 
     preflight_tui(vault)
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        raise UsageError("The companion app needs a terminal; from a script, use a command such as 'companion list'.")
     from companion.app import CompanionApp  # only now: subcommands never import textual
 
     app = CompanionApp(vault_path=vault)

@@ -23,9 +23,9 @@ def data_dir(environ: Mapping[str, str] | None = None) -> Path:
 
 def vault_path(data: str | os.PathLike[str] | None = None, environ: Mapping[str, str] | None = None) -> Path:
     """The vault file: --data PATH when given, else vault.companion in data_dir()."""
-    if data:
-        return Path(data).expanduser()
-    return data_dir(environ) / VAULT_NAME
+    path = Path(data).expanduser() if data else data_dir(environ) / VAULT_NAME
+    # Saving replaces the file; follow a symlinked vault so the link itself is never replaced.
+    return path.resolve() if path.is_symlink() else path
 
 
 def lock_path(vault: Path) -> Path:

@@ -185,6 +185,34 @@ def test_busy_vault_exits_5(cli_vault: tuple[Path, Path]) -> None:
     assert vault.read_bytes() == before
 
 
+def test_second_app_is_refused_while_the_vault_is_open(cli_vault: tuple[Path, Path]) -> None:
+    vault, _ = cli_vault
+    before = vault.read_bytes()
+    with VaultLock(vault) as lock:
+        lock.acquire()
+        done = run("--data", str(vault))
+    assert done.returncode == 5
+    assert "open in another" in one_sentence(done.stderr)
+    assert vault.read_bytes() == before
+
+
+def test_app_refuses_a_damaged_vault_before_starting(cli_vault: tuple[Path, Path]) -> None:
+    vault, _ = cli_vault
+    vault.write_bytes(b"garbage" * 40)
+    done = run("--data", str(vault))
+    assert done.returncode == 4
+    assert "not a companion vault" in one_sentence(done.stderr)
+
+
+def test_symlinked_vault_stays_a_symlink(cli_vault: tuple[Path, Path], tmp_path: Path) -> None:
+    vault, pw = cli_vault
+    link = tmp_path / "link.companion"
+    link.symlink_to(vault)
+    assert run("--data", str(link), "--passphrase-file", str(pw), "add", "through a link").returncode == 0
+    assert link.is_symlink()
+    assert "through a link" in run("--data", str(vault), "--passphrase-file", str(pw), "list").stdout
+
+
 def test_unreadable_path_exits_1(tmp_path: Path, passphrase_file: Callable[..., Path]) -> None:
     blocker = tmp_path / "a-file"
     blocker.write_text("not a folder")

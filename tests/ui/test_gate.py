@@ -152,3 +152,31 @@ async def test_home_reloads_after_an_outside_add_while_locked(seeded_vault: Path
             Journal(vault, fixed_clock).add_reflection("Written from a shell meanwhile")
         await submit_passphrase(pilot, PASSPHRASE)
         assert "6 reflections" in _text(app.screen, "#counts")
+
+
+async def test_unlocking_state_shows_while_the_kdf_runs(seeded_vault: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import threading
+
+    from companion.storage import vault as vault_module
+
+    release = threading.Event()
+    real_open = vault_module.Vault.open
+
+    def slow_open(*args, **kwargs):  # type: ignore[no-untyped-def]
+        release.wait(5)
+        return real_open(*args, **kwargs)
+
+    monkeypatch.setattr(vault_module.Vault, "open", slow_open)
+    app = make_app(seeded_vault)
+    async with app.run_test() as pilot:
+        app.focused.value = PASSPHRASE
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "Unlocking" in _text(app.screen, "#gate-status")
+        assert app.screen.query_one("#passphrase", Input).disabled
+        await pilot.press("x")  # the interface keeps answering while the KDF runs
+        assert isinstance(app.screen, UnlockScreen)
+        release.set()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
