@@ -48,16 +48,17 @@ def cmd_init(args: argparse.Namespace, vault: Path, passphrase_file: str | None)
 
 def cmd_add(args: argparse.Namespace, vault: Path, passphrase_file: str | None) -> int:
     """Add a free reflection from the argument or standard input."""
+    if args.text is None and passphrase_file == "-":
+        raise UsageError("Standard input carries the passphrase, so give the text as an argument.")
+    passphrase = _passphrase(passphrase_file)  # first, so typed text never lands in the prompt
     text = args.text
     if text is None:
-        if passphrase_file == "-":
-            raise UsageError("Standard input carries the passphrase, so give the text as an argument.")
         if sys.stdin.isatty():
             print("Write your reflection, then press Ctrl-D on a new line.", file=sys.stderr)
         text = sys.stdin.read()
     if not text.strip():
         raise UsageError("A reflection needs some text.")
-    with _open(vault, passphrase_file).vault as opened:
+    with Vault.open(vault, passphrase, lock_timeout=CLI_LOCK_WAIT) as opened:
         Journal(opened, utc_now).add_reflection(text, mood=args.mood, tags=args.tag)
     print("Saved your reflection.")
     return 0
