@@ -16,7 +16,7 @@ from companion.domain.clock import Clock, local_now
 from companion.errors import CompanionError, WrongPassphrase
 from companion.resources import stylesheets
 from companion.screens.create import CreateScreen
-from companion.screens.gate import PassphraseEntered
+from companion.screens.gate import GateScreen, PassphraseEntered
 from companion.screens.home import HomeScreen
 from companion.screens.unlock import UnlockScreen
 from companion.services.journal import Journal
@@ -103,7 +103,7 @@ class CompanionApp(App[int]):
 
     def on_companion_app_unlock_failed(self, event: UnlockFailed) -> None:
         screen = self.screen
-        if isinstance(screen, UnlockScreen | CreateScreen):
+        if isinstance(screen, GateScreen):
             screen.failed(event.message)
 
     async def action_lock(self) -> None:

@@ -1,9 +1,16 @@
-"""Shared pieces of the create and unlock screens: the passphrase message and the busy state."""
+"""What the create and unlock screens share: the card, the busy state, the error line."""
 
 from __future__ import annotations
 
 import rich.repr
+from textual.app import ComposeResult
+from textual.containers import Container, Vertical
 from textual.message import Message
+from textual.reactive import reactive
+from textual.screen import Screen
+from textual.widgets import Footer, Input, LoadingIndicator, Static
+
+from companion.widgets.urgent_help import UrgentHelp
 
 
 class PassphraseEntered(Message):
@@ -16,3 +23,53 @@ class PassphraseEntered(Message):
 
     def __rich_repr__(self) -> rich.repr.Result:
         yield "create", self.create  # never the passphrase itself
+
+
+class GateScreen(Screen[None]):
+    """A centred card with passphrase fields; the App does the slow work and reports back."""
+
+    BUSY_TEXT = "Working…"
+    busy: reactive[bool] = reactive(False)
+    error: reactive[str] = reactive("")
+
+    def compose_fields(self) -> ComposeResult:
+        """The card's own content, between the title and the status lines."""
+        yield from ()
+
+    def compose(self) -> ComposeResult:
+        with Container(id="gate"):
+            with Vertical(id="gate-card"):
+                yield from self.compose_fields()
+                yield LoadingIndicator(id="unlocking")
+                yield Static("", id="gate-status")
+                yield Static("", id="gate-error")
+        yield UrgentHelp()
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#passphrase", Input).focus()
+
+    def watch_busy(self, busy: bool) -> None:
+        for widget in self.query("#gate-card Input, #gate-card Button"):
+            widget.disabled = busy
+        self.query_one("#unlocking").display = busy
+        status = self.query_one("#gate-status", Static)
+        status.update(self.BUSY_TEXT if busy else "")
+        status.display = busy
+
+    def watch_error(self, error: str) -> None:
+        line = self.query_one("#gate-error", Static)
+        line.update(error)
+        line.display = bool(error)
+
+    def failed(self, message: str) -> None:
+        """The App could not go on: show why, kindly, and let the person try again."""
+        self.busy = False
+        self.error = message
+        self.query_one("#passphrase", Input).focus()
+
+    def submit(self, passphrase: str, create: bool) -> None:
+        """Hand the passphrase to the App and show the busy state."""
+        self.error = ""
+        self.busy = True
+        self.post_message(PassphraseEntered(passphrase, create))
