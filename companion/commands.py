@@ -9,7 +9,7 @@ from pathlib import Path
 import orjson
 
 from companion.crypto import envelope
-from companion.domain.reflection import Reflection
+from companion.domain.reflection import Reflection, ReflectionFilter
 from companion.errors import StorageFailure, UsageError, VaultBusy, VaultDamaged
 from companion.passphrase_input import ask, ask_new, check_new, read_passphrase_file
 from companion.services.journal import Journal
@@ -73,7 +73,7 @@ def cmd_list(args: argparse.Namespace, vault: Path, passphrase_file: str | None)
     """Print reflections, newest first."""
     journal = _open(vault, passphrase_file)
     try:
-        entries = journal.reflections.newest(limit=args.n, search=args.search)
+        entries = journal.reflections.page(ReflectionFilter(text=args.search or ""), limit=args.n).items
     finally:
         journal.close()
     if args.json:

@@ -33,6 +33,11 @@ def lock_path(vault: Path) -> Path:
     return vault.with_name(vault.name + ".lock")
 
 
+def draft_path(vault: Path) -> Path:
+    """The sealed autosave of an unfinished entry, beside the vault."""
+    return vault.with_name(vault.name + ".draft")
+
+
 def backups_dir(vault: Path) -> Path:
     """The folder of rolling encrypted backups beside the vault."""
     return vault.parent / "backups"

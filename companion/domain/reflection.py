@@ -3,10 +3,18 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import Any
 
 MOODS = {1: "very low", 2: "low", 3: "steady", 4: "good", 5: "very good"}
+# The dependence/independence spectrum; interdependence sits in the middle.
+RELIANCE = {
+    1: "carried it all alone",
+    2: "mostly on my own",
+    3: "mutual give and take",
+    4: "leaned on others a lot",
+    5: "leaned on others for everything",
+}
 
 
 def check_mood(mood: int | None) -> int | None:
@@ -14,6 +22,13 @@ def check_mood(mood: int | None) -> int | None:
     if mood is not None and mood not in MOODS:
         raise ValueError("A mood is a number from 1 to 5.")
     return mood
+
+
+def check_reliance(reliance: int | None) -> int | None:
+    """A reliance check-in is 1-5 or absent."""
+    if reliance is not None and reliance not in RELIANCE:
+        raise ValueError("A reliance check-in is a number from 1 to 5.")
+    return reliance
 
 
 def clean_tags(tags: list[str]) -> list[str]:
@@ -88,3 +103,51 @@ class Reflection:
             flagged=bool(record.get("flagged", False)),
             id=id,
         )
+
+
+@dataclass(frozen=True)
+class ReflectionFilter:
+    """What the reflections list is narrowed to; empty fields match everything."""
+
+    text: str = ""
+    tag: str | None = None
+    theme: str | None = None
+    flagged_only: bool = False
+    since: date | None = None
+    until: date | None = None
+
+    @property
+    def active(self) -> bool:
+        """Whether anything narrows the list."""
+        return bool(self.text or self.tag or self.theme or self.flagged_only or self.since or self.until)
+
+    def matches(self, entry: Reflection, tz: tzinfo | None = None) -> bool:
+        """Whether `entry` passes every part of the filter (dates in the time zone `tz`)."""
+        if self.flagged_only and not entry.flagged:
+            return False
+        if self.tag and self.tag not in entry.tags:
+            return False
+        if self.theme and entry.theme != self.theme:
+            return False
+        day = entry.created.astimezone(tz).date()
+        if self.since and day < self.since:
+            return False
+        if self.until and day > self.until:
+            return False
+        return not self.text or entry.matches(self.text)
+
+
+def daily_series(entries: list[Reflection], field_name: str, today: date, days: int, tz: tzinfo | None) -> list[float]:
+    """The day-by-day average of `mood` or `reliance` over the last `days` days (0 = nothing logged)."""
+    sums = [0.0] * days
+    counts = [0] * days
+    start = today - timedelta(days=days - 1)
+    for entry in entries:
+        value = getattr(entry, field_name)
+        if value is None:
+            continue
+        index = (entry.created.astimezone(tz).date() - start).days
+        if 0 <= index < days:
+            sums[index] += value
+            counts[index] += 1
+    return [s / c if c else 0.0 for s, c in zip(sums, counts, strict=True)]

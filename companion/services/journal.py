@@ -1,57 +1,67 @@
-"""The journal use cases shared by the CLI and the TUI: add, list and summarise."""
+"""The journal: one unlocked vault seen through its services, plus the home summary."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
 
-from companion.domain.reflection import Reflection, check_mood, clean_tags
-from companion.errors import UsageError
-from companion.storage.repositories import ReflectionRepository
+from companion.domain.boundary import Boundary
+from companion.domain.clock import Clock
+from companion.domain.contact import Contact
+from companion.domain.prompts import Prompt
+from companion.domain.reflection import Reflection, daily_series
+from companion.services.people import BoundaryService, ContactService
+from companion.services.reflections import ReflectionService
 from companion.storage.vault import Vault
+
+SPARK_DAYS = 30
 
 
 @dataclass(frozen=True)
 class Summary:
-    """What the home screen shows: counts and the newest reflections."""
+    """What the home screen shows."""
 
     reflections: int
     boundaries: int
     contacts: int
     newest: list[Reflection]
+    prompt: Prompt
+    due_contacts: list[Contact]
+    due_boundaries: list[Boundary]
+    mood: list[float]
+    reliance: list[float]
+    flagged: int
 
 
 class Journal:
     """An unlocked vault seen as a journal."""
 
-    def __init__(self, vault: Vault, clock: Callable[[], datetime]) -> None:
+    def __init__(self, vault: Vault, clock: Clock) -> None:
         self.vault = vault
         self._clock = clock
-        self.reflections = ReflectionRepository(vault.db)
+        self.reflections = ReflectionService(vault, clock)
+        self.boundaries = BoundaryService(vault, clock)
+        self.contacts = ContactService(vault, clock)
 
-    def add_reflection(
-        self, text: str, *, mood: int | None = None, tags: list[str] | None = None
-    ) -> Reflection:
+    def add_reflection(self, text: str, *, mood: int | None = None, tags: list[str] | None = None) -> Reflection:
         """Save a new free reflection now."""
-        if not text.strip():
-            raise UsageError("A reflection needs some text.")
-        try:
-            check_mood(mood)
-        except ValueError as exc:
-            raise UsageError(str(exc)) from None
-        entry = Reflection(text=text, created=self._clock(), mood=mood, tags=clean_tags(tags or []))
-        self.reflections.add(entry)
-        return entry
+        return self.reflections.add_text(text, mood=mood, tags=tags)
 
-    def summary(self, newest: int = 5) -> Summary:
-        """Counts of each record kind and the newest reflections."""
+    def summary(self, newest: int = 5, prompt_skip: int = 0) -> Summary:
+        """Everything the home screen shows, in one read."""
+        now = self._clock()
         counts = self.vault.counts()
+        recent = self.reflections.page(limit=None).items
         return Summary(
             reflections=counts["reflections"],
             boundaries=counts["boundaries"],
             contacts=counts["contacts"],
-            newest=self.reflections.newest(limit=newest),
+            newest=recent[:newest],
+            prompt=self.reflections.today_prompt(prompt_skip),
+            due_contacts=self.contacts.due(),
+            due_boundaries=self.boundaries.due(),
+            mood=daily_series(recent, "mood", now.date(), SPARK_DAYS, now.tzinfo),
+            reliance=daily_series(recent, "reliance", now.date(), SPARK_DAYS, now.tzinfo),
+            flagged=self.reflections.flagged_count(),
         )
 
     def close(self) -> None:

@@ -14,7 +14,7 @@ from tinydb import TinyDB
 from companion.crypto import envelope
 from companion.crypto.envelope import DEFAULT_KDF, KdfParams
 from companion.errors import CompanionError, StorageFailure, VaultDamaged, WrongPassphrase
-from companion.paths import backups_dir
+from companion.paths import backups_dir, draft_path
 from companion.storage import backups
 from companion.storage.disk import atomic_write, ensure_private_dir, read_bytes, stale_temps
 from companion.storage.lock import VaultLock
@@ -22,6 +22,7 @@ from companion.storage.sealed import SealedStorage
 
 SCHEMA_VERSION = 1
 TABLES = ("reflections", "boundaries", "contacts")
+EXTRA_TABLES = ("prompts",)
 
 Clock = Callable[[], datetime]
 
@@ -52,7 +53,7 @@ def _decode(path: Path, plaintext: bytes) -> dict[str, Any]:
 def _fresh_document(now: datetime) -> dict[str, Any]:
     return {
         "_meta": {"1": {"schema": SCHEMA_VERSION, "created": now.isoformat()}},
-        **{name: {} for name in TABLES},
+        **{name: {} for name in (*TABLES, *EXTRA_TABLES)},
     }
 
 
@@ -203,6 +204,25 @@ class Vault:
     def _open_with_key(self, blob: bytes) -> bytes:
         envelope.parse_header(blob)
         return envelope.open_body(blob, self._data_key)
+
+    # -- the draft: a small file sealed with the same key, so autosave never rewrites the vault --
+    def save_draft(self, plaintext: bytes | None) -> None:
+        """Seal `plaintext` into the draft file beside the vault; None removes it."""
+        path = draft_path(self.path)
+        if plaintext is None:
+            path.unlink(missing_ok=True)
+            return
+        atomic_write(path, envelope.seal(self._header, self._data_key, plaintext), action="keep your draft")
+
+    def load_draft(self) -> bytes | None:
+        """The sealed draft, if one was left (a damaged or foreign one is ignored, not deleted)."""
+        path = draft_path(self.path)
+        if not path.exists():
+            return None
+        try:
+            return self._open_with_key(read_bytes(path))
+        except CompanionError:
+            return None
 
     # -- checking ----------------------------------------------------------------------------
     def counts(self) -> dict[str, int]:

@@ -17,10 +17,10 @@ from conftest import NOW, PASSPHRASE, SEED_TEXTS, fixed_clock
 def test_newest_first_with_limit_and_search(seeded_vault: Path) -> None:
     with Vault.open(seeded_vault, PASSPHRASE) as vault:
         journal = Journal(vault, fixed_clock)
-        newest = journal.reflections.newest()
+        newest = journal.reflections.repo.newest()
         assert [r.text for r in newest] == SEED_TEXTS[::-1]
-        assert [r.text for r in journal.reflections.newest(limit=2)] == SEED_TEXTS[::-1][:2]
-        assert [r.text for r in journal.reflections.newest(search="GIVE AND TAKE")] == [SEED_TEXTS[3]]
+        assert [r.text for r in journal.reflections.repo.newest(limit=2)] == SEED_TEXTS[::-1][:2]
+        assert [r.text for r in journal.reflections.repo.newest(search="GIVE AND TAKE")] == [SEED_TEXTS[3]]
 
 
 def test_order_is_by_time_across_time_zones(make_vault: Callable[..., Path]) -> None:
@@ -30,7 +30,7 @@ def test_order_is_by_time_across_time_zones(make_vault: Callable[..., Path]) -> 
 
         from companion.domain.reflection import Reflection
 
-        repo = Journal(vault, fixed_clock).reflections
+        repo = Journal(vault, fixed_clock).reflections.repo
         repo.add(Reflection(text="earlier, far east", created=NOW.astimezone(timezone(timedelta(hours=12)))))
         repo.add(Reflection(text="later, far west", created=(NOW + timedelta(hours=1)).astimezone(timezone(timedelta(hours=-10)))))
         assert [r.text for r in repo.newest()] == ["later, far west", "earlier, far east"]

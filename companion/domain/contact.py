@@ -1,0 +1,134 @@
+"""The secure base: the people to turn to and come back to, and the give and take with them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+ROLES: dict[str, str] = {
+    "secure-base": "Secure base",
+    "safe-haven": "Safe haven",
+    "mutual": "Mutual",
+    "professional": "Professional",
+    "other": "Other",
+}
+# kind -> (label, direction): +1 I received, -1 I gave, 0 shared
+INTERACTION_KINDS: dict[str, tuple[str, int]] = {
+    "asked": ("I asked for help", +1),
+    "helped-me": ("They helped me", +1),
+    "helped-them": ("I helped them", -1),
+    "together": ("Time together", 0),
+    "other": ("Other", 0),
+}
+BALANCE_DAYS = 90
+
+
+@dataclass
+class Interaction:
+    """One logged moment with a contact."""
+
+    day: date
+    kind: str
+    note: str = ""
+
+    def to_record(self) -> dict[str, Any]:
+        """The stored dict."""
+        return {"day": self.day.isoformat(), "kind": self.kind, "note": self.note}
+
+    @classmethod
+    def from_record(cls, record: dict[str, Any]) -> Interaction:
+        """From a stored dict."""
+        return cls(date.fromisoformat(record["day"]), record["kind"], record.get("note", ""))
+
+
+@dataclass(frozen=True)
+class Balance:
+    """Giving and receiving with one person over a window of days."""
+
+    received: int
+    given: int
+    shared: int
+
+    @property
+    def label(self) -> str:
+        """A neutral description: it describes, it does not judge."""
+        if self.received == self.given == self.shared == 0:
+            return "Nothing logged in the last 90 days"
+        if self.received == self.given:
+            return "About even lately"
+        if self.received > self.given:
+            return "Lately you have been receiving more"
+        return "Lately you have been giving more"
+
+
+@dataclass
+class Contact:
+    """A person in the secure base."""
+
+    name: str
+    role: str = "secure-base"
+    supports: str = ""
+    offer: str = ""
+    reach: str = ""
+    reconnect_days: int | None = None
+    interactions: list[Interaction] = field(default_factory=list)
+    id: int | None = None
+
+    def __post_init__(self) -> None:
+        if not self.name.strip():
+            raise ValueError("A contact needs a name.")
+        if self.role not in ROLES:
+            raise ValueError(f"A role is one of: {', '.join(ROLES)}.")
+        if self.reconnect_days is not None and self.reconnect_days < 1:
+            raise ValueError("Reconnect every N days needs N of 1 or more.")
+
+    @property
+    def last_contact(self) -> date | None:
+        """The most recent logged interaction."""
+        return max((i.day for i in self.interactions), default=None)
+
+    def reconnect_on(self) -> date | None:
+        """When it would be good to reconnect (None without a rhythm or any contact yet)."""
+        if self.reconnect_days is None or self.last_contact is None:
+            return None
+        return self.last_contact + timedelta(days=self.reconnect_days)
+
+    def is_due(self, today: date) -> bool:
+        """Whether the reconnect rhythm says it is time (a rhythm with no contact yet is due)."""
+        if self.reconnect_days is None:
+            return False
+        due = self.reconnect_on()
+        return due is None or due <= today
+
+    def log(self, interaction: Interaction) -> None:
+        """Record an interaction; this resets the reconnect clock."""
+        if interaction.kind not in INTERACTION_KINDS:
+            raise ValueError(f"An interaction is one of: {', '.join(INTERACTION_KINDS)}.")
+        self.interactions.append(interaction)
+        self.interactions.sort(key=lambda i: i.day)
+
+    def balance(self, today: date, days: int = BALANCE_DAYS) -> Balance:
+        """Counts of receiving, giving and shared time in the last `days` days."""
+        since = today - timedelta(days=days)
+        recent = [i for i in self.interactions if since < i.day <= today]
+        direction = [INTERACTION_KINDS[i.kind][1] for i in recent]
+        return Balance(received=direction.count(+1), given=direction.count(-1), shared=direction.count(0))
+
+    def to_record(self) -> dict[str, Any]:
+        """The stored dict."""
+        return {
+            "name": self.name, "role": self.role, "supports": self.supports, "offer": self.offer,
+            "reach": self.reach, "reconnect_days": self.reconnect_days,
+            "interactions": [i.to_record() for i in self.interactions],
+        }
+
+    @classmethod
+    def from_record(cls, record: dict[str, Any], id: int | None = None) -> Contact:
+        """From a stored dict."""
+        return cls(
+            name=record["name"], role=record.get("role", "other"), supports=record.get("supports", ""),
+            offer=record.get("offer", ""), reach=record.get("reach", ""),
+            reconnect_days=record.get("reconnect_days"),
+            interactions=[Interaction.from_record(i) for i in record.get("interactions", [])], id=id,
+        )

@@ -1,0 +1,106 @@
+"""Boundaries and the secure base over an unlocked vault."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from companion.domain.boundary import STATUSES, Boundary, BoundaryEvent
+from companion.domain.clock import Clock
+from companion.domain.contact import Contact, Interaction
+from companion.errors import UsageError
+from companion.storage.repositories import BoundaryRepository, ContactRepository
+from companion.storage.vault import Vault
+
+
+def _checked(action: str, error: ValueError) -> UsageError:
+    return UsageError(f"Could not {action}: {error}")
+
+
+class BoundaryService:
+    """Boundary notes, grouped by status."""
+
+    def __init__(self, vault: Vault, clock: Clock) -> None:
+        self.repo = BoundaryRepository(vault.db)
+        self._clock = clock
+
+    def all(self, status: str | None = None) -> list[Boundary]:
+        """Grouped by status (in the order of STATUSES), then by review date, then newest."""
+        order = list(STATUSES)
+        items = [b for b in self.repo.all() if status is None or b.status == status]
+        return sorted(items, key=lambda b: (order.index(b.status), b.review_on or date.max, -(b.id or 0)))
+
+    def due(self) -> list[Boundary]:
+        """Boundaries whose review date has come."""
+        today = self._clock().date()
+        return [b for b in self.all() if b.is_due(today)]
+
+    def save(self, boundary: Boundary) -> Boundary:
+        """Store a new or edited boundary."""
+        if boundary.id is None:
+            self.repo.add(boundary)
+        else:
+            self.repo.update(boundary)
+        return boundary
+
+    def log(self, boundary: Boundary, event: BoundaryEvent) -> None:
+        """Record what happened with a boundary."""
+        try:
+            boundary.log(event)
+        except ValueError as exc:
+            raise _checked("log that", exc) from None
+        self.repo.update(boundary)
+
+    def delete(self, boundary_id: int) -> None:
+        """Remove a boundary note."""
+        self.repo.delete(boundary_id)
+
+    def get(self, boundary_id: int) -> Boundary | None:
+        """One boundary."""
+        return self.repo.get(boundary_id)
+
+
+class ContactService:
+    """The secure base, alphabetical."""
+
+    def __init__(self, vault: Vault, clock: Clock) -> None:
+        self.repo = ContactRepository(vault.db)
+        self._clock = clock
+
+    def all(self) -> list[Contact]:
+        """Every contact by name."""
+        return sorted(self.repo.all(), key=lambda c: c.name.casefold())
+
+    def due(self) -> list[Contact]:
+        """Contacts whose reconnect rhythm says it is time."""
+        today = self._clock().date()
+        return [c for c in self.all() if c.is_due(today)]
+
+    def save(self, contact: Contact) -> Contact:
+        """Store a new or edited contact."""
+        if contact.id is None:
+            self.repo.add(contact)
+        else:
+            self.repo.update(contact)
+        return contact
+
+    def log(self, contact: Contact, kind: str, note: str = "", day: date | None = None) -> Interaction:
+        """Log an interaction (today unless told); this resets the reconnect clock."""
+        interaction = Interaction(day or self._clock().date(), kind, note)
+        try:
+            contact.log(interaction)
+        except ValueError as exc:
+            raise _checked("log that", exc) from None
+        self.repo.update(contact)
+        return interaction
+
+    def delete(self, contact_id: int) -> None:
+        """Remove a contact."""
+        self.repo.delete(contact_id)
+
+    def get(self, contact_id: int) -> Contact | None:
+        """One contact."""
+        return self.repo.get(contact_id)
+
+    def names(self) -> dict[int, str]:
+        """Contact id -> name."""
+        return {c.id: c.name for c in self.repo.all() if c.id is not None}

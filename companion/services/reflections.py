@@ -1,0 +1,129 @@
+"""Reflections: write, edit, delete, filter (cached, newest first), prompts and the draft."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+import orjson
+
+from companion.domain.clock import Clock
+from companion.domain.prompts import Prompt, prompt_of_the_day
+from companion.domain.reflection import Reflection, ReflectionFilter, check_mood, check_reliance, clean_tags
+from companion.errors import UsageError
+from companion.storage.repositories import PromptRepository, ReflectionRepository
+from companion.storage.vault import Vault
+
+
+@dataclass(frozen=True)
+class Page:
+    """A slice of a filtered list, and how many match in all."""
+
+    items: list[Reflection]
+    total: int
+
+
+class ReflectionService:
+    """Reflections over an unlocked vault, kept sorted in memory so filtering stays instant."""
+
+    def __init__(self, vault: Vault, clock: Clock) -> None:
+        self._vault = vault
+        self._clock = clock
+        self.repo = ReflectionRepository(vault.db)
+        self.prompts = PromptRepository(vault.db)
+        self._sorted: list[Reflection] | None = None
+
+    # -- reading -------------------------------------------------------------------------------
+    def _all(self) -> list[Reflection]:
+        if self._sorted is None:
+            self._sorted = self.repo.newest()
+        return self._sorted
+
+    def count(self) -> int:
+        """How many reflections there are."""
+        return len(self._all())
+
+    def page(self, where: ReflectionFilter | None = None, offset: int = 0, limit: int | None = 200) -> Page:
+        """Newest first, filtered, from `offset`."""
+        tz = self._clock().tzinfo
+        items = self._all()
+        if where is not None and where.active:
+            items = [r for r in items if where.matches(r, tz)]
+        end = None if limit is None else offset + limit
+        return Page(items[offset:end], len(items))
+
+    def get(self, reflection_id: int) -> Reflection | None:
+        """One reflection."""
+        return self.repo.get(reflection_id)
+
+    def tags(self) -> list[str]:
+        """Every tag in use."""
+        return self.repo.tags()
+
+    def flagged_count(self) -> int:
+        """How many are marked to bring to therapy."""
+        return sum(1 for r in self._all() if r.flagged)
+
+    # -- writing -------------------------------------------------------------------------------
+    def save(self, entry: Reflection) -> Reflection:
+        """Validate and store a new or edited reflection."""
+        if not entry.text.strip():
+            raise UsageError("A reflection needs some text.")
+        try:
+            check_mood(entry.mood)
+            check_reliance(entry.reliance)
+        except ValueError as exc:
+            raise UsageError(str(exc)) from None
+        entry.tags = clean_tags(entry.tags)
+        if entry.id is None:
+            self.repo.add(entry)
+        else:
+            entry.edited = self._clock()
+            self.repo.update(entry)
+        self._sorted = None
+        return entry
+
+    def add_text(self, text: str, *, mood: int | None = None, tags: list[str] | None = None) -> Reflection:
+        """Save a new free reflection now."""
+        return self.save(Reflection(text=text, created=self._clock(), mood=mood, tags=tags or []))
+
+    def delete(self, reflection_id: int) -> None:
+        """Remove a reflection."""
+        self.repo.delete(reflection_id)
+        self._sorted = None
+
+    # -- prompts -------------------------------------------------------------------------------
+    def today_prompt(self, skip: int = 0, day: date | None = None) -> Prompt:
+        """The prompt of the day (or `skip` days further along the rotation)."""
+        return prompt_of_the_day(day or self._clock().date(), self.prompts.all(), skip)
+
+    def add_prompt(self, text: str) -> None:
+        """Keep one of the person's own prompts."""
+        if not text.strip():
+            raise UsageError("A prompt needs some words.")
+        self.prompts.add(text)
+
+    # -- the draft -----------------------------------------------------------------------------
+    def keep_draft(self, draft: dict[str, Any]) -> None:
+        """Seal the unfinished entry aside (cheap: the vault itself is not rewritten)."""
+        self._vault.save_draft(orjson.dumps(draft))
+
+    def draft(self) -> dict[str, Any] | None:
+        """The unfinished entry left by a lock or a crash, if any."""
+        raw = self._vault.load_draft()
+        if raw is None:
+            return None
+        try:
+            value = orjson.loads(raw)
+        except orjson.JSONDecodeError:
+            return None
+        return value if isinstance(value, dict) else None
+
+    def drop_draft(self) -> None:
+        """Forget the draft (after saving or discarding)."""
+        self._vault.save_draft(None)
+
+    def now(self) -> datetime:
+        """The injected clock."""
+        return self._clock()
