@@ -12,18 +12,35 @@ from textual.message import Message
 from textual.screen import Screen
 
 from companion.crypto.envelope import DEFAULT_KDF, KdfParams
+from companion.dialogs.info import HelpDialog, SupportDialog
 from companion.domain.clock import Clock, local_now
 from companion.errors import CompanionError, WrongPassphrase
+from companion.paths import settings_path
 from companion.resources import stylesheets
+from companion.screens.boundaries import BoundariesScreen
 from companion.screens.create import CreateScreen
+from companion.screens.editor import EditorScreen
 from companion.screens.gate import GateScreen, PassphraseEntered
 from companion.screens.home import HomeScreen
+from companion.screens.reflections import ReflectionsScreen
+from companion.screens.secure_base import SecureBaseScreen
 from companion.screens.unlock import UnlockScreen
 from companion.services.journal import Journal
+from companion.settings import Settings, ensure_settings_file, load_settings
 from companion.storage.vault import Vault
 
-UNLOCKED_MODES = ("home",)
+AREAS = {
+    "home": HomeScreen,
+    "reflections": ReflectionsScreen,
+    "boundaries": BoundariesScreen,
+    "secure": SecureBaseScreen,
+}
 KIND_WRONG_PASSPHRASE = "That passphrase didn't open your journal. Take your time and try again."
+NO_SCREENSHOTS = "Screenshots are turned off so your writing never lands on disk."
+CRASH_MESSAGE = (
+    "companion met an unexpected problem and closed. Your journal is safe on disk, "
+    "and any unfinished entry was kept as a draft."
+)
 
 
 class CompanionApp(App[int]):
@@ -31,8 +48,9 @@ class CompanionApp(App[int]):
 
     TITLE = "companion"
     BINDINGS = [
-        Binding("ctrl+q", "quit", "Quit", id="quit", priority=True),
+        Binding("ctrl+g", "support", "Urgent help", id="support", priority=True),
         Binding("ctrl+l", "lock", "Lock", id="lock", priority=True),
+        Binding("ctrl+q", "quit", "Quit", id="quit", priority=True),
     ]
 
     class Unlocked(Message):
@@ -55,21 +73,20 @@ class CompanionApp(App[int]):
         *,
         kdf: KdfParams = DEFAULT_KDF,
         clock: Clock = local_now,
+        settings: Settings | None = None,
     ) -> None:
         super().__init__(css_path=stylesheets())
         self.vault_path = vault_path
         self.kdf = kdf
         self.clock = clock
+        self.settings = settings if settings is not None else load_settings(settings_path(vault_path))
         self.journal: Journal | None = None
 
     # -- lifecycle ----------------------------------------------------------------------------
     def on_mount(self) -> None:
-        if self.vault_path.exists():
-            self.add_mode("unlock", UnlockScreen)
-            self.switch_mode("unlock")
-        else:
-            self.add_mode("create", CreateScreen)
-            self.switch_mode("create")
+        gate = "unlock" if self.vault_path.exists() else "create"
+        self.add_mode(gate, UnlockScreen if gate == "unlock" else CreateScreen)
+        self.switch_mode(gate)
 
     @on(PassphraseEntered)
     def _passphrase_entered(self, event: PassphraseEntered) -> None:
@@ -95,25 +112,38 @@ class CompanionApp(App[int]):
         self.post_message(self.Unlocked(Journal(vault, self.clock)))
 
     def on_companion_app_unlocked(self, event: Unlocked) -> None:
-        self.journal = event.journal
-        journal, clock = event.journal, self.clock
-        self.add_mode("home", lambda: HomeScreen(journal, clock))
+        ensure_settings_file(settings_path(self.vault_path))
+        self.journal = journal = event.journal
+        clock = self.clock
+        for mode, screen_class in AREAS.items():
+            self.add_mode(mode, lambda cls=screen_class: cls(journal, clock))
         self.switch_mode("home")
         self.refresh_bindings()
+        draft = journal.reflections.draft()
+        if draft is not None:
+            self.push_screen(EditorScreen(journal, clock, draft=draft))
+            self.notify("Your unfinished entry was kept safe; here it is.", timeout=6)
 
     def on_companion_app_unlock_failed(self, event: UnlockFailed) -> None:
         screen = self.screen
         if isinstance(screen, GateScreen):
             screen.failed(event.message)
 
+    def _open_editors(self) -> list[EditorScreen]:
+        # Every mode keeps its own stack; an editor may sit in any of them.
+        stacks = self._screen_stacks.values()
+        return [s for stack in stacks for s in stack if isinstance(s, EditorScreen)]
+
     async def action_lock(self) -> None:
-        """Drop every screen that held decrypted text, release the vault, show the unlock screen."""
+        """Keep any draft, drop every screen that held decrypted text, release the vault."""
         if self.journal is None:
             return
+        for editor in self._open_editors():
+            editor.keep_draft()
         if "unlock" not in self._modes:
             self.add_mode("unlock", UnlockScreen)
         await self.switch_mode("unlock")
-        for mode in (*UNLOCKED_MODES, "create"):
+        for mode in (*AREAS, "create"):
             if mode in self._modes:
                 await self.remove_mode(mode)
         self.journal.close()
@@ -123,24 +153,65 @@ class CompanionApp(App[int]):
             screen.reset()
         self.refresh_bindings()
 
+    def action_switch_area(self, area: str) -> None:
+        """Go to one of the four areas."""
+        if self.journal is not None and area in AREAS:
+            self.switch_mode(area)
+
+    def action_support(self) -> None:
+        """The support card: where to find urgent help. Needs no unlocking."""
+        if not isinstance(self.screen, SupportDialog):
+            s = self.settings
+            self.push_screen(SupportDialog(s.crisis_lines, str(settings_path(self.vault_path)), s.problem))
+
+    def action_help(self) -> None:
+        """Every key of the current screen, with what it does."""
+        self.push_screen(HelpDialog(self.screen.__class__.__name__.removesuffix("Screen"), self.screen_keys()))
+
+    def screen_keys(self) -> list[tuple[str, str]]:
+        """The keys that act on the current screen now, as (key, description)."""
+        seen: list[tuple[str, str]] = []
+        for key, active in self.screen.active_bindings.items():
+            binding = active.binding
+            if binding.system or binding.id is None or not binding.description or not active.enabled:
+                continue
+            seen.append((self.get_key_display(binding), binding.description))
+        return seen
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "lock":
+        if action in ("lock", "switch_area"):
             return self.journal is not None
         return True
 
     def on_unmount(self) -> None:
         if self.journal is not None:
+            for editor in self._open_editors():
+                editor.keep_draft()
             self.journal.close()
             self.journal = None
 
-    # -- no screenshots: they would put the screen's text on disk -------------------------------
+    # -- the palette offers every key's action; no screenshots (they would put text on disk) -----
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         for command in super().get_system_commands(screen):
             if "screenshot" not in command.title.lower():
                 yield command
+        for key, active in screen.active_bindings.items():
+            binding = active.binding
+            if binding.system or not binding.description or not active.enabled or binding.action == "command_palette":
+                continue
+            node, action = active.node, binding.action
+            yield SystemCommand(binding.description, f"key: {self.get_key_display(binding)}",
+                                lambda node=node, action=action: node.run_action(action))
+
+    def _fatal_error(self) -> None:
+        # Textual's crash report prints a traceback with local variables, which would put
+        # decrypted text on the terminal: say one plain sentence instead.
+        self.bell()
+        self._exit_renderables.append(CRASH_MESSAGE)
+        self._close_messages_no_wait()
 
     def action_screenshot(self, filename: str | None = None, path: str | None = None) -> None:
-        self.notify("Screenshots are turned off so your writing never lands on disk.")
+        self.notify(NO_SCREENSHOTS)
 
     def deliver_screenshot(self, *args: object, **kwargs: object) -> None:  # type: ignore[override]
-        self.notify("Screenshots are turned off so your writing never lands on disk.")
+        self.notify(NO_SCREENSHOTS)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import date, datetime
 
 Clock = Callable[[], datetime]
 
@@ -22,3 +22,28 @@ def greeting(now: datetime) -> str:
     if 18 <= now.hour < 23:
         return "Good evening."
     return "Hello. It's late; be gentle with yourself."
+
+
+def parse_day(text: str) -> date | None:
+    """A date typed by the person (YYYY-MM-DD), or None when empty; ValueError with a plain sentence."""
+    text = text.strip()
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise ValueError(f"{text!r} is not a date companion understands; dates look like 2026-12-31.") from None
+
+
+def friendly_day(day: date | None, today: date) -> str:
+    """'today', 'yesterday', '3 days ago' or the date."""
+    if day is None:
+        return "never"
+    delta = (today - day).days
+    if delta == 0:
+        return "today"
+    if delta == 1:
+        return "yesterday"
+    if 1 < delta < 14:
+        return f"{delta} days ago"
+    return day.isoformat()

@@ -137,8 +137,10 @@ class ReflectionFilter:
         return not self.text or entry.matches(self.text)
 
 
-def daily_series(entries: list[Reflection], field_name: str, today: date, days: int, tz: tzinfo | None) -> list[float]:
-    """The day-by-day average of `mood` or `reliance` over the last `days` days (0 = nothing logged)."""
+def daily_series(
+    entries: list[Reflection], field_name: str, today: date, days: int, tz: tzinfo | None
+) -> list[float | None]:
+    """The day-by-day average of `mood` or `reliance` over the last `days` days (None = nothing logged)."""
     sums = [0.0] * days
     counts = [0] * days
     start = today - timedelta(days=days - 1)
@@ -150,4 +152,4 @@ def daily_series(entries: list[Reflection], field_name: str, today: date, days: 
         if 0 <= index < days:
             sums[index] += value
             counts[index] += 1
-    return [s / c if c else 0.0 for s, c in zip(sums, counts, strict=True)]
+    return [s / c if c else None for s, c in zip(sums, counts, strict=True)]

@@ -1,60 +1,72 @@
-"""Home: a greeting, what the journal holds, and the newest reflections."""
+"""Home: today's prompt, who to reconnect with, what to review, how the month has felt."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
 from textual.app import ComposeResult
-from textual.containers import Vertical
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
-from textual.screen import Screen
-from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from companion.domain.clock import Clock, greeting
+from companion.domain.clock import friendly_day, greeting
+from companion.domain.prompts import THEME_LABELS
 from companion.domain.reflection import Reflection
-from companion.services.journal import Journal
-from companion.widgets.urgent_help import UrgentHelp
+from companion.screens.area import AreaScreen
+from companion.services.journal import Summary
+from companion.widgets.charts import LabelledSparkline
 
-EMPTY = "Nothing written yet. Whenever you are ready, you can add a reflection from a shell: companion add"
+EMPTY = "Nothing written yet. Press w to answer today's prompt, or n to choose another."
 
 
 def _plural(n: int, one: str, many: str) -> str:
     return f"{n} {one if n == 1 else many}"
 
 
-class HomeScreen(Screen[None]):
+def reflection_option(entry: Reflection, now: datetime) -> Option:
+    """One list row: date, a flag mark, the first line (Content: never parsed as markup)."""
+    when = entry.created.astimezone(now.tzinfo).strftime("%a %d %b %Y  %H:%M")
+    mark = ("⚑ " if entry.flagged else "  ", "bold")
+    return Option(Content.assemble((when, "dim"), "  ", mark, entry.first_line), id=str(entry.id))
+
+
+class HomeScreen(AreaScreen):
     """The first screen after unlocking."""
 
-    TITLE = "companion"
-    SUB_TITLE = "Home"
+    AREA = "home"
+    BINDINGS = [
+        Binding("w", "write_today", "Write", id="home.write"),
+        Binding("s", "skip_prompt", "Skip", id="home.skip"),
+        Binding("n", "new", "Prompts", id="home.new"),
+    ]
 
-    def __init__(self, journal: Journal, clock: Clock) -> None:
-        super().__init__()
-        self._journal = journal
-        self._clock = clock
+    skip = 0
 
-    def compose(self) -> ComposeResult:
-        yield Header(icon="")
-        with Vertical(id="home"):
+    def compose_body(self) -> ComposeResult:
+        with VerticalScroll(id="home"):
             yield Static("", id="greeting")
             yield Static("", id="counts")
+            with Vertical(id="prompt-card"):
+                yield Static("", id="prompt-theme")
+                yield Static("", id="prompt-text")
+            yield Static("", id="due")
+            with Vertical(id="sparks"):
+                yield LabelledSparkline("Mood, 30 days", "1 very low · 5 very good", id="mood-spark")
+                yield LabelledSparkline("Reliance, 30 days", "1 all alone · 3 mutual · 5 leaning", id="reliance-spark")
+            yield Static("", id="flagged")
             yield Static("Newest reflections", classes="section-title")
             yield OptionList(id="newest")
             yield Static(EMPTY, id="newest-empty")
-        yield UrgentHelp()
-        yield Footer()
 
     def on_mount(self) -> None:
         self.reload()
 
-    def on_screen_resume(self) -> None:
-        self.reload()
-
     def reload(self) -> None:
-        """Read the summary again from the journal."""
-        now = self._clock()
-        summary = self._journal.summary(newest=8)
+        """Read the summary again."""
+        now = self.clock()
+        summary = self.journal.summary(newest=5, prompt_skip=self.skip)
         self.query_one("#greeting", Static).update(greeting(now))
         self.query_one("#counts", Static).update(
             "Your journal holds "
@@ -62,14 +74,44 @@ class HomeScreen(Screen[None]):
             f"{_plural(summary.boundaries, 'boundary note', 'boundary notes')} and "
             f"{_plural(summary.contacts, 'person', 'people')} in your secure base."
         )
+        self.query_one("#prompt-theme", Static).update(
+            Content.assemble(("Today's prompt", "bold"), ("  " + THEME_LABELS[summary.prompt.theme], "dim"))
+        )
+        self.query_one("#prompt-text", Static).update(Content(summary.prompt.text))
+        self.query_one("#due", Static).update(self._due_text(summary, now))
+        self.query_one("#mood-spark", LabelledSparkline).show(summary.mood)
+        self.query_one("#reliance-spark", LabelledSparkline).show(summary.reliance)
+        flagged = self.query_one("#flagged", Static)
+        flagged.update(f"{_plural(summary.flagged, 'entry is', 'entries are')} marked to bring to therapy.")
+        flagged.display = summary.flagged > 0
         newest = self.query_one("#newest", OptionList)
         newest.clear_options()
-        newest.add_options([self._option(entry, now) for entry in summary.newest])
+        newest.add_options([reflection_option(entry, now) for entry in summary.newest])
         newest.display = bool(summary.newest)
         self.query_one("#newest-empty").display = not summary.newest
 
-    @staticmethod
-    def _option(entry: Reflection, now: datetime) -> Option:
-        when = entry.created.astimezone(now.tzinfo).strftime("%a %d %b %Y  %H:%M")
-        # Content, not a markup string: the person's words are never parsed as markup
-        return Option(Content.assemble((when, "dim"), "  ·  ", entry.first_line), id=str(entry.id))
+    def _due_text(self, summary: Summary, now: datetime) -> Content:
+        today = now.date()
+        parts: list[str | tuple[str, str]] = []
+        if summary.due_contacts:
+            people = ", ".join(f"{c.name} (last {friendly_day(c.last_contact, today)})" for c in summary.due_contacts)
+            parts.extend([("Reconnect when you can: ", "bold"), people])
+        if summary.due_boundaries:
+            if parts:
+                parts.append("\n")
+            notes = ", ".join(b.boundary for b in summary.due_boundaries)
+            parts.extend([("Boundaries to look at again: ", "bold"), notes])
+        return Content.assemble(*parts) if parts else Content("Nothing is waiting for you. Take your time.")
+
+    def action_write_today(self) -> None:
+        """Write to the prompt shown."""
+        self.write(self.journal.reflections.today_prompt(self.skip))
+
+    def action_skip_prompt(self) -> None:
+        """Show the next prompt in the rotation."""
+        self.skip += 1
+        self.reload()
+
+    def action_new(self) -> None:
+        """Choose a prompt, or write freely."""
+        self.choose_and_write()

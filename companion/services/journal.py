@@ -27,8 +27,8 @@ class Summary:
     prompt: Prompt
     due_contacts: list[Contact]
     due_boundaries: list[Boundary]
-    mood: list[float]
-    reliance: list[float]
+    mood: list[float | None]
+    reliance: list[float | None]
     flagged: int
 
 

@@ -1,0 +1,179 @@
+"""Editors for boundaries and contacts: forms that return a record, or None; they save nothing."""
+
+from __future__ import annotations
+
+from textual import events
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.widget import Widget
+from textual.widgets import Input, Label, Select, Static
+
+from companion.dialogs.base import Dialog
+from companion.domain.boundary import STATUSES, Boundary
+from companion.domain.clock import parse_day
+from companion.domain.contact import ROLES, Contact
+
+
+def _row(label: str, widget: Input | Select[str] | Select[int]) -> Horizontal:
+    return Horizontal(Label(label, classes="form-label"), widget, classes="form-row")
+
+
+class FormDialog(Dialog[object]):
+    """A form with an error line; ctrl+s returns the record built from it."""
+
+    BINDINGS = [
+        Binding("ctrl+s", "submit", "Save", id="form.save"),
+        Binding("escape", "close", "Cancel", id="form.cancel"),
+    ]
+    TITLE_TEXT = ""
+
+    def form_rows(self) -> list[Horizontal]:
+        """The rows of the form."""
+        return []
+
+    def build(self) -> object:
+        """The record from the fields; raise ValueError with a plain sentence when something is off."""
+        raise NotImplementedError
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(classes="dialog form"):
+            yield Static(self.TITLE_TEXT, classes="dialog-title")
+            yield from self.form_rows()
+            yield Static("", id="form-error", classes="dialog-error")
+            yield Static("ctrl+s save · tab next field · escape cancel", classes="dialog-hint")
+
+    def on_mount(self) -> None:
+        self.first_focus().focus()
+
+    def first_focus(self) -> Widget:
+        """The field the cursor starts in."""
+        return self.query(Input).first()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.action_submit()
+
+    def action_submit(self) -> None:
+        """Check the form and return the record."""
+        try:
+            record = self.build()
+        except ValueError as exc:
+            self.query_one("#form-error", Static).update(str(exc))
+            return
+        self.dismiss(record)
+
+    def value(self, field_id: str) -> str:
+        """A text field's value."""
+        return self.query_one(f"#{field_id}", Input).value.strip()
+
+
+class BoundaryDialog(FormDialog):
+    """New or edited boundary note."""
+
+    def __init__(self, boundary: Boundary | None, contacts: dict[int, str]) -> None:
+        super().__init__()
+        self._boundary = boundary
+        self._contacts = contacts
+        self.TITLE_TEXT = "Edit boundary" if boundary else "A new boundary"
+
+    def form_rows(self) -> list[Horizontal]:
+        b = self._boundary
+        contact_options = [(name, cid) for cid, name in sorted(self._contacts.items(), key=lambda kv: kv[1])]
+        return [
+            _row("With whom", Input(b.who if b else "", id="who", compact=True, placeholder="a person, a place, a habit")),
+            _row("Boundary", Input(b.boundary if b else "", id="boundary", compact=True, placeholder="in one sentence")),
+            _row("Why", Input(b.why if b else "", id="why", compact=True, placeholder="why it matters to me")),
+            _row("How I'll say it", Input(b.script if b else "", id="script", compact=True, placeholder="words to rehearse")),
+            _row("Status", Select([(label, key) for key, label in STATUSES.items()], value=b.status if b else "thinking",
+                                  allow_blank=False, id="status", compact=True)),
+            _row("Review on", Input(b.review_on.isoformat() if b and b.review_on else "", id="review",
+                                    compact=True, placeholder="YYYY-MM-DD, optional")),
+            _row("Linked person", Select(contact_options, value=b.contact_id if b and b.contact_id in self._contacts
+                                         else Select.NULL, id="contact", compact=True, prompt="none")),
+        ]
+
+    def build(self) -> Boundary:
+        contact = self.query_one("#contact", Select).value
+        status = self.query_one("#status", Select).value
+        old = self._boundary
+        return Boundary(
+            who=self.value("who"), boundary=self.value("boundary"), why=self.value("why"),
+            script=self.value("script"), status=str(status), review_on=parse_day(self.value("review")),
+            contact_id=contact if isinstance(contact, int) else None,
+            events=list(old.events) if old else [], id=old.id if old else None,
+        )
+
+
+class ContactDialog(FormDialog):
+    """New or edited secure-base contact."""
+
+    def __init__(self, contact: Contact | None) -> None:
+        super().__init__()
+        self._contact = contact
+        self.TITLE_TEXT = "Edit person" if contact else "Someone in your secure base"
+
+    def form_rows(self) -> list[Horizontal]:
+        c = self._contact
+        return [
+            _row("Name", Input(c.name if c else "", id="name", compact=True)),
+            _row("Role", Select([(label, key) for key, label in ROLES.items()], value=c.role if c else "secure-base",
+                                allow_blank=False, id="role", compact=True)),
+            _row("How they help", Input(c.supports if c else "", id="supports", compact=True)),
+            _row("What I offer", Input(c.offer if c else "", id="offer", compact=True)),
+            _row("How to reach", Input(c.reach if c else "", id="reach", compact=True)),
+            _row("Reconnect every", Input(str(c.reconnect_days) if c and c.reconnect_days else "", id="every",
+                                          compact=True, placeholder="days, optional")),
+        ]
+
+    def build(self) -> Contact:
+        every = self.value("every")
+        if every and not every.isdigit():
+            raise ValueError("Reconnect every needs a whole number of days, or nothing.")
+        old = self._contact
+        return Contact(
+            name=self.value("name"), role=str(self.query_one("#role", Select).value),
+            supports=self.value("supports"), offer=self.value("offer"), reach=self.value("reach"),
+            reconnect_days=int(every) if every else None,
+            interactions=list(old.interactions) if old else [], id=old.id if old else None,
+        )
+
+
+class LogDialog(FormDialog):
+    """Log an interaction or a boundary event: a number key picks the kind, Enter saves."""
+
+    def __init__(self, title: str, kinds: dict[str, str], today: str) -> None:
+        super().__init__()
+        self.TITLE_TEXT = title
+        self._kinds = kinds
+        self._today = today
+
+    def form_rows(self) -> list[Horizontal]:
+        options = [(f"{i}  {label}", key) for i, (key, label) in enumerate(self._kinds.items(), start=1)]
+        return [
+            _row("What happened", Select(options, value=next(iter(self._kinds)), allow_blank=False, id="kind", compact=True)),
+            _row("Note", Input("", id="note", compact=True, placeholder="optional")),
+            _row("Day", Input(self._today, id="day", compact=True)),
+        ]
+
+    def first_focus(self) -> Widget:
+        keys = f"1-{len(self._kinds)}"
+        self.query_one(".dialog-hint", Static).update(f"{keys} choose · enter save · escape cancel")
+        return self.query_one("#kind", Select)
+
+    def on_key(self, event: events.Key) -> None:
+        # A number picks the kind and moves on to the note; inside a text field it is just a digit.
+        if isinstance(self.focused, Input) or not (event.character and event.character.isdigit()):
+            return
+        index = int(event.character) - 1
+        if 0 <= index < len(self._kinds):
+            self.query_one("#kind", Select).value = list(self._kinds)[index]
+            self.query_one("#note", Input).focus()
+            event.prevent_default()
+            event.stop()
+
+    def build(self) -> tuple[str, str, object]:
+        day = parse_day(self.value("day"))
+        if day is None:
+            raise ValueError("The day is needed, like 2026-12-31.")
+        return str(self.query_one("#kind", Select).value), self.value("note"), day

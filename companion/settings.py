@@ -1,0 +1,57 @@
+"""User settings: a small, unencrypted TOML file beside the vault. Plain data, no Textual."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from companion.storage.disk import atomic_write
+
+DEFAULT_CRISIS_LINES = [
+    "Emergency services: 112 (EU), 911 (US, Canada), 999 (UK), 000 (Australia)",
+    "Suicide & Crisis Lifeline (US): call or text 988",
+    "Samaritans (UK and Ireland): 116 123, free, day or night",
+    "findahelpline.com lists free, confidential helplines in many countries",
+]
+
+DEFAULT_FILE = '''# companion settings. This file is NOT encrypted: keep private details out of it.
+# Lines shown on the support card (ctrl+g). Put the lines that serve you here,
+# for example your local crisis line. Do not write names or anything personal.
+crisis_lines = [
+{lines}
+]
+'''
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What the person can change without unlocking."""
+
+    crisis_lines: list[str] = field(default_factory=lambda: list(DEFAULT_CRISIS_LINES))
+    problem: str = ""  # a plain sentence when the file could not be read
+
+
+def load_settings(path: Path) -> Settings:
+    """Read the settings; a missing or broken file gives the defaults (and says why)."""
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return Settings()
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        return Settings(problem=f"{path} could not be read ({type(exc).__name__}); showing the default lines.")
+    lines = data.get("crisis_lines")
+    if not isinstance(lines, list) or not all(isinstance(x, str) for x in lines) or not lines:
+        return Settings(problem=f"crisis_lines in {path} should be a list of text lines; showing the defaults.")
+    return Settings(crisis_lines=lines)
+
+
+def ensure_settings_file(path: Path) -> None:
+    """Write the default settings file once, so the person can find and edit it."""
+    if path.exists() or not path.parent.is_dir():
+        return
+    lines = ",\n".join(f'    "{line}"' for line in DEFAULT_CRISIS_LINES)
+    try:
+        atomic_write(path, DEFAULT_FILE.format(lines=lines).encode(), action="write the settings file")
+    except Exception:  # settings are a convenience; never stop the app over them
+        pass
