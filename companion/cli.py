@@ -50,6 +50,12 @@ def build_parser() -> argparse.ArgumentParser:
     lst.add_argument("--search", metavar="TEXT", help="only reflections containing TEXT (any case)")
     lst.add_argument("--json", action="store_true", help="print JSON")
 
+    for name, what in (("boundaries", "boundary notes"), ("contacts", "secure-base contacts")):
+        group = sub.add_parser(name, parents=[common], help=f"work with {what}")
+        actions = group.add_subparsers(dest="action", metavar="ACTION", parser_class=_Parser, required=True)
+        listing = actions.add_parser("list", parents=[common], help=f"print {what}")
+        listing.add_argument("--json", action="store_true", help="print JSON")
+
     sub.add_parser("check", parents=[common], help="verify the vault and its backups decrypt")
 
     pw = sub.add_parser("passwd", parents=[common], help="change the passphrase")

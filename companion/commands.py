@@ -9,6 +9,8 @@ from pathlib import Path
 import orjson
 
 from companion.crypto import envelope
+from companion.domain.boundary import STATUSES
+from companion.domain.contact import ROLES
 from companion.domain.reflection import Reflection, ReflectionFilter
 from companion.errors import StorageFailure, UsageError, VaultBusy, VaultDamaged
 from companion.passphrase_input import ask, ask_new, check_new, read_passphrase_file
@@ -77,8 +79,7 @@ def cmd_list(args: argparse.Namespace, vault: Path, passphrase_file: str | None)
     finally:
         journal.close()
     if args.json:
-        sys.stdout.buffer.write(orjson.dumps([reflection_json(e) for e in entries], option=orjson.OPT_INDENT_2))
-        sys.stdout.buffer.write(b"\n")
+        _print_json([reflection_json(e) for e in entries])
         return 0
     for entry in entries:
         sys.stdout.write(_format_entry(entry))
@@ -94,6 +95,50 @@ def _format_entry(entry: Reflection) -> str:
     head = "  ".join([when, *extras])
     body = "\n".join(f"  {line}" for line in entry.text.rstrip().splitlines())
     return f"{head}\n{body}\n\n"
+
+
+def _print_json(data: object) -> None:
+    sys.stdout.buffer.write(orjson.dumps(data, option=orjson.OPT_INDENT_2) + b"\n")
+
+
+def cmd_boundaries(args: argparse.Namespace, vault: Path, passphrase_file: str | None) -> int:
+    """`boundaries list`: boundary notes grouped by status."""
+    journal = _open(vault, passphrase_file)
+    try:
+        items = journal.boundaries.all()
+        today = utc_now().astimezone().date()
+    finally:
+        journal.close()
+    if args.json:
+        _print_json([{"id": b.id, **b.to_record(), "review_due": b.is_due(today)} for b in items])
+        return 0
+    for b in items:
+        due = "  (review due)" if b.is_due(today) else ""
+        who = f"{b.who}: " if b.who else ""
+        sys.stdout.write(f"[{STATUSES[b.status]}] {who}{b.boundary}{due}\n")
+    return 0
+
+
+def cmd_contacts(args: argparse.Namespace, vault: Path, passphrase_file: str | None) -> int:
+    """`contacts list`: the secure base, by name."""
+    journal = _open(vault, passphrase_file)
+    try:
+        items = journal.contacts.all()
+        today = utc_now().astimezone().date()
+    finally:
+        journal.close()
+    if args.json:
+        _print_json([
+            {"id": c.id, **c.to_record(), "last_contact": c.last_contact.isoformat() if c.last_contact else None,
+             "reconnect_due": c.is_due(today)}
+            for c in items
+        ])
+        return 0
+    for c in items:
+        last = c.last_contact.isoformat() if c.last_contact else "never"
+        due = "  (time to reconnect)" if c.is_due(today) else ""
+        sys.stdout.write(f"{c.name} ({ROLES[c.role]}), last contact {last}{due}\n")
+    return 0
 
 
 def cmd_check(args: argparse.Namespace, vault: Path, passphrase_file: str | None) -> int:

@@ -87,3 +87,53 @@ async def submit_passphrase(pilot, *values: str) -> None:  # type: ignore[no-unt
     await pilot.app.workers.wait_for_complete()
     await pilot.pause()
     await pilot.pause()
+
+
+def seed_practices(path: Path, passphrase: str = PASSPHRASE) -> None:
+    """Add fictional boundaries, contacts and richer reflections to an existing vault."""
+    from datetime import date
+
+    from companion.domain.boundary import Boundary, BoundaryEvent
+    from companion.domain.contact import Contact
+    from companion.domain.prompts import BUILT_IN
+    from companion.services.journal import Journal
+
+    today = NOW.date()
+    with Vault.open(path, passphrase, clock=fixed_clock) as vault:
+        journal = Journal(vault, fixed_clock)
+        priya = journal.contacts.save(Contact(
+            "Priya", "secure-base", supports="Listens without trying to fix it", offer="Cooking on Sundays",
+            reach="Text first, then call", reconnect_days=14))
+        journal.contacts.log(priya, "asked", "Asked her to help me move", day=today - timedelta(days=20))
+        journal.contacts.log(priya, "together", "Walk by the canal", day=today - timedelta(days=16))
+        jonas = journal.contacts.save(Contact("Jonas", "mutual", supports="Practical help", offer="Lifts to work",
+                                              reconnect_days=30))
+        journal.contacts.log(jonas, "helped-them", "Drove him to the station", day=today - timedelta(days=2))
+        journal.contacts.save(Contact("Dr. Reyes", "professional", supports="Weekly sessions"))
+        journal.boundaries.save(Boundary(
+            who="Mum", boundary="No calls about my weight", why="It leaves me anxious for days",
+            script="I love you, and I won't talk about my body.", status="said",
+            review_on=today - timedelta(days=1), contact_id=None,
+            events=[BoundaryEvent(today - timedelta(days=5), "held", "Changed the subject kindly")]))
+        journal.boundaries.save(Boundary(
+            who="Work", boundary="No messages after 8pm", why="Evenings are for rest", status="holding",
+            review_on=date(2027, 1, 15)))
+        journal.boundaries.save(Boundary(who="", boundary="Ask for help before I am exhausted", status="thinking"))
+        for i, prompt in enumerate(BUILT_IN[:4]):
+            journal.reflections.save(Reflection(
+                text=f"A guided answer, number {i}. I leaned a little and it was fine.",
+                created=NOW - timedelta(days=i, hours=2), prompt=prompt.text, theme=prompt.theme,
+                mood=3 + (i % 3) - 1, reliance=2 + i % 3, tags=["guided"], flagged=i % 2 == 0,
+                contacts=[priya.id] if priya.id else []))
+
+
+def seed_many(path: Path, count: int, passphrase: str = PASSPHRASE) -> None:
+    """Insert `count` fictional reflections in one write (fast), one of them findable."""
+    with Vault.open(path, passphrase) as vault:
+        records = [
+            Reflection(text=f"Ordinary day number {i}. Tea, work, a short walk.",
+                       created=NOW - timedelta(minutes=7 * i), mood=(i % 5) + 1).to_record()
+            for i in range(count)
+        ]
+        records[count // 2]["text"] = "The one about the lighthouse keeper who finally asked for help."
+        vault.db.table("reflections").insert_multiple(records)

@@ -1,0 +1,158 @@
+"""Pilot tests of the Boundaries and Secure base areas."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from textual.widgets import Input, OptionList, Static
+
+from companion.dialogs.confirm import ConfirmDialog
+from companion.dialogs.editors import BoundaryDialog, ContactDialog, LogDialog
+from companion.dialogs.info import DetailDialog
+from companion.screens.boundaries import BoundariesScreen
+from companion.screens.secure_base import SecureBaseScreen
+from companion.services.journal import Journal
+from companion.storage.vault import Vault
+from conftest import PASSPHRASE, fixed_clock, make_app, seed_practices, submit_passphrase
+
+
+def journal_of(path: Path) -> Journal:
+    return Journal(Vault.open(path, PASSPHRASE), fixed_clock)
+
+
+def _fill(screen, **values: str) -> None:  # type: ignore[no-untyped-def]
+    for field, value in values.items():
+        screen.query_one(f"#{field}", Input).value = value
+
+
+def _body(screen) -> str:  # type: ignore[no-untyped-def]
+    return str(screen.query_one(".dialog-lines", Static).render())
+
+
+async def test_create_edit_and_delete_a_boundary(make_vault: Callable[..., Path]) -> None:
+    path = make_vault([])
+    app = make_app(path)
+    async with app.run_test() as pilot:
+        await submit_passphrase(pilot, PASSPHRASE)
+        await pilot.press("3", "n")
+        assert isinstance(app.screen, BoundaryDialog)
+        _fill(app.screen, who="My sister", boundary="", review="someday")
+        await pilot.press("ctrl+s")
+        assert "review" not in "" and isinstance(app.screen, BoundaryDialog)
+        assert "dates look like" in str(app.screen.query_one("#form-error", Static).render())
+        _fill(app.screen, boundary="I leave family dinners by ten", review="2026-12-20",
+              script="I'm heading off now, it was lovely.")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, BoundariesScreen)
+        await pilot.press("e")
+        await pilot.pause()
+        _fill(app.screen, why="Late nights spill into the week")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+    with journal_of(path).vault as vault:
+        [b] = Journal(vault, fixed_clock).boundaries.all()
+        assert (b.who, b.why, b.review_on.isoformat()) == ("My sister", "Late nights spill into the week", "2026-12-20")  # type: ignore[union-attr]
+    app = make_app(path)
+    async with app.run_test() as pilot:
+        await submit_passphrase(pilot, PASSPHRASE)
+        await pilot.press("3", "d")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.press("y")
+        await pilot.pause()
+        assert app.screen.query_one(".records-empty").display
+    with journal_of(path).vault as vault:
+        assert Journal(vault, fixed_clock).boundaries.all() == []
+
+
+async def test_a_boundary_event_shows(make_vault: Callable[..., Path]) -> None:
+    path = make_vault([])
+    seed_practices(path)
+    app = make_app(path)
+    async with app.run_test() as pilot:
+        await submit_passphrase(pilot, PASSPHRASE)
+        await pilot.press("3")
+        await pilot.pause()
+        listing = app.screen.query_one(OptionList)
+        listing.highlighted = listing.get_option_index(
+            str(next(b.id for b in app.journal.boundaries.all() if b.status == "said")))  # type: ignore[union-attr]
+        await pilot.press("l")
+        await pilot.pause()
+        assert isinstance(app.screen, LogDialog)
+        await pilot.press("2")  # crossed
+        app.focused.value = "Asked twice at lunch"
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, DetailDialog)
+        assert "Crossed · Asked twice at lunch" in _body(app.screen)
+
+
+async def test_due_boundaries_are_marked_and_status_filter_cycles(make_vault: Callable[..., Path]) -> None:
+    path = make_vault([])
+    seed_practices(path)
+    app = make_app(path)
+    async with app.run_test() as pilot:
+        await submit_passphrase(pilot, PASSPHRASE)
+        await pilot.press("3")
+        await pilot.pause()
+        listing = app.screen.query_one(OptionList)
+        rows = [str(listing.get_option_at_index(i).prompt) for i in range(listing.option_count)]
+        assert any("No calls about my weight" in r and "review due" in r for r in rows)
+        assert not any("No messages after 8pm" in r and "review due" in r for r in rows)
+        await pilot.press("s")
+        await pilot.pause()
+        assert "Thinking about it" in str(app.screen.query_one(".records-status").render())
+        assert sum(1 for i in range(listing.option_count) if listing.get_option_at_index(i).id) == 1
+
+
+async def test_add_a_contact_and_quick_log_resets_due(make_vault: Callable[..., Path]) -> None:
+    path = make_vault([])
+    app = make_app(path)
+    async with app.run_test() as pilot:
+        await submit_passphrase(pilot, PASSPHRASE)
+        await pilot.press("4", "n")
+        assert isinstance(app.screen, ContactDialog)
+        _fill(app.screen, name="Sam", supports="Listens", offer="Rides", reach="Text", every="nope")
+        await pilot.press("ctrl+s")
+        assert "whole number" in str(app.screen.query_one("#form-error", Static).render())
+        _fill(app.screen, every="14")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, SecureBaseScreen)
+        row = str(app.screen.query_one(OptionList).get_option_at_index(0).prompt)
+        assert "reconnect" in row
+        await pilot.press("l", "1", "enter")  # three keys: log, "I asked for help", save
+        await pilot.pause()
+        row = str(app.screen.query_one(OptionList).get_option_at_index(0).prompt)
+        assert "last: today" in row and "reconnect" not in row
+    with journal_of(path).vault as vault:
+        [sam] = Journal(vault, fixed_clock).contacts.all()
+        assert [i.kind for i in sam.interactions] == ["asked"]
+        assert sam.reconnect_days == 14
+
+
+async def test_contact_detail_shows_the_balance_and_can_be_deleted(make_vault: Callable[..., Path]) -> None:
+    path = make_vault([])
+    seed_practices(path)
+    app = make_app(path)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await submit_passphrase(pilot, PASSPHRASE)
+        await pilot.press("4")
+        await pilot.pause()
+        listing = app.screen.query_one(OptionList)
+        names = [str(listing.get_option_at_index(i).prompt) for i in range(listing.option_count)]
+        listing.highlighted = next(i for i, n in enumerate(names) if n.startswith("Priya"))
+        await pilot.press("enter")
+        await pilot.pause()
+        body = _body(app.screen)
+        assert "received" in body and "Lately you have been receiving more" in body
+        await pilot.press("d")
+        await pilot.pause()
+        await pilot.press("y")
+        await pilot.pause()
+    with journal_of(path).vault as vault:
+        assert "Priya" not in [c.name for c in Journal(vault, fixed_clock).contacts.all()]

@@ -1,0 +1,236 @@
+"""Pilot tests of writing, editing, deleting, filtering reflections, and of drafts."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from textual.widgets import Input, OptionList, TextArea
+
+from companion.dialogs.choosers import PromptPickerDialog
+from companion.dialogs.confirm import ConfirmDialog, UnsavedDialog
+from companion.dialogs.info import DetailDialog
+from companion.screens.editor import EditorScreen
+from companion.screens.home import HomeScreen
+from companion.screens.reflections import ReflectionsScreen
+from companion.screens.unlock import UnlockScreen
+from companion.services.journal import Journal
+from companion.storage.vault import Vault
+from conftest import PASSPHRASE, SEED_TEXTS, fixed_clock, make_app, seed_many, submit_passphrase
+
+
+def stored(path: Path) -> list:  # type: ignore[type-arg]
+    with Vault.open(path, PASSPHRASE) as vault:
+        return Journal(vault, fixed_clock).reflections.page(limit=None).items
+
+
+async def _type(pilot, text: str) -> None:  # type: ignore[no-untyped-def]
+    pilot.app.focused.insert(text)
+    await pilot.pause()
+
+
+async def test_write_a_guided_reflection_from_home(make_vault: Callable[..., Path]) -> None:
+    path = make_vault([])
+    app = make_app(path)
+    async with app.run_test() as pilot:
+        await submit_passphrase(pilot, PASSPHRASE)
+        prompt = app.journal.reflections.today_prompt()  # type: ignore[union-attr]
+        await pilot.press("w")
+        assert isinstance(app.screen, EditorScreen)
+        await _type(pilot, "I asked Priya to sit with me while I made the call.")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+    [entry] = stored(path)
+    assert entry.prompt == prompt.text and entry.theme == prompt.theme
+    assert entry.text == "I asked Priya to sit with me while I made the call."
+
+
+async def test_choose_a_theme_prompt_set_mood_reliance_tags_and_flag(make_vault: Callable[..., Path]) -> None:
+    path = make_vault([])
+    app = make_app(path)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await submit_passphrase(pilot, PASSPHRASE)
+        await pilot.press("2", "n")
+        assert isinstance(app.screen, PromptPickerDialog)
+        prompts = app.screen.query_one("#prompts", OptionList)
+        prompts.highlighted = 4  # the first prompt under the first theme heading
+        await pilot.press("enter")
+        await pilot.pause()
+        editor = app.screen
+        assert isinstance(editor, EditorScreen)
+        await _type(pilot, "Wanted to ask, did not.")
+        editor.query_one("#mood").value = 2
+        editor.query_one("#reliance").value = 1
+        editor.query_one("#tags", Input).value = "#work #Asking"
+        editor.query_one("#flagged").value = True
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, ReflectionsScreen)
+    [entry] = stored(path)
+    assert entry.theme == "asking" and entry.prompt
+    assert (entry.mood, entry.reliance, entry.tags, entry.flagged) == (2, 1, ["work", "asking"], True)
+
+
+async def test_write_freely_and_add_my_own_prompt(make_vault: Callable[..., Path]) -> None:
+    path = make_vault([])
+    app = make_app(path)
+    async with app.run_test() as pilot:
+        await submit_passphrase(pilot, PASSPHRASE)
+        await pilot.press("n", "f")
+        assert isinstance(app.screen, EditorScreen) and app.screen.entry.prompt is None
+        await pilot.press("escape")  # nothing typed: leaves without asking
+        await pilot.pause()
+        await pilot.press("n", "a")
+        app.focused.value = "What did I carry today that was not mine?"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, EditorScreen)
+        assert app.screen.entry.prompt == "What did I carry today that was not mine?"
+        assert app.journal.reflections.prompts.all() == ["What did I carry today that was not mine?"]  # type: ignore[union-attr]
+
+
+async def test_leaving_with_unsaved_text_asks_first(make_vault: Callable[..., Path]) -> None:
+    path = make_vault([])
+    app = make_app(path)
+    async with app.run_test() as pilot:
+        await submit_passphrase(pilot, PASSPHRASE)
+        await pilot.press("w")
+        await _type(pilot, "half a thought")
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, UnsavedDialog)
+        await pilot.press("k")
+        await pilot.pause()
+        assert isinstance(app.screen, EditorScreen)
+        assert app.screen.query_one("#text", TextArea).text == "half a thought"
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("d")
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+    assert stored(path) == []
+
+
+async def test_unsaved_dialog_can_save(make_vault: Callable[..., Path]) -> None:
+    path = make_vault([])
+    app = make_app(path)
+    async with app.run_test() as pilot:
+        await submit_passphrase(pilot, PASSPHRASE)
+        await pilot.press("w")
+        await _type(pilot, "kept after all")
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("s")
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+    assert [e.text for e in stored(path)] == ["kept after all"]
+
+
+async def test_a_draft_survives_lock_and_unlock(make_vault: Callable[..., Path]) -> None:
+    path = make_vault([])
+    app = make_app(path)
+    async with app.run_test() as pilot:
+        await submit_passphrase(pilot, PASSPHRASE)
+        await pilot.press("w")
+        await _type(pilot, "Words I do not want to lose")
+        await pilot.press("ctrl+l")
+        await pilot.pause()
+        assert isinstance(app.screen, UnlockScreen)
+        assert not any(isinstance(s, EditorScreen) for s in app.screen_stack)
+        await submit_passphrase(pilot, PASSPHRASE)
+        assert isinstance(app.screen, EditorScreen)
+        assert app.screen.query_one("#text", TextArea).text == "Words I do not want to lose"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+    assert [e.text for e in stored(path)] == ["Words I do not want to lose"]
+    with Vault.open(path, PASSPHRASE) as vault:
+        assert vault.load_draft() is None
+
+
+async def test_edit_and_delete_from_the_list(make_vault: Callable[..., Path]) -> None:
+    path = make_vault(SEED_TEXTS)
+    app = make_app(path)
+    async with app.run_test() as pilot:
+        await submit_passphrase(pilot, PASSPHRASE)
+        await pilot.press("2")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, DetailDialog)
+        await pilot.press("e")
+        await pilot.pause()
+        assert isinstance(app.screen, EditorScreen)
+        app.screen.query_one("#text", TextArea).text = "Rewritten gently."
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        await pilot.press("down", "d")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.press("y")
+        await pilot.pause()
+    texts = [e.text for e in stored(path)]
+    assert texts[0] == "Rewritten gently."
+    assert SEED_TEXTS[-2] not in texts and len(texts) == 4
+
+
+async def test_delete_can_be_declined(make_vault: Callable[..., Path]) -> None:
+    path = make_vault(SEED_TEXTS)
+    app = make_app(path)
+    async with app.run_test() as pilot:
+        await submit_passphrase(pilot, PASSPHRASE)
+        await pilot.press("2", "d")
+        await pilot.pause()
+        await pilot.press("n")
+        await pilot.pause()
+    assert len(stored(path)) == 5
+
+
+async def test_filter_finds_one_entry_among_ten_thousand(make_vault: Callable[..., Path]) -> None:
+    path = make_vault([])
+    seed_many(path, 10_000)
+    app = make_app(path)
+    async with app.run_test() as pilot:
+        await submit_passphrase(pilot, PASSPHRASE)
+        await pilot.press("2")
+        await pilot.pause()
+        entries = app.screen.query_one("#entries", OptionList)
+        assert entries.option_count == 200  # the newest page, the rest lazily
+        await pilot.press("slash")
+        app.focused.value = "lighthouse"
+        await pilot.pause()
+        assert entries.option_count == 1
+        assert "lighthouse" in str(entries.get_option_at_index(0).prompt)
+        app.focused.value = "since:nonsense"
+        await pilot.pause()
+        assert "needs a date" in str(app.screen.query_one("#filter-status").render())
+
+
+async def test_more_entries_load_as_you_scroll(make_vault: Callable[..., Path]) -> None:
+    path = make_vault([])
+    seed_many(path, 450)
+    app = make_app(path)
+    async with app.run_test() as pilot:
+        await submit_passphrase(pilot, PASSPHRASE)
+        await pilot.press("2", "end")
+        await pilot.pause()
+        entries = app.screen.query_one("#entries", OptionList)
+        assert entries.option_count == 400
+        await pilot.press("end")
+        await pilot.pause()
+        assert entries.option_count == 450
+
+
+async def test_flagged_toggle(make_vault: Callable[..., Path]) -> None:
+    from conftest import seed_practices
+
+    path = make_vault(SEED_TEXTS)
+    seed_practices(path)
+    app = make_app(path)
+    async with app.run_test() as pilot:
+        await submit_passphrase(pilot, PASSPHRASE)
+        await pilot.press("2", "f")
+        await pilot.pause()
+        assert app.screen.query_one("#entries", OptionList).option_count == 2
+        await pilot.press("f")
+        await pilot.pause()
+        assert app.screen.query_one("#entries", OptionList).option_count == 9
