@@ -26,7 +26,7 @@ from companion.screens.reflections import ReflectionsScreen
 from companion.screens.secure_base import SecureBaseScreen
 from companion.screens.unlock import UnlockScreen
 from companion.services.journal import Journal
-from companion.settings import Settings, ensure_settings_file, load_settings
+from companion.settings import ensure_settings_file, load_settings
 from companion.storage.vault import Vault
 
 AREAS = {
@@ -73,13 +73,14 @@ class CompanionApp(App[int]):
         *,
         kdf: KdfParams = DEFAULT_KDF,
         clock: Clock = local_now,
-        settings: Settings | None = None,
+        settings_file: Path | None = None,
     ) -> None:
         super().__init__(css_path=stylesheets())
         self.vault_path = vault_path
         self.kdf = kdf
         self.clock = clock
-        self.settings = settings if settings is not None else load_settings(settings_path(vault_path))
+        self.settings_file = settings_file or settings_path(vault_path)
+        self.settings = load_settings(self.settings_file)
         self.journal: Journal | None = None
 
     # -- lifecycle ----------------------------------------------------------------------------
@@ -112,7 +113,7 @@ class CompanionApp(App[int]):
         self.post_message(self.Unlocked(Journal(vault, self.clock)))
 
     def on_companion_app_unlocked(self, event: Unlocked) -> None:
-        ensure_settings_file(settings_path(self.vault_path))
+        ensure_settings_file(self.settings_file)
         self.journal = journal = event.journal
         clock = self.clock
         for mode, screen_class in AREAS.items():
@@ -162,7 +163,7 @@ class CompanionApp(App[int]):
         """The support card: where to find urgent help. Needs no unlocking."""
         if not isinstance(self.screen, SupportDialog):
             s = self.settings
-            self.push_screen(SupportDialog(s.crisis_lines, str(settings_path(self.vault_path)), s.problem))
+            self.push_screen(SupportDialog(s.crisis_lines, str(self.settings_file), s.problem))
 
     def action_help(self) -> None:
         """Every key of the current screen, with what it does."""

@@ -19,6 +19,9 @@ PASSPHRASE = "quiet harbour lanterns"
 CANARY = "CANARY-7f3a-secret-words"
 NOW = datetime(2026, 11, 27, 19, 30, tzinfo=timezone(timedelta(hours=1)))
 
+# Snapshots must not show the random pytest folder: the support card names this path instead.
+SHOWN_SETTINGS = Path("/home/you/.local/share/companion/settings.toml")
+
 SEED_TEXTS = [
     "Asked Priya to help carry the boxes. She said yes before I finished asking.",
     "Spent the evening alone on purpose. It felt restful, not lonely.",
@@ -76,7 +79,7 @@ def make_app(path: Path):  # type: ignore[no-untyped-def]
     """The app over `path` with the fast KDF and the fixed clock (textual imported only here)."""
     from companion.app import CompanionApp
 
-    return CompanionApp(path, kdf=FAST_KDF, clock=fixed_clock)
+    return CompanionApp(path, kdf=FAST_KDF, clock=fixed_clock, settings_file=SHOWN_SETTINGS)
 
 
 async def submit_passphrase(pilot, *values: str) -> None:  # type: ignore[no-untyped-def]

@@ -24,6 +24,15 @@ THEMES: dict[str, str] = {
 }
 CUSTOM_THEME = "mine"
 THEME_LABELS = {**THEMES, CUSTOM_THEME: "My own prompts"}
+# A word or two for list rows, where space is short.
+THEME_SHORT = {
+    "asking": "asking",
+    "others-first": "others first",
+    "coping-alone": "alone",
+    "mutual": "mutual",
+    "give-need": "give & need",
+    CUSTOM_THEME: "my prompt",
+}
 
 BUILT_IN: tuple[Prompt, ...] = (
     Prompt("asking", "When did you last want help and not ask? What stopped you?"),

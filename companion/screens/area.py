@@ -17,15 +17,18 @@ from companion.widgets.area_bar import AreaBar
 from companion.widgets.urgent_help import UrgentHelp
 
 
+AREAS_GROUP = Binding.Group("Areas", compact=True)
+
+
 class AreaScreen(Screen[None]):
     """Base of Home, Reflections, Boundaries and Secure base."""
 
     AREA = ""
     BINDINGS = [
-        Binding("1", "app.switch_area('home')", "Home", id="area.home", show=False),
-        Binding("2", "app.switch_area('reflections')", "Reflections", id="area.reflections", show=False),
-        Binding("3", "app.switch_area('boundaries')", "Boundaries", id="area.boundaries", show=False),
-        Binding("4", "app.switch_area('secure')", "Secure base", id="area.secure", show=False),
+        Binding("1", "app.switch_area('home')", "Home", id="area.home", group=AREAS_GROUP),
+        Binding("2", "app.switch_area('reflections')", "Reflections", id="area.reflections", group=AREAS_GROUP),
+        Binding("3", "app.switch_area('boundaries')", "Boundaries", id="area.boundaries", group=AREAS_GROUP),
+        Binding("4", "app.switch_area('secure')", "Secure base", id="area.secure", group=AREAS_GROUP),
         Binding("question_mark", "app.help", "Keys", id="help"),
     ]
 

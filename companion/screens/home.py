@@ -12,7 +12,7 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from companion.domain.clock import friendly_day, greeting
-from companion.domain.prompts import THEME_LABELS
+from companion.domain.prompts import THEME_LABELS, THEME_SHORT
 from companion.domain.reflection import Reflection
 from companion.screens.area import AreaScreen
 from companion.services.journal import Summary
@@ -26,10 +26,12 @@ def _plural(n: int, one: str, many: str) -> str:
 
 
 def reflection_option(entry: Reflection, now: datetime) -> Option:
-    """One list row: date, a flag mark, the first line (Content: never parsed as markup)."""
-    when = entry.created.astimezone(now.tzinfo).strftime("%a %d %b %Y  %H:%M")
+    """One list row: date, theme, a flag mark, the first line (Content: never parsed as markup)."""
+    when = entry.created.astimezone(now.tzinfo).strftime("%a %d %b %Y %H:%M")
+    theme = THEME_SHORT.get(entry.theme or "", "free")
     mark = ("⚑ " if entry.flagged else "  ", "bold")
-    return Option(Content.assemble((when, "dim"), "  ", mark, entry.first_line), id=str(entry.id))
+    return Option(Content.assemble((when, "dim"), "  ", (f"{theme:<12}", "italic dim"), mark, entry.first_line),
+                  id=str(entry.id))
 
 
 class HomeScreen(AreaScreen):
@@ -53,8 +55,8 @@ class HomeScreen(AreaScreen):
                 yield Static("", id="prompt-text")
             yield Static("", id="due")
             with Vertical(id="sparks"):
-                yield LabelledSparkline("Mood, 30 days", "1 very low · 5 very good", id="mood-spark")
-                yield LabelledSparkline("Reliance, 30 days", "1 all alone · 3 mutual · 5 leaning", id="reliance-spark")
+                yield LabelledSparkline("Mood, 30 days", "1 very low, 5 very good", id="mood-spark")
+                yield LabelledSparkline("Reliance, 30 days", "1 alone, 3 mutual, 5 leaning", id="reliance-spark")
             yield Static("", id="flagged")
             yield Static("Newest reflections", classes="section-title")
             yield OptionList(id="newest")

@@ -43,5 +43,5 @@ class LabelledSparkline(Horizontal):
         spark = self.query_one(Sparkline)
         spark.data = logged
         spark.display = bool(logged)
-        caption = f"{len(logged)} day{'s' if len(logged) != 1 else ''} logged · {self._caption}" if logged else "nothing logged in the last 30 days"
+        caption = f"{len(logged)} day{'s' if len(logged) != 1 else ''} · {self._caption}" if logged else "nothing logged in the last 30 days"
         self.query_one(".spark-caption", Static).update(caption)

@@ -15,7 +15,6 @@ from companion.screens.home import HomeScreen
 from companion.screens.reflections import ReflectionsScreen
 from companion.screens.secure_base import SecureBaseScreen
 from companion.screens.unlock import UnlockScreen
-from companion.settings import Settings
 from conftest import FAST_KDF, PASSPHRASE, fixed_clock, make_app, seed_practices, submit_passphrase
 
 
@@ -32,8 +31,9 @@ async def test_area_keys_switch_areas(seeded_vault: Path) -> None:
 async def test_support_card_opens_while_locked(seeded_vault: Path) -> None:
     from companion.app import CompanionApp
 
-    app = CompanionApp(seeded_vault, kdf=FAST_KDF, clock=fixed_clock,
-                       settings=Settings(crisis_lines=["Local line: 555 0100"]))
+    settings = seeded_vault.parent / "settings.toml"
+    settings.write_text('crisis_lines = ["Local line: 555 0100"]\n')
+    app = CompanionApp(seeded_vault, kdf=FAST_KDF, clock=fixed_clock, settings_file=settings)
     async with app.run_test() as pilot:
         assert isinstance(app.screen, UnlockScreen)
         await pilot.press("ctrl+g")

@@ -1,0 +1,93 @@
+"""Snapshots of every area screen and dialog, empty and seeded, at 80x24 and 120x36."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from textual.widgets import Input, TextArea
+
+from conftest import PASSPHRASE, SEED_TEXTS, make_app, seed_practices, submit_passphrase
+
+SIZES = pytest.mark.parametrize("size", [(80, 24), (120, 36)], ids=["80x24", "120x36"])
+
+
+def keys(*presses: str, text: str = "") -> Callable[..., object]:
+    """Unlock, press keys, optionally type into the focused field, then hold still for the picture."""
+
+    async def run_before(pilot) -> None:  # type: ignore[no-untyped-def]
+        await submit_passphrase(pilot, PASSPHRASE)
+        for key in presses:
+            await pilot.press(key)
+            await pilot.pause()
+        if text:
+            if isinstance(pilot.app.focused, TextArea):
+                pilot.app.focused.insert(text)
+            elif isinstance(pilot.app.focused, Input):
+                pilot.app.focused.value = text
+        for widget in pilot.app.screen.query("Input, TextArea"):
+            widget.cursor_blink = False
+        await pilot.pause()
+        await pilot.pause()
+
+    return run_before
+
+
+@pytest.fixture
+def full_vault(make_vault: Callable[..., Path]) -> Path:
+    path = make_vault(SEED_TEXTS)
+    seed_practices(path)
+    return path
+
+
+FULL = {
+    "home": keys(),
+    "reflections": keys("2"),
+    "reflections_filtered": keys("2", "slash", text="#guided flagged"),
+    "reflections_bad_filter": keys("2", "slash", text="since:soon"),
+    "reflection_detail": keys("2", "enter"),
+    "editor_guided": keys("w", text="Texted Priya first this time."),
+    "editor_existing": keys("2", "e"),
+    "prompt_picker": keys("2", "n"),
+    "confirm_delete": keys("2", "d"),
+    "unsaved": keys("w", "x", "escape"),
+    "people": keys("w", "ctrl+o"),
+    "help": keys("2", "question_mark"),
+    "boundaries": keys("3"),
+    "boundary_detail": keys("3", "enter"),
+    "boundary_editor": keys("3", "e"),
+    "boundary_log": keys("3", "l"),
+    "secure_base": keys("4"),
+    "contact_detail": keys("4", "down", "down", "enter"),
+    "contact_editor": keys("4", "n"),
+    "contact_log": keys("4", "l"),
+}
+EMPTY = {
+    "reflections": keys("2"),
+    "boundaries": keys("3"),
+    "secure_base": keys("4"),
+    "editor_free": keys("n", "f"),
+    "people": keys("n", "f", "ctrl+o"),
+}
+
+
+@SIZES
+@pytest.mark.parametrize("scene", list(FULL))
+def test_seeded(snap_compare, full_vault: Path, scene: str, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
+    assert snap_compare(make_app(full_vault), terminal_size=size, run_before=FULL[scene])
+
+
+@SIZES
+@pytest.mark.parametrize("scene", list(EMPTY))
+def test_empty(snap_compare, make_vault: Callable[..., Path], scene: str, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
+    assert snap_compare(make_app(make_vault([])), terminal_size=size, run_before=EMPTY[scene])
+
+
+@SIZES
+def test_support_card_while_locked(snap_compare, seeded_vault: Path, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
+    async def run_before(pilot) -> None:  # type: ignore[no-untyped-def]
+        await pilot.press("ctrl+g")
+        await pilot.pause()
+
+    assert snap_compare(make_app(seeded_vault), terminal_size=size, run_before=run_before)
