@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 import orjson
 
 from companion.crypto import envelope
 from companion.domain.boundary import STATUSES
+from companion.domain.clock import local_now
 from companion.domain.contact import ROLES
 from companion.domain.reflection import Reflection, ReflectionFilter
 from companion.errors import StorageFailure, UsageError, VaultBusy, VaultDamaged
@@ -20,6 +23,7 @@ from companion.storage.lock import BUSY_MESSAGE, is_busy
 from companion.storage.vault import Vault, damaged_sentence, utc_now
 
 CLI_LOCK_WAIT = 3.0
+T = TypeVar("T")
 
 
 def _passphrase(passphrase_file: str | None) -> str:
@@ -73,11 +77,8 @@ def reflection_json(entry: Reflection) -> dict[str, object]:
 
 def cmd_list(args: argparse.Namespace, vault: Path, passphrase_file: str | None) -> int:
     """Print reflections, newest first."""
-    journal = _open(vault, passphrase_file)
-    try:
-        entries = journal.reflections.page(ReflectionFilter(text=args.search or ""), limit=args.n).items
-    finally:
-        journal.close()
+    rule = ReflectionFilter(text=args.search or "")
+    entries = _read(vault, passphrase_file, lambda j: j.reflections.page(rule, limit=args.n).items)
     if args.json:
         _print_json([reflection_json(e) for e in entries])
         return 0
@@ -101,14 +102,19 @@ def _print_json(data: object) -> None:
     sys.stdout.buffer.write(orjson.dumps(data, option=orjson.OPT_INDENT_2) + b"\n")
 
 
-def cmd_boundaries(args: argparse.Namespace, vault: Path, passphrase_file: str | None) -> int:
-    """`boundaries list`: boundary notes grouped by status."""
+def _read(vault: Path, passphrase_file: str | None, read: Callable[[Journal], list[T]]) -> list[T]:
+    """Open the journal, read what is asked, and close it again straight away."""
     journal = _open(vault, passphrase_file)
     try:
-        items = journal.boundaries.all()
-        today = utc_now().astimezone().date()
+        return read(journal)
     finally:
         journal.close()
+
+
+def cmd_boundaries(args: argparse.Namespace, vault: Path, passphrase_file: str | None) -> int:
+    """`boundaries list`: boundary notes grouped by status."""
+    items = _read(vault, passphrase_file, lambda j: j.boundaries.all())
+    today = local_now().date()
     if args.json:
         _print_json([{"id": b.id, **b.to_record(), "review_due": b.is_due(today)} for b in items])
         return 0
@@ -121,12 +127,8 @@ def cmd_boundaries(args: argparse.Namespace, vault: Path, passphrase_file: str |
 
 def cmd_contacts(args: argparse.Namespace, vault: Path, passphrase_file: str | None) -> int:
     """`contacts list`: the secure base, by name."""
-    journal = _open(vault, passphrase_file)
-    try:
-        items = journal.contacts.all()
-        today = utc_now().astimezone().date()
-    finally:
-        journal.close()
+    items = _read(vault, passphrase_file, lambda j: j.contacts.all())
+    today = local_now().date()
     if args.json:
         _print_json([
             {"id": c.id, **c.to_record(), "last_contact": c.last_contact.isoformat() if c.last_contact else None,

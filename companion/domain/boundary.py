@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from companion.domain.moment import Moment
+
 STATUSES: dict[str, str] = {
     "thinking": "Thinking about it",
     "said": "Said it",
@@ -19,22 +21,7 @@ EVENT_KINDS: dict[str, str] = {
 }
 
 
-@dataclass
-class BoundaryEvent:
-    """Something that happened with a boundary."""
-
-    day: date
-    kind: str
-    note: str = ""
-
-    def to_record(self) -> dict[str, Any]:
-        """The stored dict."""
-        return {"day": self.day.isoformat(), "kind": self.kind, "note": self.note}
-
-    @classmethod
-    def from_record(cls, record: dict[str, Any]) -> BoundaryEvent:
-        """From a stored dict."""
-        return cls(date.fromisoformat(record["day"]), record["kind"], record.get("note", ""))
+BoundaryEvent = Moment  # same shape; the owner checks the kind
 
 
 @dataclass

@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
+from companion.domain.moment import Moment
+
 ROLES: dict[str, str] = {
     "secure-base": "Secure base",
     "safe-haven": "Safe haven",
@@ -24,22 +26,7 @@ INTERACTION_KINDS: dict[str, tuple[str, int]] = {
 BALANCE_DAYS = 90
 
 
-@dataclass
-class Interaction:
-    """One logged moment with a contact."""
-
-    day: date
-    kind: str
-    note: str = ""
-
-    def to_record(self) -> dict[str, Any]:
-        """The stored dict."""
-        return {"day": self.day.isoformat(), "kind": self.kind, "note": self.note}
-
-    @classmethod
-    def from_record(cls, record: dict[str, Any]) -> Interaction:
-        """From a stored dict."""
-        return cls(date.fromisoformat(record["day"]), record["kind"], record.get("note", ""))
+Interaction = Moment  # same shape; the owner checks the kind
 
 
 @dataclass(frozen=True)

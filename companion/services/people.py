@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Generic, TypeVar
 
 from companion.domain.boundary import STATUSES, Boundary, BoundaryEvent
 from companion.domain.clock import Clock
 from companion.domain.contact import Contact, Interaction
 from companion.errors import UsageError
-from companion.storage.repositories import BoundaryRepository, ContactRepository
+from companion.storage.repositories import BoundaryRepository, ContactRepository, Record, Repository
+
+T = TypeVar("T", bound=Record)
 from companion.storage.vault import Vault
 
 
@@ -16,12 +19,35 @@ def _checked(action: str, error: ValueError) -> UsageError:
     return UsageError(f"Could not {action}: {error}")
 
 
-class BoundaryService:
+class _RecordService(Generic[T]):
+    """Save, delete and get for one kind of record."""
+
+    def __init__(self, repo: Repository[T], clock: Clock) -> None:
+        self.repo = repo
+        self._clock = clock
+
+    def save(self, record: T) -> T:
+        """Store a new or edited record."""
+        if record.id is None:
+            self.repo.add(record)
+        else:
+            self.repo.update(record)
+        return record
+
+    def delete(self, record_id: int) -> None:
+        """Remove a record."""
+        self.repo.delete(record_id)
+
+    def get(self, record_id: int) -> T | None:
+        """One record by id."""
+        return self.repo.get(record_id)
+
+
+class BoundaryService(_RecordService[Boundary]):
     """Boundary notes, grouped by status."""
 
     def __init__(self, vault: Vault, clock: Clock) -> None:
-        self.repo = BoundaryRepository(vault.db)
-        self._clock = clock
+        super().__init__(BoundaryRepository(vault.db), clock)
 
     def all(self, status: str | None = None) -> list[Boundary]:
         """Grouped by status (in the order of STATUSES), then by review date, then newest."""
@@ -34,14 +60,6 @@ class BoundaryService:
         today = self._clock().date()
         return [b for b in self.all() if b.is_due(today)]
 
-    def save(self, boundary: Boundary) -> Boundary:
-        """Store a new or edited boundary."""
-        if boundary.id is None:
-            self.repo.add(boundary)
-        else:
-            self.repo.update(boundary)
-        return boundary
-
     def log(self, boundary: Boundary, event: BoundaryEvent) -> None:
         """Record what happened with a boundary."""
         try:
@@ -50,21 +68,12 @@ class BoundaryService:
             raise _checked("log that", exc) from None
         self.repo.update(boundary)
 
-    def delete(self, boundary_id: int) -> None:
-        """Remove a boundary note."""
-        self.repo.delete(boundary_id)
 
-    def get(self, boundary_id: int) -> Boundary | None:
-        """One boundary."""
-        return self.repo.get(boundary_id)
-
-
-class ContactService:
+class ContactService(_RecordService[Contact]):
     """The secure base, alphabetical."""
 
     def __init__(self, vault: Vault, clock: Clock) -> None:
-        self.repo = ContactRepository(vault.db)
-        self._clock = clock
+        super().__init__(ContactRepository(vault.db), clock)
 
     def all(self) -> list[Contact]:
         """Every contact by name."""
@@ -75,14 +84,6 @@ class ContactService:
         today = self._clock().date()
         return [c for c in self.all() if c.is_due(today)]
 
-    def save(self, contact: Contact) -> Contact:
-        """Store a new or edited contact."""
-        if contact.id is None:
-            self.repo.add(contact)
-        else:
-            self.repo.update(contact)
-        return contact
-
     def log(self, contact: Contact, kind: str, note: str = "", day: date | None = None) -> Interaction:
         """Log an interaction (today unless told); this resets the reconnect clock."""
         interaction = Interaction(day or self._clock().date(), kind, note)
@@ -92,14 +93,6 @@ class ContactService:
             raise _checked("log that", exc) from None
         self.repo.update(contact)
         return interaction
-
-    def delete(self, contact_id: int) -> None:
-        """Remove a contact."""
-        self.repo.delete(contact_id)
-
-    def get(self, contact_id: int) -> Contact | None:
-        """One contact."""
-        return self.repo.get(contact_id)
 
     def names(self) -> dict[int, str]:
         """Contact id -> name."""

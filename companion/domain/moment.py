@@ -1,0 +1,25 @@
+"""A dated moment in a log: a boundary event or an interaction with a contact."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+
+@dataclass
+class Moment:
+    """Something that happened on a day, of a kind, with an optional note."""
+
+    day: date
+    kind: str
+    note: str = ""
+
+    def to_record(self) -> dict[str, Any]:
+        """The stored dict."""
+        return {"day": self.day.isoformat(), "kind": self.kind, "note": self.note}
+
+    @classmethod
+    def from_record(cls, record: dict[str, Any]) -> Moment:
+        """From a stored dict."""
+        return cls(date.fromisoformat(record["day"]), record["kind"], record.get("note", ""))
