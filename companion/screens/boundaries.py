@@ -17,7 +17,7 @@ class BoundariesScreen(RecordListScreen[Boundary]):
     AREA = "boundaries"
     LIST_ID = "boundaries"
     EMPTY = "No boundaries yet. Press n to write down a limit you want to set or keep."
-    BINDINGS = [Binding("s", "cycle_status", "Status filter", id="boundaries.status")]
+    BINDINGS = [Binding("s", "cycle_status", "Status", id="boundaries.status")]
 
     status_filter: str | None = None
 

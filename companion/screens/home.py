@@ -40,8 +40,8 @@ class HomeScreen(AreaScreen):
     AREA = "home"
     BINDINGS = [
         Binding("w", "write_today", "Write", id="home.write"),
-        Binding("s", "skip_prompt", "Skip", id="home.skip"),
-        Binding("n", "new", "Prompts", id="home.new"),
+        Binding("s", "skip_prompt", "Another prompt", id="home.skip", show=False),
+        Binding("n", "new", "Choose a prompt", id="home.new", show=False),
     ]
 
     skip = 0
@@ -53,6 +53,7 @@ class HomeScreen(AreaScreen):
             with Vertical(id="prompt-card"):
                 yield Static("", id="prompt-theme")
                 yield Static("", id="prompt-text")
+                yield Static("w write to it · s another prompt · n choose a prompt", id="prompt-keys")
             yield Static("", id="due")
             with Vertical(id="sparks"):
                 yield LabelledSparkline("Mood, 30 days", "1 very low, 5 very good", id="mood-spark")
