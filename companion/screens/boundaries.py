@@ -17,7 +17,7 @@ class BoundariesScreen(RecordListScreen[Boundary]):
     AREA = "boundaries"
     LIST_ID = "boundaries"
     EMPTY = "No boundaries yet. Press n to write down a limit you want to set or keep."
-    BINDINGS = [Binding("s", "cycle_status", "Status", id="boundaries.status")]
+    BINDINGS = [Binding("s", "cycle_status", "Status", id="boundaries.status", show=False)]
 
     status_filter: str | None = None
 
@@ -50,6 +50,9 @@ class BoundariesScreen(RecordListScreen[Boundary]):
 
     def title_of(self, record: Boundary) -> str:
         return record.boundary
+
+    def record_text(self, record: Boundary) -> str:
+        return " ".join([record.who, record.boundary, record.why, record.script])
 
     def body_of(self, record: Boundary) -> Content:
         people = self.journal.contacts.names()

@@ -10,7 +10,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
-from textual.widgets import OptionList, Static
+from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from companion.dialogs.confirm import ConfirmDialog
@@ -27,6 +27,8 @@ class RecordListScreen(AreaScreen, Generic[R]):
     BINDINGS = [
         Binding("n", "new", "New", id="records.new"),
         Binding("l", "log", "Log", id="records.log"),
+        Binding("slash", "filter", "Filter", id="records.filter", show=False),
+        Binding("escape", "back", "Clear filter / Home", id="records.back", show=False),
         Binding("enter", "open", "Open", id="records.open", show=False),
         Binding("e", "edit", "Edit", id="records.edit", show=False),
         Binding("d", "delete", "Delete", id="records.delete", show=False),
@@ -36,11 +38,13 @@ class RecordListScreen(AreaScreen, Generic[R]):
 
     def compose_body(self) -> ComposeResult:
         with Vertical(classes="records"):
+            yield Input(id="records-filter", placeholder="filter by any words, then Enter", compact=True)
             yield Static("", classes="records-status")
             yield OptionList(id=self.LIST_ID)
             yield Static(self.EMPTY, classes="records-empty")
 
     def on_mount(self) -> None:
+        self.query_one("#records-filter", Input).display = False
         self.query_one(OptionList).focus()
         self.reload()
 
@@ -69,6 +73,10 @@ class RecordListScreen(AreaScreen, Generic[R]):
         """The detail card's body."""
         raise NotImplementedError
 
+    def record_text(self, record: R) -> str:
+        """The words the filter looks in."""
+        return self.title_of(record)
+
     async def edit_record(self, record: R | None) -> None:
         """Open the editor dialog and save what it returns."""
         raise NotImplementedError
@@ -92,6 +100,9 @@ class RecordListScreen(AreaScreen, Generic[R]):
     def reload(self) -> None:
         """Read the records again and redraw the list, keeping the highlight."""
         records = self.load_records()
+        needle = self.query_one("#records-filter", Input).value.strip().casefold()
+        if needle:
+            records = [r for r in records if needle in self.record_text(r).casefold()]
         listing = self.query_one(OptionList)
         keep = self._current_id()
         listing.clear_options()
@@ -104,7 +115,9 @@ class RecordListScreen(AreaScreen, Generic[R]):
         if listing.highlighted is None and listing.option_count:
             listing.action_first()
         listing.display = bool(records)
-        self.query_one(".records-empty").display = not records
+        empty = self.query_one(".records-empty", Static)
+        empty.display = not records
+        empty.update("Nothing matches this filter (escape clears it)." if needle else self.EMPTY)
         self.query_one(".records-status", Static).update(self.record_status(records))
 
     def _current_id(self) -> int | None:
@@ -118,6 +131,32 @@ class RecordListScreen(AreaScreen, Generic[R]):
         """The highlighted record."""
         record_id = self._current_id()
         return None if record_id is None else self.find_record(record_id)
+
+    @on(Input.Changed, "#records-filter")
+    def _filter_changed(self) -> None:
+        self.reload()
+
+    @on(Input.Submitted, "#records-filter")
+    def _filter_done(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.query_one(OptionList).focus()
+
+    def action_filter(self) -> None:
+        """Show and focus the filter field."""
+        field = self.query_one("#records-filter", Input)
+        field.display = True
+        field.focus()
+
+    def action_back(self) -> None:
+        """Clear the filter, or go back Home."""
+        field = self.query_one("#records-filter", Input)
+        if field.display or field.value:
+            field.value = ""
+            field.display = False
+            self.query_one(OptionList).focus()
+            self.reload()
+        else:
+            self.app.switch_mode("home")
 
     @on(OptionList.OptionSelected)
     def _selected(self, event: OptionList.OptionSelected) -> None:

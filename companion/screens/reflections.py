@@ -58,7 +58,7 @@ class ReflectionsScreen(AreaScreen):
         Binding("d", "delete", "Delete", id="reflections.delete", show=False),
         Binding("f", "toggle_flagged", "Flagged only", id="reflections.flagged", show=False),
         Binding("w", "write_today", "Write today's prompt", id="reflections.write", show=False),
-        Binding("escape", "clear", "Clear filter", id="reflections.clear", show=False),
+        Binding("escape", "clear", "Clear filter / Home", id="reflections.clear", show=False),
     ]
 
     query_text: reactive[str] = reactive("")
@@ -165,8 +165,11 @@ class ReflectionsScreen(AreaScreen):
         self.query_one("#filter", Input).focus()
 
     def action_clear(self) -> None:
-        """Clear the filter, or go back to the list."""
+        """Clear the filter, or go back Home when there is none."""
         field = self.query_one("#filter", Input)
+        if not field.value and not field.has_focus:
+            self.app.switch_mode("home")
+            return
         field.value = ""
         self.query_one("#entries", OptionList).focus()
 

@@ -46,6 +46,9 @@ class SecureBaseScreen(RecordListScreen[Contact]):
     def title_of(self, record: Contact) -> str:
         return record.name
 
+    def record_text(self, record: Contact) -> str:
+        return " ".join([record.name, ROLES[record.role], record.supports, record.offer])
+
     def body_of(self, record: Contact) -> Content:
         today = self.clock().date()
         lines: list[str | tuple[str, str] | Content] = []

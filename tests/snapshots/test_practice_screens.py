@@ -61,6 +61,10 @@ FULL = {
     "secure_base": keys("4"),
     "contact_detail": keys("4", "down", "down", "enter"),
     "contact_editor": keys("4", "n"),
+    "contact_editor_existing": keys("4", "down", "down", "e"),
+    "secure_base_filtered": keys("4", "slash", text="lifts"),
+    "secure_base_no_match": keys("4", "slash", text="nobody by this name"),
+    "home_help": keys("question_mark"),
     "contact_log": keys("4", "l"),
 }
 EMPTY = {
@@ -68,6 +72,8 @@ EMPTY = {
     "boundaries": keys("3"),
     "secure_base": keys("4"),
     "editor_free": keys("n", "f"),
+    "boundary_editor_new": keys("3", "n"),
+    "prompt_picker": keys("n"),
     "people": keys("n", "f", "ctrl+o"),
 }
 

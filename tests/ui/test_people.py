@@ -156,3 +156,43 @@ async def test_contact_detail_shows_the_balance_and_can_be_deleted(make_vault: C
         await pilot.pause()
     with journal_of(path).vault as vault:
         assert "Priya" not in [c.name for c in Journal(vault, fixed_clock).contacts.all()]
+
+
+async def test_filter_and_escape_back_in_record_lists(make_vault: Callable[..., Path]) -> None:
+    from companion.screens.home import HomeScreen
+
+    path = make_vault([])
+    seed_practices(path)
+    app = make_app(path)
+    async with app.run_test() as pilot:
+        await submit_passphrase(pilot, PASSPHRASE)
+        await pilot.press("4", "slash")
+        await pilot.pause()
+        app.focused.value = "lifts"
+        await pilot.press("enter")
+        await pilot.pause()
+        listing = app.screen.query_one(OptionList)
+        assert listing.option_count == 1 and "Jonas" in str(listing.get_option_at_index(0).prompt)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert listing.option_count == 3
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+
+
+async def test_edit_a_contact(make_vault: Callable[..., Path]) -> None:
+    path = make_vault([])
+    seed_practices(path)
+    app = make_app(path)
+    async with app.run_test() as pilot:
+        await submit_passphrase(pilot, PASSPHRASE)
+        await pilot.press("4", "e")  # the first, Dr. Reyes
+        await pilot.pause()
+        assert isinstance(app.screen, ContactDialog)
+        _fill(app.screen, reach="Via the clinic's front desk")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+    with journal_of(path).vault as vault:
+        reyes = next(c for c in Journal(vault, fixed_clock).contacts.all() if c.name == "Dr. Reyes")
+        assert reyes.reach == "Via the clinic's front desk" and reyes.supports == "Weekly sessions"

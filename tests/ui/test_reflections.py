@@ -234,3 +234,24 @@ async def test_flagged_toggle(make_vault: Callable[..., Path]) -> None:
         await pilot.press("f")
         await pilot.pause()
         assert app.screen.query_one("#entries", OptionList).option_count == 9
+
+
+async def test_the_draft_is_autosaved_while_writing(make_vault: Callable[..., Path], monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from companion.paths import draft_path
+    from companion.screens import editor
+    from conftest import CANARY
+
+    monkeypatch.setattr(editor, "AUTOSAVE_SECONDS", 0.1)
+    path = make_vault([])
+    app = make_app(path)
+    async with app.run_test() as pilot:
+        await submit_passphrase(pilot, PASSPHRASE)
+        await pilot.press("w")
+        await _type(pilot, f"{CANARY} in progress")
+        await pilot.pause(0.5)
+        # a crash now would lose nothing: the draft is already on disk, sealed
+        assert draft_path(path).exists()
+        assert CANARY.encode() not in draft_path(path).read_bytes()
+        assert "Draft kept" in str(app.screen.query_one("#editor-status").render())
+    with Vault.open(path, PASSPHRASE) as vault:
+        assert Journal(vault, fixed_clock).reflections.draft()["text"] == f"{CANARY} in progress"  # type: ignore[index]
