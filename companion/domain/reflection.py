@@ -67,9 +67,7 @@ class Reflection:
 
     def matches(self, needle: str) -> bool:
         """Case-insensitive search over text, prompt and tags."""
-        n = needle.casefold()
-        hay = [self.text, self.prompt or "", *self.tags]
-        return any(n in h.casefold() for h in hay)
+        return needle.casefold() in searchable(self.to_record())
 
     def to_record(self) -> dict[str, Any]:
         """The dict stored in the vault."""
@@ -123,18 +121,28 @@ class ReflectionFilter:
 
     def matches(self, entry: Reflection, tz: tzinfo | None = None) -> bool:
         """Whether `entry` passes every part of the filter (dates in the time zone `tz`)."""
-        if self.flagged_only and not entry.flagged:
+        return self.matches_record(entry.to_record(), tz)
+
+    def matches_record(self, record: dict[str, Any], tz: tzinfo | None = None, haystack: str | None = None) -> bool:
+        """The same test on a stored dict; `haystack` is its casefolded searchable text, if known."""
+        if self.flagged_only and not record.get("flagged"):
             return False
-        if self.tag and self.tag not in entry.tags:
+        if self.tag and self.tag not in record.get("tags", ()):
             return False
-        if self.theme and entry.theme != self.theme:
+        if self.theme and record.get("theme") != self.theme:
             return False
-        day = entry.created.astimezone(tz).date()
-        if self.since and day < self.since:
-            return False
-        if self.until and day > self.until:
-            return False
-        return not self.text or entry.matches(self.text)
+        if self.since or self.until:
+            day = datetime.fromisoformat(record["created"]).astimezone(tz).date()
+            if (self.since and day < self.since) or (self.until and day > self.until):
+                return False
+        if not self.text:
+            return True
+        return self.text.casefold() in (haystack if haystack is not None else searchable(record))
+
+
+def searchable(record: dict[str, Any]) -> str:
+    """The casefolded text a search looks in: the words, the prompt and the tags."""
+    return "\n".join([record.get("text", ""), record.get("prompt") or "", *record.get("tags", ())]).casefold()
 
 
 def daily_series(

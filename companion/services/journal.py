@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from companion.domain.boundary import Boundary
 from companion.domain.clock import Clock
@@ -50,12 +51,13 @@ class Journal:
         """Everything the home screen shows, in one read."""
         now = self._clock()
         counts = self.vault.counts()
-        recent = self.reflections.page(limit=None).items
+        recent = self.reflections.since(now - timedelta(days=SPARK_DAYS))
+        newest_items = recent[:newest] if len(recent) >= newest else self.reflections.page(limit=newest).items
         return Summary(
             reflections=counts["reflections"],
             boundaries=counts["boundaries"],
             contacts=counts["contacts"],
-            newest=recent[:newest],
+            newest=newest_items,
             prompt=self.reflections.today_prompt(prompt_skip),
             due_contacts=self.contacts.due(),
             due_boundaries=self.boundaries.due(),

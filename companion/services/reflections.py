@@ -3,14 +3,21 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 import orjson
 
 from companion.domain.clock import Clock
 from companion.domain.prompts import Prompt, prompt_of_the_day
-from companion.domain.reflection import Reflection, ReflectionFilter, check_mood, check_reliance, clean_tags
+from companion.domain.reflection import (
+    Reflection,
+    ReflectionFilter,
+    check_mood,
+    check_reliance,
+    clean_tags,
+    searchable,
+)
 from companion.errors import UsageError
 from companion.storage.repositories import PromptRepository, ReflectionRepository
 from companion.storage.vault import Vault
@@ -32,13 +39,24 @@ class ReflectionService:
         self._clock = clock
         self.repo = ReflectionRepository(vault.db)
         self.prompts = PromptRepository(vault.db)
-        self._sorted: list[Reflection] | None = None
+        self._sorted: list[tuple[int, dict[str, Any]]] | None = None
+        self._haystacks: dict[int, str] = {}
 
     # -- reading -------------------------------------------------------------------------------
-    def _all(self) -> list[Reflection]:
+    def _all(self) -> list[tuple[int, dict[str, Any]]]:
+        # Sorted once per change; Reflection objects are built only for the rows shown.
         if self._sorted is None:
-            self._sorted = self.repo.newest()
+            rows = [(doc.doc_id, doc) for doc in self.repo.documents()]
+            rows.sort(key=lambda row: row[1]["created"], reverse=True)  # UTC ISO strings sort in time order
+            self._sorted = rows
+            self._haystacks = {}
         return self._sorted
+
+    def _haystack(self, doc_id: int, record: dict[str, Any]) -> str:
+        hay = self._haystacks.get(doc_id)
+        if hay is None:
+            hay = self._haystacks[doc_id] = searchable(record)
+        return hay
 
     def count(self) -> int:
         """How many reflections there are."""
@@ -46,12 +64,22 @@ class ReflectionService:
 
     def page(self, where: ReflectionFilter | None = None, offset: int = 0, limit: int | None = 200) -> Page:
         """Newest first, filtered, from `offset`."""
-        tz = self._clock().tzinfo
-        items = self._all()
+        rows = self._all()
         if where is not None and where.active:
-            items = [r for r in items if where.matches(r, tz)]
+            tz = self._clock().tzinfo
+            rows = [r for r in rows if where.matches_record(r[1], tz, self._haystack(r[0], r[1]) if where.text else None)]
         end = None if limit is None else offset + limit
-        return Page(items[offset:end], len(items))
+        return Page([Reflection.from_record(record, doc_id) for doc_id, record in rows[offset:end]], len(rows))
+
+    def since(self, moment: datetime) -> list[Reflection]:
+        """Every reflection written at or after `moment`, newest first (a prefix of the sorted rows)."""
+        cutoff = moment.astimezone(UTC).isoformat()
+        found = []
+        for doc_id, record in self._all():
+            if record["created"] < cutoff:
+                break
+            found.append(Reflection.from_record(record, doc_id))
+        return found
 
     def get(self, reflection_id: int) -> Reflection | None:
         """One reflection."""
@@ -63,7 +91,7 @@ class ReflectionService:
 
     def flagged_count(self) -> int:
         """How many are marked to bring to therapy."""
-        return sum(1 for r in self._all() if r.flagged)
+        return sum(1 for _, record in self._all() if record.get("flagged"))
 
     # -- writing -------------------------------------------------------------------------------
     def save(self, entry: Reflection) -> Reflection:

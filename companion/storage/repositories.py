@@ -53,6 +53,10 @@ class Repository(Generic[T]):
         doc = self._table.get(doc_id=item_id)
         return None if doc is None else self._build(doc, item_id)
 
+    def documents(self) -> list[Any]:
+        """Every stored dict (TinyDB Documents, carrying doc_id), without building records."""
+        return list(self._table)
+
     def all(self) -> list[T]:
         """Every record."""
         return [self._build(doc, doc.doc_id) for doc in self._table]
