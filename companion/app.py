@@ -172,7 +172,7 @@ class CompanionApp(App[int]):
     def screen_keys(self) -> list[tuple[str, str]]:
         """The keys that act on the current screen now, as (key, description)."""
         seen: list[tuple[str, str]] = []
-        for key, active in self.screen.active_bindings.items():
+        for active in self.screen.active_bindings.values():
             binding = active.binding
             if binding.system or binding.id is None or not binding.description or not active.enabled:
                 continue
@@ -196,7 +196,7 @@ class CompanionApp(App[int]):
         for command in super().get_system_commands(screen):
             if "screenshot" not in command.title.lower():
                 yield command
-        for key, active in screen.active_bindings.items():
+        for active in screen.active_bindings.values():
             binding = active.binding
             if binding.system or not binding.description or not active.enabled or binding.action == "command_palette":
                 continue

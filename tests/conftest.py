@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import asynccontextmanager
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -140,3 +141,12 @@ def seed_many(path: Path, count: int, passphrase: str = PASSPHRASE) -> None:
         ]
         records[count // 2]["text"] = "The one about the lighthouse keeper who finally asked for help."
         vault.db.table("reflections").insert_multiple(records)
+
+
+@asynccontextmanager
+async def unlocked(path: Path, size: tuple[int, int] = (80, 24)):  # type: ignore[no-untyped-def]
+    """The app over `path`, already unlocked: `async with unlocked(path) as (app, pilot)`."""
+    app = make_app(path)
+    async with app.run_test(size=size) as pilot:
+        await submit_passphrase(pilot, PASSPHRASE)
+        yield app, pilot

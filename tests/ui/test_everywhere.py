@@ -15,13 +15,11 @@ from companion.screens.home import HomeScreen
 from companion.screens.reflections import ReflectionsScreen
 from companion.screens.secure_base import SecureBaseScreen
 from companion.screens.unlock import UnlockScreen
-from conftest import FAST_KDF, PASSPHRASE, fixed_clock, make_app, seed_practices, submit_passphrase
+from conftest import FAST_KDF, fixed_clock, make_app, seed_practices, unlocked
 
 
 async def test_area_keys_switch_areas(seeded_vault: Path) -> None:
-    app = make_app(seeded_vault)
-    async with app.run_test() as pilot:
-        await submit_passphrase(pilot, PASSPHRASE)
+    async with unlocked(seeded_vault) as (app, pilot):
         for key, screen in [("2", ReflectionsScreen), ("3", BoundariesScreen), ("4", SecureBaseScreen), ("1", HomeScreen)]:
             await pilot.press(key)
             await pilot.pause()
@@ -49,18 +47,14 @@ async def test_support_card_opens_while_locked(seeded_vault: Path) -> None:
 
 
 async def test_support_card_from_an_area(seeded_vault: Path) -> None:
-    app = make_app(seeded_vault)
-    async with app.run_test() as pilot:
-        await submit_passphrase(pilot, PASSPHRASE)
+    async with unlocked(seeded_vault) as (app, pilot):
         await pilot.press("3", "ctrl+g")
         await pilot.pause()
         assert isinstance(app.screen, SupportDialog)
 
 
 async def test_help_lists_every_key_of_the_screen(seeded_vault: Path) -> None:
-    app = make_app(seeded_vault)
-    async with app.run_test() as pilot:
-        await submit_passphrase(pilot, PASSPHRASE)
+    async with unlocked(seeded_vault) as (app, pilot):
         await pilot.press("2")
         await pilot.pause()
         keys = dict(app.screen_keys())
@@ -76,9 +70,7 @@ async def test_help_lists_every_key_of_the_screen(seeded_vault: Path) -> None:
 async def test_palette_offers_the_screen_actions(make_vault: Callable[..., Path]) -> None:
     path = make_vault([])
     seed_practices(path)
-    app = make_app(path)
-    async with app.run_test() as pilot:
-        await submit_passphrase(pilot, PASSPHRASE)
+    async with unlocked(path) as (app, pilot):
         await pilot.press("4")
         await pilot.pause()
         commands = {c.title: c for c in app.get_system_commands(app.screen)}

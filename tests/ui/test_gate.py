@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 
 from textual.widgets import Input, OptionList, Static
@@ -12,7 +11,7 @@ from companion.screens.home import HomeScreen
 from companion.screens.unlock import UnlockScreen
 from companion.storage.lock import VaultLock, is_busy
 from companion.storage.vault import Vault
-from conftest import PASSPHRASE, SEED_TEXTS, make_app, submit_passphrase
+from conftest import PASSPHRASE, SEED_TEXTS, make_app, submit_passphrase, unlocked
 
 
 def _text(screen, selector: str) -> str:  # type: ignore[no-untyped-def]
@@ -84,9 +83,7 @@ async def test_wrong_passphrase_stays_and_says_so_kindly(seeded_vault: Path) -> 
 
 
 async def test_lock_drops_decrypted_screens_and_releases_the_vault(seeded_vault: Path) -> None:
-    app = make_app(seeded_vault)
-    async with app.run_test() as pilot:
-        await submit_passphrase(pilot, PASSPHRASE)
+    async with unlocked(seeded_vault) as (app, pilot):
         assert is_busy(seeded_vault)
         assert app.check_action("lock", ()) is True
         await pilot.press("ctrl+l")
@@ -120,9 +117,7 @@ async def test_unlock_while_open_elsewhere_says_so(seeded_vault: Path) -> None:
 
 
 async def test_quit_is_one_key(seeded_vault: Path) -> None:
-    app = make_app(seeded_vault)
-    async with app.run_test() as pilot:
-        await submit_passphrase(pilot, PASSPHRASE)
+    async with unlocked(seeded_vault) as (app, pilot):
         await pilot.press("ctrl+q")
         await pilot.pause()
     assert not is_busy(seeded_vault)
@@ -140,9 +135,7 @@ async def test_no_screenshot_command(seeded_vault: Path, tmp_path: Path, monkeyp
 
 
 async def test_home_reloads_after_an_outside_add_while_locked(seeded_vault: Path) -> None:
-    app = make_app(seeded_vault)
-    async with app.run_test() as pilot:
-        await submit_passphrase(pilot, PASSPHRASE)
+    async with unlocked(seeded_vault) as (app, pilot):
         await pilot.press("ctrl+l")
         await pilot.pause()
         from companion.services.journal import Journal

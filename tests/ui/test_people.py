@@ -14,7 +14,7 @@ from companion.screens.boundaries import BoundariesScreen
 from companion.screens.secure_base import SecureBaseScreen
 from companion.services.journal import Journal
 from companion.storage.vault import Vault
-from conftest import PASSPHRASE, fixed_clock, make_app, seed_practices, submit_passphrase
+from conftest import PASSPHRASE, fixed_clock, seed_practices, unlocked
 
 
 def journal_of(path: Path) -> Journal:
@@ -32,9 +32,7 @@ def _body(screen) -> str:  # type: ignore[no-untyped-def]
 
 async def test_create_edit_and_delete_a_boundary(make_vault: Callable[..., Path]) -> None:
     path = make_vault([])
-    app = make_app(path)
-    async with app.run_test() as pilot:
-        await submit_passphrase(pilot, PASSPHRASE)
+    async with unlocked(path) as (app, pilot):
         await pilot.press("3", "n")
         assert isinstance(app.screen, BoundaryDialog)
         _fill(app.screen, who="My sister", boundary="", review="someday")
@@ -54,9 +52,7 @@ async def test_create_edit_and_delete_a_boundary(make_vault: Callable[..., Path]
     with journal_of(path).vault as vault:
         [b] = Journal(vault, fixed_clock).boundaries.all()
         assert (b.who, b.why, b.review_on.isoformat()) == ("My sister", "Late nights spill into the week", "2026-12-20")  # type: ignore[union-attr]
-    app = make_app(path)
-    async with app.run_test() as pilot:
-        await submit_passphrase(pilot, PASSPHRASE)
+    async with unlocked(path) as (app, pilot):
         await pilot.press("3", "d")
         await pilot.pause()
         assert isinstance(app.screen, ConfirmDialog)
@@ -70,9 +66,7 @@ async def test_create_edit_and_delete_a_boundary(make_vault: Callable[..., Path]
 async def test_a_boundary_event_shows(make_vault: Callable[..., Path]) -> None:
     path = make_vault([])
     seed_practices(path)
-    app = make_app(path)
-    async with app.run_test() as pilot:
-        await submit_passphrase(pilot, PASSPHRASE)
+    async with unlocked(path) as (app, pilot):
         await pilot.press("3")
         await pilot.pause()
         listing = app.screen.query_one(OptionList)
@@ -94,9 +88,7 @@ async def test_a_boundary_event_shows(make_vault: Callable[..., Path]) -> None:
 async def test_due_boundaries_are_marked_and_status_filter_cycles(make_vault: Callable[..., Path]) -> None:
     path = make_vault([])
     seed_practices(path)
-    app = make_app(path)
-    async with app.run_test() as pilot:
-        await submit_passphrase(pilot, PASSPHRASE)
+    async with unlocked(path) as (app, pilot):
         await pilot.press("3")
         await pilot.pause()
         listing = app.screen.query_one(OptionList)
@@ -111,9 +103,7 @@ async def test_due_boundaries_are_marked_and_status_filter_cycles(make_vault: Ca
 
 async def test_add_a_contact_and_quick_log_resets_due(make_vault: Callable[..., Path]) -> None:
     path = make_vault([])
-    app = make_app(path)
-    async with app.run_test() as pilot:
-        await submit_passphrase(pilot, PASSPHRASE)
+    async with unlocked(path) as (app, pilot):
         await pilot.press("4", "n")
         assert isinstance(app.screen, ContactDialog)
         _fill(app.screen, name="Sam", supports="Listens", offer="Rides", reach="Text", every="nope")
@@ -138,9 +128,7 @@ async def test_add_a_contact_and_quick_log_resets_due(make_vault: Callable[..., 
 async def test_contact_detail_shows_the_balance_and_can_be_deleted(make_vault: Callable[..., Path]) -> None:
     path = make_vault([])
     seed_practices(path)
-    app = make_app(path)
-    async with app.run_test(size=(100, 40)) as pilot:
-        await submit_passphrase(pilot, PASSPHRASE)
+    async with unlocked(path, (100, 40)) as (app, pilot):
         await pilot.press("4")
         await pilot.pause()
         listing = app.screen.query_one(OptionList)
@@ -163,9 +151,7 @@ async def test_filter_and_escape_back_in_record_lists(make_vault: Callable[..., 
 
     path = make_vault([])
     seed_practices(path)
-    app = make_app(path)
-    async with app.run_test() as pilot:
-        await submit_passphrase(pilot, PASSPHRASE)
+    async with unlocked(path) as (app, pilot):
         await pilot.press("4", "slash")
         await pilot.pause()
         app.focused.value = "lifts"
@@ -184,9 +170,7 @@ async def test_filter_and_escape_back_in_record_lists(make_vault: Callable[..., 
 async def test_edit_a_contact(make_vault: Callable[..., Path]) -> None:
     path = make_vault([])
     seed_practices(path)
-    app = make_app(path)
-    async with app.run_test() as pilot:
-        await submit_passphrase(pilot, PASSPHRASE)
+    async with unlocked(path) as (app, pilot):
         await pilot.press("4", "e")  # the first, Dr. Reyes
         await pilot.pause()
         assert isinstance(app.screen, ContactDialog)

@@ -16,7 +16,7 @@ from companion.screens.reflections import ReflectionsScreen
 from companion.screens.unlock import UnlockScreen
 from companion.services.journal import Journal
 from companion.storage.vault import Vault
-from conftest import PASSPHRASE, SEED_TEXTS, fixed_clock, make_app, seed_many, submit_passphrase
+from conftest import PASSPHRASE, SEED_TEXTS, fixed_clock, seed_many, submit_passphrase, unlocked
 
 
 def stored(path: Path) -> list:  # type: ignore[type-arg]
@@ -31,9 +31,7 @@ async def _type(pilot, text: str) -> None:  # type: ignore[no-untyped-def]
 
 async def test_write_a_guided_reflection_from_home(make_vault: Callable[..., Path]) -> None:
     path = make_vault([])
-    app = make_app(path)
-    async with app.run_test() as pilot:
-        await submit_passphrase(pilot, PASSPHRASE)
+    async with unlocked(path) as (app, pilot):
         prompt = app.journal.reflections.today_prompt()  # type: ignore[union-attr]
         await pilot.press("w")
         assert isinstance(app.screen, EditorScreen)
@@ -48,9 +46,7 @@ async def test_write_a_guided_reflection_from_home(make_vault: Callable[..., Pat
 
 async def test_choose_a_theme_prompt_set_mood_reliance_tags_and_flag(make_vault: Callable[..., Path]) -> None:
     path = make_vault([])
-    app = make_app(path)
-    async with app.run_test(size=(100, 40)) as pilot:
-        await submit_passphrase(pilot, PASSPHRASE)
+    async with unlocked(path, (100, 40)) as (app, pilot):
         await pilot.press("2", "n")
         assert isinstance(app.screen, PromptPickerDialog)
         prompts = app.screen.query_one("#prompts", OptionList)
@@ -74,9 +70,7 @@ async def test_choose_a_theme_prompt_set_mood_reliance_tags_and_flag(make_vault:
 
 async def test_write_freely_and_add_my_own_prompt(make_vault: Callable[..., Path]) -> None:
     path = make_vault([])
-    app = make_app(path)
-    async with app.run_test() as pilot:
-        await submit_passphrase(pilot, PASSPHRASE)
+    async with unlocked(path) as (app, pilot):
         await pilot.press("n", "f")
         assert isinstance(app.screen, EditorScreen) and app.screen.entry.prompt is None
         await pilot.press("escape")  # nothing typed: leaves without asking
@@ -92,9 +86,7 @@ async def test_write_freely_and_add_my_own_prompt(make_vault: Callable[..., Path
 
 async def test_leaving_with_unsaved_text_asks_first(make_vault: Callable[..., Path]) -> None:
     path = make_vault([])
-    app = make_app(path)
-    async with app.run_test() as pilot:
-        await submit_passphrase(pilot, PASSPHRASE)
+    async with unlocked(path) as (app, pilot):
         await pilot.press("w")
         await _type(pilot, "half a thought")
         await pilot.press("escape")
@@ -114,9 +106,7 @@ async def test_leaving_with_unsaved_text_asks_first(make_vault: Callable[..., Pa
 
 async def test_unsaved_dialog_can_save(make_vault: Callable[..., Path]) -> None:
     path = make_vault([])
-    app = make_app(path)
-    async with app.run_test() as pilot:
-        await submit_passphrase(pilot, PASSPHRASE)
+    async with unlocked(path) as (app, pilot):
         await pilot.press("w")
         await _type(pilot, "kept after all")
         await pilot.press("escape")
@@ -129,9 +119,7 @@ async def test_unsaved_dialog_can_save(make_vault: Callable[..., Path]) -> None:
 
 async def test_a_draft_survives_lock_and_unlock(make_vault: Callable[..., Path]) -> None:
     path = make_vault([])
-    app = make_app(path)
-    async with app.run_test() as pilot:
-        await submit_passphrase(pilot, PASSPHRASE)
+    async with unlocked(path) as (app, pilot):
         await pilot.press("w")
         await _type(pilot, "Words I do not want to lose")
         await pilot.press("ctrl+l")
@@ -150,9 +138,7 @@ async def test_a_draft_survives_lock_and_unlock(make_vault: Callable[..., Path])
 
 async def test_edit_and_delete_from_the_list(make_vault: Callable[..., Path]) -> None:
     path = make_vault(SEED_TEXTS)
-    app = make_app(path)
-    async with app.run_test() as pilot:
-        await submit_passphrase(pilot, PASSPHRASE)
+    async with unlocked(path) as (app, pilot):
         await pilot.press("2")
         await pilot.press("enter")
         await pilot.pause()
@@ -175,9 +161,7 @@ async def test_edit_and_delete_from_the_list(make_vault: Callable[..., Path]) ->
 
 async def test_delete_can_be_declined(make_vault: Callable[..., Path]) -> None:
     path = make_vault(SEED_TEXTS)
-    app = make_app(path)
-    async with app.run_test() as pilot:
-        await submit_passphrase(pilot, PASSPHRASE)
+    async with unlocked(path) as (app, pilot):
         await pilot.press("2", "d")
         await pilot.pause()
         await pilot.press("n")
@@ -188,9 +172,7 @@ async def test_delete_can_be_declined(make_vault: Callable[..., Path]) -> None:
 async def test_filter_finds_one_entry_among_ten_thousand(make_vault: Callable[..., Path]) -> None:
     path = make_vault([])
     seed_many(path, 10_000)
-    app = make_app(path)
-    async with app.run_test() as pilot:
-        await submit_passphrase(pilot, PASSPHRASE)
+    async with unlocked(path) as (app, pilot):
         await pilot.press("2")
         await pilot.pause()
         entries = app.screen.query_one("#entries", OptionList)
@@ -208,9 +190,7 @@ async def test_filter_finds_one_entry_among_ten_thousand(make_vault: Callable[..
 async def test_more_entries_load_as_you_scroll(make_vault: Callable[..., Path]) -> None:
     path = make_vault([])
     seed_many(path, 450)
-    app = make_app(path)
-    async with app.run_test() as pilot:
-        await submit_passphrase(pilot, PASSPHRASE)
+    async with unlocked(path) as (app, pilot):
         await pilot.press("2", "end")
         await pilot.pause()
         entries = app.screen.query_one("#entries", OptionList)
@@ -225,9 +205,7 @@ async def test_flagged_toggle(make_vault: Callable[..., Path]) -> None:
 
     path = make_vault(SEED_TEXTS)
     seed_practices(path)
-    app = make_app(path)
-    async with app.run_test() as pilot:
-        await submit_passphrase(pilot, PASSPHRASE)
+    async with unlocked(path) as (app, pilot):
         await pilot.press("2", "f")
         await pilot.pause()
         assert app.screen.query_one("#entries", OptionList).option_count == 2
@@ -243,9 +221,7 @@ async def test_the_draft_is_autosaved_while_writing(make_vault: Callable[..., Pa
 
     monkeypatch.setattr(editor, "AUTOSAVE_SECONDS", 0.1)
     path = make_vault([])
-    app = make_app(path)
-    async with app.run_test() as pilot:
-        await submit_passphrase(pilot, PASSPHRASE)
+    async with unlocked(path) as (app, pilot):
         await pilot.press("w")
         await _type(pilot, f"{CANARY} in progress")
         await pilot.pause(0.5)
