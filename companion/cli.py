@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
 from typing import NoReturn
 
@@ -56,11 +57,58 @@ def build_parser() -> argparse.ArgumentParser:
         listing = actions.add_parser("list", parents=[common], help=f"print {what}")
         listing.add_argument("--json", action="store_true", help="print JSON")
 
+    export = sub.add_parser("export", parents=[common], help="an encrypted file for your therapist")
+    export.add_argument("--out", metavar="PATH", required=True, help="where to write it")
+    export.add_argument("--format", choices=("pdf", "age"), required=True)
+    export.add_argument("--recipient", action="append", default=[], metavar="AGE_PUBLIC_KEY",
+                        help="an age public key (age1...) to encrypt to (repeatable; age only)")
+    export.add_argument("--export-passphrase-file", metavar="FILE",
+                        help="the passphrase that will open the export (else one is generated and shown)")
+    export.add_argument("--since", type=_day, metavar="YYYY-MM-DD")
+    export.add_argument("--until", type=_day, metavar="YYYY-MM-DD")
+    export.add_argument("--include", type=_sections, default=None, metavar="SECTIONS",
+                        help="comma-separated: reflections,boundaries,contacts (default reflections,boundaries)")
+    export.add_argument("--flagged-only", action="store_true", help="only reflections marked for therapy")
+    export.add_argument("--with-contact-details", action="store_true",
+                        help="include how to reach your contacts (left out by default: it is their data)")
+    export.add_argument("--force", action="store_true", help="replace an existing file")
+
+    backup = sub.add_parser("backup", parents=[common], help="the whole journal in an age file")
+    backup.add_argument("--out", metavar="PATH", required=True)
+    backup.add_argument("--recipient", action="append", default=[], metavar="AGE_PUBLIC_KEY")
+    backup.add_argument("--export-passphrase-file", metavar="FILE")
+    backup.add_argument("--force", action="store_true", help="replace an existing file")
+
+    restore = sub.add_parser("restore", parents=[common], help="replace the journal with a backup")
+    restore.add_argument("backup_file", metavar="PATH")
+    restore.add_argument("--identity", metavar="AGE_KEY_FILE", help="an age identity file (from age-keygen)")
+    restore.add_argument("--export-passphrase-file", metavar="FILE", help="the backup's passphrase")
+    restore.add_argument("--yes", action="store_true", help="do not ask before replacing")
+
+    imp = sub.add_parser("import", parents=[common], help="bring in entries from another journal")
+    imp.add_argument("source", choices=("jrnl", "dayone"))
+    imp.add_argument("file", metavar="FILE")
+
     sub.add_parser("check", parents=[common], help="verify the vault and its backups decrypt")
 
     pw = sub.add_parser("passwd", parents=[common], help="change the passphrase")
     pw.add_argument("--new-passphrase-file", metavar="FILE", help="read the new passphrase from FILE")
     return parser
+
+
+def _day(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a date like 2026-11-30") from None
+
+
+def _sections(value: str) -> frozenset[str]:
+    chosen = frozenset(part.strip() for part in value.split(",") if part.strip())
+    unknown = chosen - {"reflections", "boundaries", "contacts"}
+    if unknown or not chosen:
+        raise argparse.ArgumentTypeError("choose from reflections, boundaries, contacts, separated by commas")
+    return chosen
 
 
 def _positive(value: str) -> int:

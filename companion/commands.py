@@ -10,7 +10,8 @@ from typing import TypeVar
 
 import orjson
 
-from companion.crypto import envelope
+from companion.crypto import age, envelope
+from companion.crypto.words import generate_passphrase
 from companion.domain.boundary import STATUSES
 from companion.domain.clock import local_now
 from companion.domain.contact import ROLES
@@ -18,7 +19,7 @@ from companion.domain.reflection import Reflection, ReflectionFilter
 from companion.errors import StorageFailure, UsageError, VaultBusy, VaultDamaged
 from companion.passphrase_input import ask, ask_new, check_new, read_passphrase_file
 from companion.services.journal import Journal
-from companion.storage.disk import read_bytes
+from companion.storage.disk import describe_os_error, read_bytes
 from companion.storage.lock import BUSY_MESSAGE, is_busy
 from companion.storage.vault import Vault, damaged_sentence, utc_now
 
@@ -34,7 +35,7 @@ def _passphrase(passphrase_file: str | None) -> str:
 
 def _open(vault: Path, passphrase_file: str | None) -> Journal:
     passphrase = _passphrase(passphrase_file)
-    return Journal(Vault.open(vault, passphrase, lock_timeout=CLI_LOCK_WAIT), utc_now)
+    return Journal(Vault.open(vault, passphrase, lock_timeout=CLI_LOCK_WAIT), local_now)
 
 
 def cmd_init(args: argparse.Namespace, vault: Path, passphrase_file: str | None) -> int:
@@ -178,6 +179,153 @@ def cmd_passwd(args: argparse.Namespace, vault: Path, passphrase_file: str | Non
         opened.change_passphrase(new)
     print("Your passphrase has been changed.")
     return 0
+
+
+def _read_or_generate(passphrase_file: str | None) -> tuple[str, bool]:
+    if passphrase_file is not None:
+        return check_new(read_passphrase_file(passphrase_file)), False
+    return generate_passphrase(), True
+
+
+def _show_generated(passphrase: str) -> None:
+    print(f"The passphrase that opens it:\n\n    {passphrase}\n")
+    print("It is shown only this once. Pass it on by a different way than the file "
+          "(say, tell it in person or send it by text if the file goes by e-mail).")
+
+
+def _stdin_once(*files: str | None) -> None:
+    if sum(1 for f in files if f == "-") > 1:
+        raise UsageError("Only one passphrase can come from standard input.")
+
+
+def cmd_export(args: argparse.Namespace, vault: Path, passphrase_file: str | None) -> int:
+    """An encrypted PDF or age file holding exactly what was chosen."""
+    from companion.services.export import DEFAULT_SECTIONS, ExportChoice, build, to_markdown, write_export
+
+    out = Path(args.out)
+    if out.exists() and not args.force:
+        raise StorageFailure(f"{out} already exists; choose another name, or use --force to replace it.")
+    if args.recipient and args.format == "pdf":
+        raise UsageError("Recipients (age public keys) go with --format age; a PDF opens with a passphrase.")
+    _stdin_once(passphrase_file, args.export_passphrase_file)
+    if args.since and args.until and args.since > args.until:
+        raise UsageError("--since comes after --until, so nothing could match.")
+    choice = ExportChoice(sections=args.include or DEFAULT_SECTIONS, since=args.since, until=args.until,
+                          flagged_only=args.flagged_only, with_contact_details=args.with_contact_details)
+    journal = _open(vault, passphrase_file)
+    try:
+        content = build(journal, choice)
+        names = journal.contacts.names()
+    finally:
+        journal.close()
+    if content.empty:
+        raise StorageFailure("Nothing matched what you chose, so no file was written.")
+    generated = False
+    if args.format == "pdf":
+        from companion.services.pdf import to_pdf
+
+        secret, generated = _read_or_generate(args.export_passphrase_file)
+        data = to_pdf(content, secret, names)
+    elif args.recipient:
+        data = age.encrypt_to(to_markdown(content, names).encode("utf-8"), args.recipient)
+    else:
+        secret, generated = _read_or_generate(args.export_passphrase_file)
+        data = age.encrypt_with_passphrase(to_markdown(content, names).encode("utf-8"), secret)
+    write_export(out, data, force=args.force)
+    print(f"Wrote {out}: {content.summary()} ({content.range_text()}).")
+    if generated:
+        _show_generated(secret)
+    return 0
+
+
+def cmd_backup(args: argparse.Namespace, vault: Path, passphrase_file: str | None) -> int:
+    """The whole journal as documented JSON inside an age file."""
+    from companion.services.backup import backup_json
+    from companion.services.export import write_export
+
+    out = Path(args.out)
+    if out.exists() and not args.force:
+        raise StorageFailure(f"{out} already exists; choose another name, or use --force to replace it.")
+    _stdin_once(passphrase_file, args.export_passphrase_file)
+    journal = _open(vault, passphrase_file)
+    try:
+        plaintext = backup_json(journal.vault, local_now())
+    finally:
+        journal.close()
+    generated = False
+    if args.recipient:
+        data = age.encrypt_to(plaintext, args.recipient)
+    else:
+        secret, generated = _read_or_generate(args.export_passphrase_file)
+        data = age.encrypt_with_passphrase(plaintext, secret)
+    write_export(out, data, force=args.force)
+    print(f"Wrote the backup to {out}.")
+    if generated:
+        _show_generated(secret)
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace, vault: Path, passphrase_file: str | None) -> int:
+    """Show what a backup holds, ask, then replace the journal (the old one goes to backups/ first)."""
+    from companion.services.backup import read_backup
+
+    _stdin_once(passphrase_file, args.export_passphrase_file)
+    source = Path(args.backup_file)
+    blob = read_bytes_plain(source, "read the backup")
+    if args.identity:
+        plaintext = age.decrypt_with_identity(blob, read_bytes_plain(Path(args.identity), "read the identity file")
+                                              .decode("utf-8", "replace"))
+    else:
+        secret = (read_passphrase_file(args.export_passphrase_file) if args.export_passphrase_file
+                  else ask("Backup passphrase: "))
+        try:
+            plaintext = age.decrypt_with_passphrase(blob, secret)
+        except VaultDamaged as exc:
+            raise VaultDamaged(f"{source} {exc.message}.") from None
+    try:
+        tables, summary = read_backup(plaintext)
+    except VaultDamaged as exc:
+        raise VaultDamaged(f"{source} {exc.message}.") from None
+    print(summary.describe())
+    if not args.yes:
+        if not sys.stdin.isatty():
+            raise UsageError("Add --yes to replace the journal without being asked.")
+        if input("Replace your journal with this backup? [y/N] ").strip().lower() not in ("y", "yes"):
+            print("Nothing was changed.")
+            return 0
+    if vault.exists():
+        opened = Vault.open(vault, _passphrase(passphrase_file), lock_timeout=CLI_LOCK_WAIT)
+    else:
+        new = check_new(read_passphrase_file(passphrase_file)) if passphrase_file else ask_new()
+        opened = Vault.create(vault, new)
+    with opened:
+        opened.replace_document(tables)
+    print("Restored. The journal it replaced is kept in backups/.")
+    return 0
+
+
+def cmd_import(args: argparse.Namespace, vault: Path, passphrase_file: str | None) -> int:
+    """Entries from jrnl's or Day One's JSON export; nothing is added twice."""
+    from companion.services.backup import import_entries, parse_dayone, parse_jrnl
+
+    raw = read_bytes_plain(Path(args.file), "read the file to import")
+    entries = parse_jrnl(raw) if args.source == "jrnl" else parse_dayone(raw)  # checked whole first
+    journal = _open(vault, passphrase_file)
+    try:
+        result = import_entries(journal, entries)
+    finally:
+        journal.close()
+    print(f"Imported {result.added} entr{'y' if result.added == 1 else 'ies'}"
+          + (f"; {result.skipped} were already here." if result.skipped else "."))
+    return 0
+
+
+def read_bytes_plain(path: Path, action: str) -> bytes:
+    """A file's bytes, or StorageFailure with one plain sentence."""
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise StorageFailure(describe_os_error(exc, action, path)) from None
 
 
 def preflight_tui(vault: Path) -> None:

@@ -58,6 +58,10 @@ class ReflectionService:
             hay = self._haystacks[doc_id] = searchable(record)
         return hay
 
+    def forget_cache(self) -> None:
+        """Records changed behind this service's back (an import, a restore): sort again next time."""
+        self._sorted = None
+
     def count(self) -> int:
         """How many reflections there are."""
         return len(self._all())

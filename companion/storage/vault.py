@@ -205,6 +205,22 @@ class Vault:
         envelope.parse_header(blob)
         return envelope.open_body(blob, self._data_key)
 
+    def plaintext(self) -> bytes:
+        """The whole document as last saved (for an encrypted backup; never written in the clear)."""
+        assert self._storage is not None
+        return self._storage.saved_plaintext()
+
+    def replace_document(self, tables: dict[str, Any]) -> None:
+        """Swap in a whole document (a restore); the current file goes to backups/ as on every save.
+
+        The TinyDB is rebuilt, so services made before this must be made again.
+        """
+        assert self._storage is not None
+        document = {**_fresh_document(self._clock()), **tables}
+        self._persist(orjson.dumps(document))
+        self.db = TinyDB(document, self._persist, storage=SealedStorage)
+        self._storage = self.db.storage  # type: ignore[assignment]
+
     # -- the draft: a small file sealed with the same key, so autosave never rewrites the vault --
     def save_draft(self, plaintext: bytes | None) -> None:
         """Seal `plaintext` into the draft file beside the vault; None removes it."""

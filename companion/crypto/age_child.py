@@ -1,0 +1,19 @@
+"""Child process for age passphrase encryption: first stdin line = passphrase, the rest = data."""
+
+from __future__ import annotations
+
+import sys
+
+import pyrage
+
+
+def main() -> int:
+    """Encrypt standard input to standard output."""
+    raw = sys.stdin.buffer.read()
+    passphrase, _, data = raw.partition(b"\n")
+    sys.stdout.buffer.write(pyrage.passphrase.encrypt(data, passphrase.decode("utf-8")))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,148 @@
+"""Backup (the whole vault as documented JSON inside an age file), restore, and import from jrnl and Day One."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any
+
+import orjson
+
+from companion.domain.reflection import Reflection, clean_tags
+from companion.errors import UsageError, VaultDamaged
+from companion.services.journal import Journal
+from companion.storage.vault import TABLES, Vault
+
+BACKUP_FORMAT = "companion-backup"
+BACKUP_VERSION = 1
+
+
+def backup_json(vault: Vault, now: datetime) -> bytes:
+    """The whole document with a small envelope saying what it is (see docs/FORMAT.md)."""
+    document = orjson.loads(vault.plaintext())
+    return orjson.dumps({"format": BACKUP_FORMAT, "version": BACKUP_VERSION, "made": now.isoformat(),
+                         "tables": document}, option=orjson.OPT_INDENT_2)
+
+
+@dataclass(frozen=True)
+class BackupSummary:
+    """What a backup holds, shown before anything is replaced."""
+
+    counts: dict[str, int]
+    first: date | None
+    last: date | None
+    made: str
+
+    def describe(self) -> str:
+        """One plain sentence."""
+        c = self.counts
+        span = f", written {self.first} to {self.last}" if self.first and self.last else ""
+        return (f"This backup (made {self.made[:10]}) holds {c.get('reflections', 0)} reflections{span}, "
+                f"{c.get('boundaries', 0)} boundaries and {c.get('contacts', 0)} contacts.")
+
+
+def read_backup(plaintext: bytes) -> tuple[dict[str, Any], BackupSummary]:
+    """Parse and check a decrypted backup; VaultDamaged when it is not one."""
+    try:
+        data = orjson.loads(plaintext)
+    except orjson.JSONDecodeError:
+        raise VaultDamaged("is not a companion backup") from None
+    if not isinstance(data, dict) or data.get("format") != BACKUP_FORMAT:
+        raise VaultDamaged("is not a companion backup")
+    if data.get("version", 0) > BACKUP_VERSION:
+        raise VaultDamaged("was made by a newer version of companion")
+    tables = data.get("tables")
+    if not isinstance(tables, dict) or not all(isinstance(tables.get(t, {}), dict) for t in TABLES):
+        raise VaultDamaged("is a damaged companion backup")
+    created = sorted(r.get("created", "") for r in tables.get("reflections", {}).values() if isinstance(r, dict))
+    first = datetime.fromisoformat(created[0]).date() if created else None
+    last = datetime.fromisoformat(created[-1]).date() if created else None
+    counts = {t: len(tables.get(t, {})) for t in TABLES}
+    return tables, BackupSummary(counts, first, last, str(data.get("made", "")))
+
+
+# -- import ------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class ImportResult:
+    """How an import went."""
+
+    added: int
+    skipped: int
+
+
+def _source_key(kind: str, *parts: str) -> str:
+    return f"{kind}:" + hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()[:32]
+
+
+def parse_jrnl(raw: bytes) -> list[Reflection]:
+    """jrnl's `--export json`: entries with title, body, date, time, tags and starred."""
+    data = _json(raw, "jrnl")
+    entries = data.get("entries") if isinstance(data, dict) else None
+    if not isinstance(entries, list):
+        raise UsageError("This is not a jrnl JSON export: there is no list of entries.")
+    found = []
+    for n, e in enumerate(entries, start=1):
+        if not isinstance(e, dict):
+            raise UsageError(f"Entry {n} of the jrnl export is not an entry.")
+        try:
+            created = datetime.fromisoformat(f"{e['date']}T{e.get('time', '00:00')}").astimezone(UTC)
+        except (KeyError, TypeError, ValueError):
+            raise UsageError(f"Entry {n} of the jrnl export has no readable date and time.") from None
+        title, body = str(e.get("title", "")).strip(), str(e.get("body", "")).strip()
+        text = f"{title}\n\n{body}".strip() if body else title
+        if not text:
+            raise UsageError(f"Entry {n} of the jrnl export has no text.")
+        tags = clean_tags([str(t).lstrip("@") for t in e.get("tags", [])])
+        item = Reflection(text=text, created=created, tags=tags, flagged=bool(e.get("starred")))
+        item.source = _source_key("jrnl", e["date"], str(e.get("time", "")), title, body)  # type: ignore[attr-defined]
+        found.append(item)
+    return found
+
+
+def parse_dayone(raw: bytes) -> list[Reflection]:
+    """Day One's JSON export: entries with uuid, creationDate, text, tags and starred."""
+    data = _json(raw, "Day One")
+    entries = data.get("entries") if isinstance(data, dict) else None
+    if not isinstance(entries, list):
+        raise UsageError("This is not a Day One JSON export: there is no list of entries.")
+    found = []
+    for n, e in enumerate(entries, start=1):
+        if not isinstance(e, dict):
+            raise UsageError(f"Entry {n} of the Day One export is not an entry.")
+        try:
+            created = datetime.fromisoformat(str(e["creationDate"]).replace("Z", "+00:00")).astimezone(UTC)
+        except (KeyError, ValueError):
+            raise UsageError(f"Entry {n} of the Day One export has no readable creationDate.") from None
+        text = str(e.get("text", "")).strip()
+        if not text:
+            raise UsageError(f"Entry {n} of the Day One export has no text.")
+        item = Reflection(text=text, created=created, tags=clean_tags([str(t) for t in e.get("tags", [])]),
+                          flagged=bool(e.get("starred")))
+        item.source = _source_key("dayone", str(e.get("uuid") or ""), str(e["creationDate"]), text)  # type: ignore[attr-defined]
+        found.append(item)
+    return found
+
+
+def _json(raw: bytes, what: str) -> Any:
+    try:
+        return orjson.loads(raw)
+    except orjson.JSONDecodeError as exc:
+        raise UsageError(f"This {what} export is not valid JSON ({exc}).") from None
+
+
+def import_entries(journal: Journal, entries: list[Reflection]) -> ImportResult:
+    """Add entries not imported before, in one save; the file is checked whole before anything is added."""
+    table = journal.vault.db.table("reflections")
+    known = {doc.get("source") for doc in table if doc.get("source")}
+    fresh = []
+    for entry in entries:
+        source = getattr(entry, "source", None)
+        if source in known:
+            continue
+        known.add(source)
+        fresh.append({**entry.to_record(), "source": source})
+    if fresh:
+        table.insert_multiple(fresh)
+        journal.reflections.forget_cache()
+    return ImportResult(added=len(fresh), skipped=len(entries) - len(fresh))
