@@ -1,0 +1,247 @@
+"""Exports, backups, restore and import, checked with tools we did not write: age, qpdf, pdftotext."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import tempfile
+from collections.abc import Callable
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from test_cli import one_sentence, run
+
+from companion.domain.reflection import Reflection
+from companion.services.journal import Journal
+from companion.storage.vault import Vault
+from conftest import CANARY, NOW, PASSPHRASE, fixed_clock, seed_practices
+
+UNICODE = "Ça va — naïve café, Ωμέγα, Привет, שלום ☺ ❤ 😀 日本語"
+
+
+@pytest.fixture
+def therapy_vault(make_vault: Callable[..., Path]) -> Path:
+    """Flagged and unflagged reflections across two months, boundaries and contacts."""
+    path = make_vault([])
+    seed_practices(path)
+    with Vault.open(path, PASSPHRASE) as vault:
+        journal = Journal(vault, fixed_clock)
+        journal.reflections.save(Reflection(text=f"FLAGGED-RECENT {UNICODE}", created=NOW - timedelta(days=3), flagged=True))
+        journal.reflections.save(Reflection(text="UNFLAGGED-RECENT plain day", created=NOW - timedelta(days=2)))
+        journal.reflections.save(Reflection(text="FLAGGED-OLD from last spring", created=NOW - timedelta(days=200), flagged=True))
+    return path
+
+
+def keypair(tmp_path: Path, name: str = "key.txt") -> tuple[Path, str]:
+    key = tmp_path / name
+    subprocess.run(["age-keygen", "-o", str(key)], check=True, capture_output=True)
+    public = subprocess.run(["age-keygen", "-y", str(key)], check=True, capture_output=True, text=True).stdout.strip()
+    return key, public
+
+
+def base(vault: Path, pw: Path) -> tuple[str, ...]:
+    return ("--data", str(vault), "--passphrase-file", str(pw))
+
+
+def pdf_text(pdf: Path, password: str) -> str:
+    plain = pdf.with_suffix(".plain.pdf")
+    subprocess.run(["qpdf", f"--password={password}", "--decrypt", str(pdf), str(plain)], check=True, capture_output=True)
+    text = subprocess.run(["pdftotext", str(plain), "-"], check=True, capture_output=True, text=True).stdout
+    plain.unlink()
+    return text
+
+
+def test_pdf_opens_with_the_right_passphrase_only(therapy_vault: Path, passphrase_file, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    out = tmp_path / "share.pdf"
+    secret = passphrase_file("the words we agreed on", "export-pass")
+    done = run(*base(therapy_vault, passphrase_file()), "export", "--out", str(out), "--format", "pdf",
+               "--since", (NOW - timedelta(days=30)).date().isoformat(), "--flagged-only",
+               "--export-passphrase-file", str(secret))
+    assert done.returncode == 0, done.stderr
+    assert (out.stat().st_mode & 0o777) == 0o600
+    info = subprocess.run(["qpdf", "--show-encryption", "--password=the words we agreed on", str(out)],
+                          capture_output=True, text=True).stdout
+    assert "R = 6" in info  # AES-256, PDF 2.0
+    wrong = subprocess.run(["qpdf", "--password=not it", "--decrypt", str(out), str(tmp_path / "x.pdf")],
+                           capture_output=True, text=True)
+    assert wrong.returncode != 0
+    text = pdf_text(out, "the words we agreed on")
+    assert "FLAGGED-RECENT" in text
+    assert "UNFLAGGED-RECENT" not in text and "FLAGGED-OLD" not in text
+    for word in ("naïve", "Ωμέγα", "Привет", "日本語"):
+        assert word in text
+    assert "No calls about my weight" in text  # boundaries are in by default
+    assert "Secure base" not in text and "Listens without trying" not in text  # contacts are out by default
+
+
+def test_pdf_with_a_generated_passphrase(therapy_vault: Path, passphrase_file, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    out = tmp_path / "share.pdf"
+    done = run(*base(therapy_vault, passphrase_file()), "export", "--out", str(out), "--format", "pdf")
+    assert done.returncode == 0, done.stderr
+    words = next(line.strip() for line in done.stdout.splitlines() if line.startswith("    "))
+    assert len(words.split("-")) == 6
+    assert "different way" in done.stdout
+    assert "FLAGGED-RECENT" in pdf_text(out, words)
+
+
+def test_contact_details_stay_out_unless_asked(therapy_vault: Path, passphrase_file, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    secret = passphrase_file("the words we agreed on", "export-pass")
+    plain = tmp_path / "plain.pdf"
+    run(*base(therapy_vault, passphrase_file()), "export", "--out", str(plain), "--format", "pdf",
+        "--include", "contacts", "--export-passphrase-file", str(secret))
+    text = pdf_text(plain, "the words we agreed on")
+    assert "Priya" in text and "Text first, then call" not in text
+    detailed = tmp_path / "detailed.pdf"
+    run(*base(therapy_vault, passphrase_file()), "export", "--out", str(detailed), "--format", "pdf",
+        "--include", "contacts", "--with-contact-details", "--export-passphrase-file", str(secret))
+    assert "Text first, then call" in pdf_text(detailed, "the words we agreed on")
+
+
+def test_age_export_opens_with_the_age_tool_and_only_the_right_key(therapy_vault: Path, passphrase_file, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    key, public = keypair(tmp_path)
+    other, _ = keypair(tmp_path, "other.txt")
+    out = tmp_path / "share.md.age"
+    done = run(*base(therapy_vault, passphrase_file()), "export", "--out", str(out), "--format", "age",
+               "--recipient", public, "--flagged-only")
+    assert done.returncode == 0, done.stderr
+    text = subprocess.run(["age", "-d", "-i", str(key), str(out)], check=True, capture_output=True, text=True).stdout
+    assert text.startswith("# Shared from companion") and "FLAGGED-RECENT" in text and UNICODE in text
+    assert "UNFLAGGED-RECENT" not in text
+    assert subprocess.run(["age", "-d", "-i", str(other), str(out)], capture_output=True).returncode != 0
+
+
+def test_export_refuses_to_overwrite_and_bad_input_is_plain(therapy_vault: Path, passphrase_file, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    out = tmp_path / "exists.pdf"
+    out.write_bytes(b"someone's file")
+    done = run(*base(therapy_vault, passphrase_file()), "export", "--out", str(out), "--format", "pdf")
+    assert done.returncode == 1 and "--force" in one_sentence(done.stderr)
+    assert out.read_bytes() == b"someone's file"
+    bad_date = run(*base(therapy_vault, passphrase_file()), "export", "--out", str(tmp_path / "n.pdf"),
+                   "--format", "pdf", "--since", "last week")
+    assert bad_date.returncode == 2
+    bad_key = run(*base(therapy_vault, passphrase_file()), "export", "--out", str(tmp_path / "n.age"),
+                  "--format", "age", "--recipient", "age1nope")
+    assert bad_key.returncode == 2 and "age public key" in one_sentence(bad_key.stderr)
+    assert not (tmp_path / "n.age").exists()
+
+
+def test_no_plaintext_in_the_output_or_temp_folders(make_vault: Callable[..., Path], passphrase_file, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    vault = make_vault([f"{CANARY} the words nobody else may read"])
+    outdir = tmp_path / "out"
+    outdir.mkdir()
+    tmpdir = tmp_path / "tmp"
+    tmpdir.mkdir()
+    _, public = keypair(tmp_path)
+    env = {"TMPDIR": str(tmpdir)}
+    secret = passphrase_file("the words we agreed on", "export-pass")
+    for args in (["export", "--out", str(outdir / "a.pdf"), "--format", "pdf", "--export-passphrase-file", str(secret)],
+                 ["export", "--out", str(outdir / "b.age"), "--format", "age", "--recipient", public],
+                 ["export", "--out", str(outdir / "c.age"), "--format", "age", "--export-passphrase-file", str(secret)],
+                 ["backup", "--out", str(outdir / "d.age"), "--recipient", public]):
+        done = run(*base(vault, passphrase_file()), *args, env=env)
+        assert done.returncode == 0, done.stderr
+    for folder in (outdir, tmpdir, vault.parent, Path(tempfile.gettempdir())):
+        for file in folder.rglob("*") if folder != Path(tempfile.gettempdir()) else folder.glob("*"):
+            if file.is_file() and os.access(file, os.R_OK):
+                assert CANARY.encode() not in file.read_bytes(), file
+    assert sorted(p.name for p in outdir.iterdir()) == ["a.pdf", "b.age", "c.age", "d.age"]
+
+
+def test_backup_reads_with_age_alone_and_restores(therapy_vault: Path, passphrase_file, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    key, public = keypair(tmp_path)
+    out = tmp_path / "journal-backup.age"
+    assert run(*base(therapy_vault, passphrase_file()), "backup", "--out", str(out), "--recipient", public).returncode == 0
+    data = json.loads(subprocess.run(["age", "-d", "-i", str(key), str(out)], check=True, capture_output=True).stdout)
+    assert data["format"] == "companion-backup" and len(data["tables"]["reflections"]) == 7
+    # restore into a fresh place (a new machine)
+    fresh = tmp_path / "new" / "vault.companion"
+    done = run(*base(fresh, passphrase_file()), "restore", str(out), "--identity", str(key), "--yes")
+    assert done.returncode == 0, done.stderr
+    assert "holds 7 reflections" in done.stdout
+    listed = json.loads(run(*base(fresh, passphrase_file()), "list", "--json").stdout)
+    assert len(listed) == 7
+    assert json.loads(run(*base(fresh, passphrase_file()), "contacts", "list", "--json").stdout)
+
+
+def test_restore_over_an_existing_journal_keeps_the_old_one(therapy_vault: Path, make_vault, passphrase_file, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    secret = passphrase_file("backup words here", "backup-pass")
+    out = tmp_path / "b.age"
+    assert run(*base(therapy_vault, passphrase_file()), "backup", "--out", str(out),
+               "--export-passphrase-file", str(secret)).returncode == 0
+    other = make_vault(["the only entry here"], path=tmp_path / "other" / "vault.companion")
+    before = other.read_bytes()
+    asked = run(*base(other, passphrase_file()), "restore", str(out), "--export-passphrase-file", str(secret))
+    assert asked.returncode == 2 and other.read_bytes() == before  # no terminal, no --yes: nothing replaced
+    wrong = run(*base(other, passphrase_file()), "restore", str(out),
+                "--export-passphrase-file", str(passphrase_file("wrong words entirely", "w")), "--yes")
+    assert wrong.returncode == 3 and other.read_bytes() == before
+    done = run(*base(other, passphrase_file()), "restore", str(out), "--export-passphrase-file", str(secret), "--yes")
+    assert done.returncode == 0, done.stderr
+    assert len(json.loads(run(*base(other, passphrase_file()), "list", "--json").stdout)) == 7
+    assert any(p.read_bytes() == before for p in (other.parent / "backups").iterdir())
+
+
+def test_restore_rejects_a_file_that_is_not_a_backup(make_vault: Callable[..., Path], passphrase_file, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    vault = make_vault([])
+    junk = tmp_path / "junk.age"
+    junk.write_text("not an age file at all")
+    done = run(*base(vault, passphrase_file()), "restore", str(junk), "--export-passphrase-file",
+               str(passphrase_file("whatever words", "x")), "--yes")
+    assert done.returncode == 4
+    one_sentence(done.stderr)
+
+
+JRNL = {
+    "tags": {"@work": 1},
+    "entries": [
+        {"title": "Asked for help at work.", "body": "It went fine.", "date": "2025-03-01", "time": "09:15",
+         "tags": ["@work"], "starred": True},
+        {"title": "Quiet Sunday.", "body": "", "date": "2025-03-02", "time": "18:00", "tags": [], "starred": False},
+    ],
+}
+DAYONE = {
+    "metadata": {"version": "1.0"},
+    "entries": [
+        {"uuid": "A1B2", "creationDate": "2024-12-24T20:00:00Z", "text": "Called my brother. Ça va mieux.",
+         "tags": ["Family"], "starred": False},
+    ],
+}
+
+
+@pytest.mark.parametrize(("source", "payload", "texts"), [
+    ("jrnl", JRNL, ["Asked for help at work.\n\nIt went fine.", "Quiet Sunday."]),
+    ("dayone", DAYONE, ["Called my brother. Ça va mieux."]),
+])
+def test_import_round_trip_and_reimport(make_vault, passphrase_file, tmp_path: Path, source: str, payload: dict, texts: list[str]) -> None:  # type: ignore[no-untyped-def]
+    vault = make_vault([])
+    file = tmp_path / f"{source}.json"
+    file.write_text(json.dumps(payload), encoding="utf-8")
+    done = run(*base(vault, passphrase_file()), "import", source, str(file))
+    assert done.returncode == 0, done.stderr
+    assert f"Imported {len(texts)}" in done.stdout
+    again = run(*base(vault, passphrase_file()), "import", source, str(file))
+    assert "Imported 0 entries" in again.stdout
+    listed = json.loads(run(*base(vault, passphrase_file()), "list", "--json").stdout)
+    assert sorted(e["text"] for e in listed) == sorted(texts)
+    if source == "jrnl":
+        starred = next(e for e in listed if e["text"].startswith("Asked"))
+        assert starred["flagged"] and starred["tags"] == ["work"]
+
+
+@pytest.mark.parametrize(("content", "words"), [
+    ("{not json", "not valid JSON"),
+    ('{"entries": [{"title": "x", "date": "someday"}]}', "Entry 1"),
+    ('{"entries": [{"title": "ok", "date": "2025-01-01", "time": "10:00"}, {"title": "", "body": "", "date": "2025-01-02"}]}', "Entry 2"),
+    ('{"no entries": true}', "no list of entries"),
+])
+def test_malformed_imports_add_nothing(make_vault, passphrase_file, tmp_path: Path, content: str, words: str) -> None:  # type: ignore[no-untyped-def]
+    vault = make_vault([])
+    before = vault.read_bytes()
+    file = tmp_path / "bad.json"
+    file.write_text(content)
+    done = run(*base(vault, passphrase_file()), "import", "jrnl", str(file))
+    assert done.returncode == 2
+    assert words in one_sentence(done.stderr)
+    assert vault.read_bytes() == before
