@@ -24,6 +24,7 @@ from companion.screens.gate import GateScreen, PassphraseEntered
 from companion.screens.home import HomeScreen
 from companion.screens.reflections import ReflectionsScreen
 from companion.screens.secure_base import SecureBaseScreen
+from companion.screens.share import ShareScreen
 from companion.screens.unlock import UnlockScreen
 from companion.services.journal import Journal
 from companion.settings import ensure_settings_file, load_settings
@@ -34,6 +35,7 @@ AREAS = {
     "reflections": ReflectionsScreen,
     "boundaries": BoundariesScreen,
     "secure": SecureBaseScreen,
+    "share": ShareScreen,
 }
 KIND_WRONG_PASSPHRASE = "That passphrase didn't open your journal. Take your time and try again."
 NO_SCREENSHOTS = "Screenshots are turned off so your writing never lands on disk."

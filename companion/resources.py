@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-STYLE_FILES = ("base.tcss", "gate.tcss", "home.tcss", "lists.tcss", "editor.tcss", "dialogs.tcss")
+STYLE_FILES = ("base.tcss", "gate.tcss", "home.tcss", "lists.tcss", "editor.tcss", "dialogs.tcss", "share.tcss")
 
 
 def styles_dir() -> Path:

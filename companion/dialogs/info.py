@@ -67,15 +67,18 @@ class DetailDialog(Dialog[str]):
         Binding("escape", "close", "Close", id="detail.close"),
     ]
 
-    def __init__(self, title: str, body: Content, extra: tuple[str, str, str] | None = None) -> None:
+    def __init__(self, title: str, body: Content, extra: tuple[str, str, str] | None = None, actions: bool = True) -> None:
         super().__init__()
-        self._title, self._body, self._extra = title, body, extra
+        self._title, self._body, self._extra, self._actions = title, body, extra, actions
+        if not actions:
+            self._bindings.key_to_bindings.pop("e", None)
+            self._bindings.key_to_bindings.pop("d", None)
         if extra is not None:
             key, action, label = extra
             self._bindings.bind(key, f"choose('{action}')", label)
 
     def compose(self) -> ComposeResult:
-        hint = "e edit · d delete · escape close"
+        hint = "e edit · d delete · escape close" if self._actions else "escape close"
         if self._extra is not None:
             hint = f"{self._extra[0]} {self._extra[2].lower()} · " + hint
         with VerticalScroll(classes="dialog", id="detail"):
@@ -86,3 +89,17 @@ class DetailDialog(Dialog[str]):
     def action_choose(self, action: str) -> None:
         """Return the chosen action."""
         self.dismiss(action)
+
+
+class NoticeDialog(Dialog[None]):
+    """A message to read, then escape."""
+
+    def __init__(self, title: str, text: str) -> None:
+        super().__init__()
+        self._title, self._text = title, text
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(classes="dialog", id="notice"):
+            yield Static(Content(self._title), classes="dialog-title")
+            yield Static(Content(self._text), classes="dialog-lines")
+            yield Static("escape to close", classes="dialog-hint")

@@ -29,6 +29,7 @@ class AreaScreen(Screen[None]):
         Binding("2", "app.switch_area('reflections')", "Reflections", id="area.reflections", group=AREAS_GROUP),
         Binding("3", "app.switch_area('boundaries')", "Boundaries", id="area.boundaries", group=AREAS_GROUP),
         Binding("4", "app.switch_area('secure')", "Secure base", id="area.secure", group=AREAS_GROUP),
+        Binding("5", "app.switch_area('share')", "Share", id="area.share", group=AREAS_GROUP),
         Binding("question_mark", "app.help", "Keys", id="help"),
     ]
 

@@ -10,6 +10,7 @@ AREAS: dict[str, tuple[str, str]] = {
     "reflections": ("2", "Reflections"),
     "boundaries": ("3", "Boundaries"),
     "secure": ("4", "Secure base"),
+    "share": ("5", "Share"),
 }
 
 

@@ -28,6 +28,9 @@ def keys(*presses: str, text: str = "") -> Callable[..., object]:
                 pilot.app.focused.value = text
         for widget in pilot.app.screen.query("Input, TextArea"):
             widget.cursor_blink = False
+        for screen in pilot.app.screen_stack:  # the export path names the home folder: keep it fixed
+            for field in screen.query("#path"):
+                field.value = "/home/you/companion-2026-11-27.pdf"
         await pilot.pause()
         await pilot.pause()
 
@@ -66,6 +69,8 @@ FULL = {
     "secure_base_no_match": keys("4", "slash", text="nobody by this name"),
     "home_help": keys("question_mark"),
     "contact_log": keys("4", "l"),
+    "share": keys("5"),
+    "share_preview": keys("5", "ctrl+r"),
 }
 EMPTY = {
     "reflections": keys("2"),
@@ -75,6 +80,7 @@ EMPTY = {
     "boundary_editor_new": keys("3", "n"),
     "prompt_picker": keys("n"),
     "people": keys("n", "f", "ctrl+o"),
+    "share": keys("5"),
 }
 
 
