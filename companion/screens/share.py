@@ -14,6 +14,7 @@ from textual.widgets import Checkbox, Input, Label, Select, SelectionList, Stati
 
 from companion.dialogs.info import DetailDialog, NoticeDialog
 from companion.domain.clock import parse_day
+from companion.domain.passphrase import MIN_LENGTH, too_short
 from companion.errors import CompanionError
 from companion.screens.area import AreaScreen
 from companion.services.export import ExportChoice, ExportContent, build, candidates, to_markdown
@@ -52,6 +53,10 @@ class ShareScreen(AreaScreen):
                 yield Select([("PDF (opens in any reader)", "pdf"), ("age (Markdown)", "age")], value="pdf",
                              allow_blank=False, id="format", compact=True)
                 yield Input(id="recipient", compact=True, placeholder="age1… recipient key (optional)")
+            with Horizontal(classes="share-row"):
+                yield Label("Opens with", classes="share-label")
+                yield Input(id="secret", password=True, compact=True,
+                            placeholder="your own passphrase, or leave empty for six random words")
             with Horizontal(classes="share-row"):
                 yield Label("Save as", classes="share-label")
                 yield Input(str(Path.home() / f"companion-{today.isoformat()}.pdf"), id="path", compact=True)
@@ -154,13 +159,17 @@ class ShareScreen(AreaScreen):
         fmt = str(self.query_one("#format", Select).value)
         recipient = self.query_one("#recipient", Input).value.strip()
         path = Path(self.query_one("#path", Input).value.strip()).expanduser()
+        secret = self.query_one("#secret", Input).value or None
+        if secret is not None and too_short(secret):
+            self._status(f"A passphrase for the export needs at least {MIN_LENGTH} characters.", error=True)
+            return
         self._status("Encrypting and writing…")
-        self._produce(content, fmt, path, [recipient] if recipient and fmt == "age" else [])
+        self._produce(content, fmt, path, [recipient] if recipient and fmt == "age" else [], secret)
 
     @work(thread=True, exclusive=True, group="export")
-    def _produce(self, content: ExportContent, fmt: str, path: Path, recipients: list[str]) -> None:
+    def _produce(self, content: ExportContent, fmt: str, path: Path, recipients: list[str], secret: str | None) -> None:
         try:
-            done = produce(content, self.journal.contacts.names(), fmt, path, recipients, None)
+            done = produce(content, self.journal.contacts.names(), fmt, path, recipients, secret)
         except CompanionError as exc:
             self.app.call_from_thread(self._status, exc.message, True)
             return
@@ -173,6 +182,8 @@ class ShareScreen(AreaScreen):
             lines += ["", "The passphrase that opens it:", "", f"    {done.passphrase}", "",
                       "It is shown only this once. Pass it on by a different way than the file "
                       "(say, tell it in person, or text it if the file goes by e-mail)."]
-        else:
+        elif self.query_one("#format", Select).value == "age" and self.query_one("#recipient", Input).value.strip():
             lines += ["", "It opens with the age key you gave."]
+        else:
+            lines += ["", "It opens with the passphrase you typed."]
         self.app.push_screen(NoticeDialog("Ready to share", "\n".join(lines)))

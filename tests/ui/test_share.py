@@ -84,3 +84,33 @@ async def test_choosing_sections_and_bad_dates(make_vault: Callable[..., Path]) 
         await pilot.press("ctrl+e")
         await pilot.pause()
         assert isinstance(app.screen, ShareScreen)
+
+
+async def test_export_with_my_own_passphrase_never_overwrites(make_vault: Callable[..., Path], tmp_path: Path) -> None:
+    path = _therapy_vault(make_vault)
+    out = tmp_path / "mine.pdf"
+    async with unlocked(path, size=(100, 40)) as (app, pilot):
+        await pilot.press("5")
+        await pilot.pause()
+        screen = app.screen
+        screen.query_one("#path", Input).value = str(out)
+        screen.query_one("#secret", Input).value = "short"
+        await pilot.press("ctrl+e")
+        await pilot.pause()
+        assert "at least" in str(screen.query_one("#share-status").render()) and not out.exists()
+        screen.query_one("#secret", Input).value = "words we chose together"
+        await pilot.press("ctrl+e")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app.screen, NoticeDialog)
+        assert "passphrase you typed" in str(app.screen.query_one(".dialog-lines").render())
+        await pilot.press("escape")
+        await pilot.pause()
+        before = out.read_bytes()
+        await pilot.press("ctrl+e")  # the same name again: refused, the file is untouched
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "already exists" in str(screen.query_one("#share-status").render())
+    assert out.read_bytes() == before
+    plain = tmp_path / "plain.pdf"
+    subprocess.run(["qpdf", "--password=words we chose together", "--decrypt", str(out), str(plain)], check=True)
