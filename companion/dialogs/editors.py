@@ -177,3 +177,24 @@ class LogDialog(FormDialog):
         if day is None:
             raise ValueError("The day is needed, like 2026-12-31.")
         return str(self.query_one("#kind", Select).value), self.value("note"), day
+
+
+class RestoreDialog(FormDialog):
+    """Which backup to restore, and what opens it: returns (file, identity file, passphrase)."""
+
+    TITLE_TEXT = "Restore from a backup"
+
+    def form_rows(self) -> list[Horizontal]:
+        return [
+            _row("Backup file", Input("", id="backup", compact=True, placeholder="path to the .age backup")),
+            _row("age key file", Input("", id="identity", compact=True, placeholder="optional: from age-keygen")),
+            _row("or passphrase", Input("", id="secret", compact=True, password=True,
+                                        placeholder="the backup's passphrase")),
+        ]
+
+    def build(self) -> tuple[str, str, str]:
+        if not self.value("backup"):
+            raise ValueError("Which backup file? Type its path.")
+        if not self.value("identity") and not self.query_one("#secret", Input).value:
+            raise ValueError("Give the age key file, or the backup's passphrase.")
+        return self.value("backup"), self.value("identity"), self.query_one("#secret", Input).value

@@ -12,12 +12,15 @@ from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.widgets import Checkbox, Input, Label, Select, SelectionList, Static
 
+from companion.dialogs.confirm import ConfirmDialog
+from companion.dialogs.editors import RestoreDialog
 from companion.dialogs.info import DetailDialog, NoticeDialog
 from companion.domain.clock import parse_day
 from companion.domain.passphrase import MIN_LENGTH, too_short
 from companion.errors import CompanionError
 from companion.screens.area import AreaScreen
 from companion.services.export import ExportChoice, ExportContent, build, candidates, to_markdown
+from companion.services.backup import open_backup_files
 from companion.services.sharing import ExportDone, produce
 
 
@@ -29,6 +32,7 @@ class ShareScreen(AreaScreen):
     BINDINGS = [
         Binding("ctrl+e", "export", "Export", id="share.export", priority=True),
         Binding("ctrl+r", "preview", "Preview", id="share.preview", priority=True, show=False),
+        Binding("ctrl+b", "restore", "Restore a backup", id="share.restore", priority=True, show=False),
     ]
 
     def compose_body(self) -> ComposeResult:
@@ -118,7 +122,8 @@ class ShareScreen(AreaScreen):
         except ValueError as exc:
             self._status(str(exc), error=True)
             return
-        self._status(f"Will include {content.summary()} ({content.range_text()}). ctrl+r preview · ctrl+e export")
+        self._status(f"Will include {content.summary()} ({content.range_text()}). "
+                     "ctrl+r preview · ctrl+e export · ctrl+b restore a backup")
 
     @on(Select.Changed, "#format")
     def _format_changed(self, event: Select.Changed) -> None:
@@ -187,3 +192,28 @@ class ShareScreen(AreaScreen):
         else:
             lines += ["", "It opens with the passphrase you typed."]
         self.app.push_screen(NoticeDialog("Ready to share", "\n".join(lines)))
+
+    # -- restore -------------------------------------------------------------------------------------
+    @work
+    async def action_restore(self) -> None:
+        """Open a backup, show what it holds, ask, then replace the journal and lock."""
+        answer = await self.app.push_screen_wait(RestoreDialog())
+        if not isinstance(answer, tuple):
+            return
+        backup, identity, secret = answer
+        try:
+            tables, summary = open_backup_files(Path(backup), Path(identity) if identity else None, secret or None)
+        except CompanionError as exc:
+            self._status(exc.message, error=True)
+            return
+        question = f"{summary.describe()} Replace your journal with it? The current one is kept in backups/."
+        if not await self.app.push_screen_wait(ConfirmDialog(question, yes="Replace", no="Keep mine")):
+            return
+        try:
+            self.journal.vault.replace_document(tables)
+        except CompanionError as exc:
+            self._status(exc.message, error=True)
+            return
+        self.notify("Restored. Unlock again to see it.", timeout=8)
+        # Lock from the App's own queue: this worker belongs to a screen that locking removes.
+        self.app.call_later(self.app.run_action, "lock")

@@ -5,12 +5,14 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from pathlib import Path
 from typing import Any
 
 import orjson
 
 from companion.domain.reflection import Reflection, clean_tags
-from companion.errors import UsageError, VaultDamaged
+from companion.errors import StorageFailure, UsageError, VaultDamaged
+from companion.storage.disk import describe_os_error
 from companion.services.journal import Journal
 from companion.storage.vault import TABLES, Vault
 
@@ -60,6 +62,35 @@ def read_backup(plaintext: bytes) -> tuple[dict[str, Any], BackupSummary]:
     last = datetime.fromisoformat(created[-1]).date() if created else None
     counts = {t: len(tables.get(t, {})) for t in TABLES}
     return tables, BackupSummary(counts, first, last, str(data.get("made", "")))
+
+
+def open_backup(blob: bytes, identity_text: str | None, passphrase: str | None) -> tuple[dict[str, Any], BackupSummary]:
+    """Decrypt (age key or passphrase) and check a backup; nothing is changed yet."""
+    from companion.crypto import age
+
+    if identity_text:
+        plaintext = age.decrypt_with_identity(blob, identity_text)
+    else:
+        plaintext = age.decrypt_with_passphrase(blob, passphrase or "")
+    return read_backup(plaintext)
+
+
+def open_backup_files(backup: Path, identity: Path | None, passphrase: str | None) -> tuple[dict[str, Any], BackupSummary]:
+    """open_backup for files named by the person; unreadable paths give one plain sentence."""
+    try:
+        blob = backup.expanduser().read_bytes()
+    except OSError as exc:
+        raise StorageFailure(describe_os_error(exc, "read the backup", backup)) from None
+    identity_text = None
+    if identity is not None:
+        try:
+            identity_text = identity.expanduser().read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            raise StorageFailure(f"companion could not read the age key file {identity}.") from None
+    try:
+        return open_backup(blob, identity_text, passphrase)
+    except VaultDamaged as exc:
+        raise VaultDamaged(f"{backup} {exc.message}.") from None
 
 
 # -- import ------------------------------------------------------------------------------------------

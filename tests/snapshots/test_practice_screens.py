@@ -71,6 +71,7 @@ FULL = {
     "contact_log": keys("4", "l"),
     "share": keys("5"),
     "share_preview": keys("5", "ctrl+r"),
+    "restore_dialog": keys("5", "ctrl+b"),
 }
 EMPTY = {
     "reflections": keys("2"),
@@ -103,3 +104,23 @@ def test_support_card_while_locked(snap_compare, seeded_vault: Path, size: tuple
         await pilot.pause()
 
     assert snap_compare(make_app(seeded_vault), terminal_size=size, run_before=run_before)
+
+
+@SIZES
+def test_share_done(snap_compare, full_vault: Path, tmp_path: Path, monkeypatch, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
+    from companion.services import sharing
+
+    monkeypatch.setattr(sharing, "generate_passphrase", lambda: "quiet-harbour-lantern-meadow-copper-violet")
+    monkeypatch.chdir(tmp_path)
+
+    async def run_before(pilot) -> None:  # type: ignore[no-untyped-def]
+        await submit_passphrase(pilot, PASSPHRASE)
+        await pilot.press("5")
+        await pilot.pause()
+        pilot.app.screen.query_one("#path", Input).value = "for-my-therapist.pdf"
+        await pilot.press("ctrl+e")
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.pause()
+
+    assert snap_compare(make_app(full_vault), terminal_size=size, run_before=run_before)

@@ -6,6 +6,7 @@ import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
+from conftest import NOW, PASSPHRASE, fixed_clock, seed_practices, unlocked
 from textual.widgets import Checkbox, Input, SelectionList
 
 from companion.dialogs.info import DetailDialog, NoticeDialog
@@ -13,7 +14,6 @@ from companion.domain.reflection import Reflection
 from companion.screens.share import ShareScreen
 from companion.services.journal import Journal
 from companion.storage.vault import Vault
-from conftest import NOW, PASSPHRASE, fixed_clock, seed_practices, unlocked
 
 
 def _therapy_vault(make_vault: Callable[..., Path]) -> Path:
@@ -114,3 +114,34 @@ async def test_export_with_my_own_passphrase_never_overwrites(make_vault: Callab
     assert out.read_bytes() == before
     plain = tmp_path / "plain.pdf"
     subprocess.run(["qpdf", "--password=words we chose together", "--decrypt", str(out), str(plain)], check=True)
+
+
+async def test_restore_from_the_app(make_vault: Callable[..., Path], tmp_path: Path) -> None:
+    from companion.crypto import age
+    from companion.dialogs.confirm import ConfirmDialog
+    from companion.dialogs.editors import RestoreDialog
+    from companion.screens.unlock import UnlockScreen
+    from companion.services.backup import backup_json
+
+    source = _therapy_vault(make_vault)
+    backup = tmp_path / "b.age"
+    with Vault.open(source, PASSPHRASE) as vault:
+        backup.write_bytes(age.encrypt_with_passphrase(backup_json(vault, NOW), "backup words here"))
+    target = make_vault(["only this one"], path=tmp_path / "other" / "vault.companion")
+    async with unlocked(target) as (app, pilot):
+        await pilot.press("5", "ctrl+b")
+        await pilot.pause()
+        assert isinstance(app.screen, RestoreDialog)
+        app.screen.query_one("#backup", Input).value = str(backup)
+        app.screen.query_one("#secret", Input).value = "backup words here"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmDialog)
+        assert "holds 7 reflections" in str(app.screen.query_one(".dialog-text").render())
+        await pilot.press("y")
+        await pilot.pause()
+        await pilot.pause()
+        assert isinstance(app.screen, UnlockScreen)
+    with Vault.open(target, PASSPHRASE) as vault:
+        assert Journal(vault, fixed_clock).reflections.count() == 7
