@@ -27,6 +27,7 @@ class FormDialog(Dialog[object]):
         Binding("escape", "close", "Cancel", id="form.cancel"),
     ]
     TITLE_TEXT = ""
+    HINT = "ctrl+s save · tab next field · escape cancel"
 
     def form_rows(self) -> list[Horizontal]:
         """The rows of the form."""
@@ -41,7 +42,7 @@ class FormDialog(Dialog[object]):
             yield Static(self.TITLE_TEXT, classes="dialog-title")
             yield from self.form_rows()
             yield Static("", id="form-error", classes="dialog-error")
-            yield Static("ctrl+s save · tab next field · escape cancel", classes="dialog-hint")
+            yield Static(self.HINT, classes="dialog-hint")
 
     def on_mount(self) -> None:
         self.first_focus().focus()
@@ -183,6 +184,7 @@ class RestoreDialog(FormDialog):
     """Which backup to restore, and what opens it: returns (file, identity file, passphrase)."""
 
     TITLE_TEXT = "Restore from a backup"
+    HINT = "ctrl+s open it (nothing is replaced before you confirm) · escape cancel"
 
     def form_rows(self) -> list[Horizontal]:
         return [
