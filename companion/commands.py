@@ -19,7 +19,7 @@ from companion.domain.reflection import Reflection, ReflectionFilter
 from companion.errors import StorageFailure, UsageError, VaultBusy, VaultDamaged
 from companion.passphrase_input import ask, ask_new, check_new, read_passphrase_file
 from companion.services.journal import Journal
-from companion.storage.disk import describe_os_error, read_bytes
+from companion.storage.disk import read_bytes
 from companion.storage.lock import BUSY_MESSAGE, is_busy
 from companion.storage.vault import Vault, damaged_sentence, utc_now
 
@@ -200,16 +200,18 @@ def _stdin_once(*files: str | None) -> None:
 
 def cmd_export(args: argparse.Namespace, vault: Path, passphrase_file: str | None) -> int:
     """An encrypted PDF or age file holding exactly what was chosen."""
-    from companion.services.export import DEFAULT_SECTIONS, ExportChoice, build, to_markdown, write_export
+    from companion.services.export import DEFAULT_SECTIONS, ExportChoice, build, check_free
+    from companion.services.sharing import produce
 
     out = Path(args.out)
-    if out.exists() and not args.force:
-        raise StorageFailure(f"{out} already exists; choose another name, or use --force to replace it.")
+    check_free(out, force=args.force)
     if args.recipient and args.format == "pdf":
         raise UsageError("Recipients (age public keys) go with --format age; a PDF opens with a passphrase.")
     _stdin_once(passphrase_file, args.export_passphrase_file)
     if args.since and args.until and args.since > args.until:
         raise UsageError("--since comes after --until, so nothing could match.")
+    age.parse_recipients(args.recipient)  # a mistyped key is told before the journal is opened
+    secret = check_new(read_passphrase_file(args.export_passphrase_file)) if args.export_passphrase_file else None
     choice = ExportChoice(sections=args.include or DEFAULT_SECTIONS, since=args.since, until=args.until,
                           flagged_only=args.flagged_only, with_contact_details=args.with_contact_details)
     journal = _open(vault, passphrase_file)
@@ -220,32 +222,20 @@ def cmd_export(args: argparse.Namespace, vault: Path, passphrase_file: str | Non
         journal.close()
     if content.empty:
         raise StorageFailure("Nothing matched what you chose, so no file was written.")
-    generated = False
-    if args.format == "pdf":
-        from companion.services.pdf import to_pdf
-
-        secret, generated = _read_or_generate(args.export_passphrase_file)
-        data = to_pdf(content, secret, names)
-    elif args.recipient:
-        data = age.encrypt_to(to_markdown(content, names).encode("utf-8"), args.recipient)
-    else:
-        secret, generated = _read_or_generate(args.export_passphrase_file)
-        data = age.encrypt_with_passphrase(to_markdown(content, names).encode("utf-8"), secret)
-    write_export(out, data, force=args.force)
+    done = produce(content, names, args.format, out, args.recipient, secret, force=args.force, isolated=False)
     print(f"Wrote {out}: {content.summary()} ({content.range_text()}).")
-    if generated:
-        _show_generated(secret)
+    if done.passphrase:
+        _show_generated(done.passphrase)
     return 0
 
 
 def cmd_backup(args: argparse.Namespace, vault: Path, passphrase_file: str | None) -> int:
     """The whole journal as documented JSON inside an age file."""
     from companion.services.backup import backup_json
-    from companion.services.export import write_export
+    from companion.services.export import check_free, write_export
 
     out = Path(args.out)
-    if out.exists() and not args.force:
-        raise StorageFailure(f"{out} already exists; choose another name, or use --force to replace it.")
+    check_free(out, force=args.force)
     _stdin_once(passphrase_file, args.export_passphrase_file)
     journal = _open(vault, passphrase_file)
     try:
@@ -267,25 +257,15 @@ def cmd_backup(args: argparse.Namespace, vault: Path, passphrase_file: str | Non
 
 def cmd_restore(args: argparse.Namespace, vault: Path, passphrase_file: str | None) -> int:
     """Show what a backup holds, ask, then replace the journal (the old one goes to backups/ first)."""
-    from companion.services.backup import read_backup
+    from companion.services.backup import open_backup_files
 
     _stdin_once(passphrase_file, args.export_passphrase_file)
-    source = Path(args.backup_file)
-    blob = read_bytes_plain(source, "read the backup")
-    if args.identity:
-        plaintext = age.decrypt_with_identity(blob, read_bytes_plain(Path(args.identity), "read the identity file")
-                                              .decode("utf-8", "replace"))
-    else:
+    identity = Path(args.identity) if args.identity else None
+    secret = None
+    if identity is None:
         secret = (read_passphrase_file(args.export_passphrase_file) if args.export_passphrase_file
                   else ask("Backup passphrase: "))
-        try:
-            plaintext = age.decrypt_with_passphrase(blob, secret)
-        except VaultDamaged as exc:
-            raise VaultDamaged(f"{source} {exc.message}.") from None
-    try:
-        tables, summary = read_backup(plaintext)
-    except VaultDamaged as exc:
-        raise VaultDamaged(f"{source} {exc.message}.") from None
+    tables, summary = open_backup_files(Path(args.backup_file), identity, secret)
     print(summary.describe())
     if not args.yes:
         if not sys.stdin.isatty():
@@ -308,7 +288,7 @@ def cmd_import(args: argparse.Namespace, vault: Path, passphrase_file: str | Non
     """Entries from jrnl's or Day One's JSON export; nothing is added twice."""
     from companion.services.backup import import_entries, parse_dayone, parse_jrnl
 
-    raw = read_bytes_plain(Path(args.file), "read the file to import")
+    raw = read_bytes(Path(args.file), "read the file to import")
     entries = parse_jrnl(raw) if args.source == "jrnl" else parse_dayone(raw)  # checked whole first
     journal = _open(vault, passphrase_file)
     try:
@@ -320,20 +300,12 @@ def cmd_import(args: argparse.Namespace, vault: Path, passphrase_file: str | Non
     return 0
 
 
-def read_bytes_plain(path: Path, action: str) -> bytes:
-    """A file's bytes, or StorageFailure with one plain sentence."""
-    try:
-        return path.read_bytes()
-    except OSError as exc:
-        raise StorageFailure(describe_os_error(exc, action, path)) from None
-
-
 def preflight_tui(vault: Path) -> None:
     """Before the app starts: refuse plainly if the vault is busy, unreadable or damaged."""
     if vault.parent.is_dir() and is_busy(vault):
         raise VaultBusy(BUSY_MESSAGE)
     if vault.exists() or vault.is_symlink():
         try:
-            envelope.parse_header(read_bytes(vault))
+            envelope.parse_header(read_bytes(vault, limit=envelope.MIN_FILE_LEN))  # the header is enough here
         except VaultDamaged as exc:
             raise VaultDamaged(damaged_sentence(vault, exc.message)) from None

@@ -11,8 +11,8 @@ from typing import Any
 import orjson
 
 from companion.domain.reflection import Reflection, clean_tags
-from companion.errors import StorageFailure, UsageError, VaultDamaged
-from companion.storage.disk import describe_os_error
+from companion.errors import UsageError, VaultDamaged
+from companion.storage.disk import read_bytes
 from companion.services.journal import Journal
 from companion.storage.vault import TABLES, Vault
 
@@ -77,16 +77,10 @@ def open_backup(blob: bytes, identity_text: str | None, passphrase: str | None) 
 
 def open_backup_files(backup: Path, identity: Path | None, passphrase: str | None) -> tuple[dict[str, Any], BackupSummary]:
     """open_backup for files named by the person; unreadable paths give one plain sentence."""
-    try:
-        blob = backup.expanduser().read_bytes()
-    except OSError as exc:
-        raise StorageFailure(describe_os_error(exc, "read the backup", backup)) from None
+    blob = read_bytes(backup.expanduser(), "read the backup")
     identity_text = None
     if identity is not None:
-        try:
-            identity_text = identity.expanduser().read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError):
-            raise StorageFailure(f"companion could not read the age key file {identity}.") from None
+        identity_text = read_bytes(identity.expanduser(), "read the age key file").decode("utf-8", "replace")
     try:
         return open_backup(blob, identity_text, passphrase)
     except VaultDamaged as exc:

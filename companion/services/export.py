@@ -171,10 +171,15 @@ def to_markdown(content: ExportContent, names: dict[int, str] | None = None) -> 
     return "\n".join(lines).rstrip() + "\n"
 
 
-def write_export(path: Path, data: bytes, *, force: bool) -> None:
-    """Write the finished (encrypted) file atomically with mode 0600; never overwrite unless told."""
+def check_free(path: Path, *, force: bool) -> None:
+    """Refuse to overwrite an existing file unless told to (checked early, before any slow work)."""
     if path.exists() and not force:
         raise StorageFailure(f"{path} already exists; choose another name, or use --force to replace it.")
+
+
+def write_export(path: Path, data: bytes, *, force: bool) -> None:
+    """Write the finished (encrypted) file atomically with mode 0600; never overwrite unless told."""
+    check_free(path, force=force)
     if not path.parent.is_dir():
         raise StorageFailure(f"companion could not write the export: the folder {path.parent} does not exist.")
     atomic_write(path, data, action="write the export")

@@ -1,4 +1,4 @@
-"""Producing the finished export file for the app: one call, run in a worker (slow: PDF, age)."""
+"""Producing the finished export file, for the app (in a worker) and `companion export` alike."""
 
 from __future__ import annotations
 
@@ -21,8 +21,13 @@ class ExportDone:
 
 
 def produce(content: ExportContent, names: dict[int, str], fmt: str, path: Path,
-            recipients: list[str], passphrase: str | None) -> ExportDone:
-    """Encrypt in memory and write atomically (0600); never overwrites."""
+            recipients: list[str], passphrase: str | None, *, force: bool = False,
+            isolated: bool = True) -> ExportDone:
+    """Encrypt in memory and write atomically (0600); overwrites only with `force`.
+
+    Without recipients or a passphrase, one is generated and returned to be shown once.
+    `isolated` runs age's passphrase mode in a child process (it holds the GIL for seconds).
+    """
     generated = None
     if fmt == "age" and recipients:
         data = age.encrypt_to(to_markdown(content, names).encode("utf-8"), recipients)
@@ -32,6 +37,7 @@ def produce(content: ExportContent, names: dict[int, str], fmt: str, path: Path,
         if fmt == "pdf":
             data = to_pdf(content, passphrase, names)
         else:
-            data = age.encrypt_with_passphrase(to_markdown(content, names).encode("utf-8"), passphrase, isolated=True)
-    write_export(path, data, force=False)
+            data = age.encrypt_with_passphrase(to_markdown(content, names).encode("utf-8"), passphrase,
+                                               isolated=isolated)
+    write_export(path, data, force=force)
     return ExportDone(path, content.summary(), generated)

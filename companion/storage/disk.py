@@ -107,13 +107,14 @@ def _discard(tmp: Path) -> None:
         pass  # a leftover temp holds ciphertext only and is cleaned on the next open
 
 
-def read_bytes(path: Path) -> bytes:
-    """The file's bytes, or StorageFailure with a plain sentence."""
+def read_bytes(path: Path, action: str = "read the journal", limit: int | None = None) -> bytes:
+    """The file's bytes (the first `limit` only, if given), or StorageFailure with a plain sentence."""
     try:
-        return path.read_bytes()
+        with open(path, "rb") as handle:
+            return handle.read() if limit is None else handle.read(limit)
     except FileNotFoundError:
-        raise StorageFailure(
-            f"There is no journal at {path} yet; run 'companion init' to create one."
-        ) from None
+        if action == "read the journal":
+            raise StorageFailure(f"There is no journal at {path} yet; run 'companion init' to create one.") from None
+        raise StorageFailure(f"companion could not {action}: {path} does not exist.") from None
     except OSError as exc:
-        raise StorageFailure(describe_os_error(exc, "read the journal", path)) from None
+        raise StorageFailure(describe_os_error(exc, action, path)) from None
