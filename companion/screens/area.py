@@ -49,6 +49,7 @@ class AreaScreen(Screen[None]):
         yield Footer(compact=True)
 
     def on_screen_resume(self) -> None:
+        # Fires on first showing too, so this is the one place an area reads the journal.
         self.reload()
 
     def reload(self) -> None:

@@ -63,9 +63,6 @@ class HomeScreen(AreaScreen):
             yield OptionList(id="newest")
             yield Static(EMPTY, id="newest-empty")
 
-    def on_mount(self) -> None:
-        self.reload()
-
     def reload(self) -> None:
         """Read the summary again."""
         now = self.clock()

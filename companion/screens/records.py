@@ -46,7 +46,6 @@ class RecordListScreen(AreaScreen, Generic[R]):
     def on_mount(self) -> None:
         self.query_one("#records-filter", Input).display = False
         self.query_one(OptionList).focus()
-        self.reload()
 
     # -- subclass hooks ------------------------------------------------------------------------
     def load_records(self) -> list[R]:

@@ -73,7 +73,6 @@ class ReflectionsScreen(AreaScreen):
 
     def on_mount(self) -> None:
         self.query_one("#entries", OptionList).focus()
-        self.reload()
 
     # -- loading -------------------------------------------------------------------------------
     def _filter(self) -> ReflectionFilter | None:

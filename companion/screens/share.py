@@ -68,7 +68,6 @@ class ShareScreen(AreaScreen):
 
     def on_mount(self) -> None:
         self._left_out = set()
-        self.reload()
 
     # -- choosing ------------------------------------------------------------------------------------
     def _choice(self, picked: bool) -> ExportChoice:
