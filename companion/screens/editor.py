@@ -47,7 +47,7 @@ class EditorScreen(Screen[None]):
         self.journal = journal
         self.clock = clock
         if draft is not None:
-            entry = _from_draft(draft, clock)
+            entry = Reflection.from_record(draft, draft.get("id"))
         elif entry is None:
             entry = Reflection(text="", created=clock(), prompt=prompt.text if prompt else None,
                                theme=prompt.theme if prompt else None)
@@ -88,11 +88,8 @@ class EditorScreen(Screen[None]):
 
     # -- state ---------------------------------------------------------------------------------
     def _state_of(self, e: Reflection) -> dict[str, Any]:
-        return {
-            "id": e.id, "text": e.text, "prompt": e.prompt, "theme": e.theme, "mood": e.mood,
-            "reliance": e.reliance, "tags": list(e.tags), "flagged": e.flagged, "contacts": list(e.contacts),
-            "created": e.created.isoformat(),
-        }
+        # The stored form plus the id: what the draft holds, and what "unsaved" compares.
+        return {"id": e.id, **e.to_record()}
 
     def _collect(self) -> Reflection:
         e = self.entry
@@ -115,7 +112,7 @@ class EditorScreen(Screen[None]):
         if not self.is_mounted:
             return
         state = self._state_of(self._collect())
-        if state == self._draft_state or not self.dirty:
+        if state in (self._draft_state, self._saved_state):
             return
         try:
             self.journal.reflections.keep_draft(state)
@@ -176,15 +173,3 @@ class EditorScreen(Screen[None]):
         if chosen is not None:
             self.entry.contacts = chosen
             self._show_people()
-
-
-def _from_draft(draft: dict[str, Any], clock: Clock) -> Reflection:
-    from datetime import datetime
-
-    created = draft.get("created")
-    return Reflection(
-        text=str(draft.get("text", "")), created=datetime.fromisoformat(created) if created else clock(),
-        prompt=draft.get("prompt"), theme=draft.get("theme"), mood=draft.get("mood"),
-        reliance=draft.get("reliance"), tags=list(draft.get("tags", [])), flagged=bool(draft.get("flagged")),
-        contacts=list(draft.get("contacts", [])), id=draft.get("id"),
-    )

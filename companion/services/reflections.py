@@ -46,9 +46,7 @@ class ReflectionService:
     def _all(self) -> list[tuple[int, dict[str, Any]]]:
         # Sorted once per change; Reflection objects are built only for the rows shown.
         if self._sorted is None:
-            rows = [(doc.doc_id, doc) for doc in self.repo.documents()]
-            rows.sort(key=lambda row: row[1]["created"], reverse=True)  # UTC ISO strings sort in time order
-            self._sorted = rows
+            self._sorted = self.repo.rows()
             self._haystacks = {}
         return self._sorted
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import tzinfo
 from typing import Any, Generic, Protocol, TypeVar
 
 from tinydb import TinyDB
@@ -53,10 +52,6 @@ class Repository(Generic[T]):
         doc = self._table.get(doc_id=item_id)
         return None if doc is None else self._build(doc, item_id)
 
-    def documents(self) -> list[Any]:
-        """Every stored dict (TinyDB Documents, carrying doc_id), without building records."""
-        return list(self._table)
-
     def all(self) -> list[T]:
         """Every record."""
         return [self._build(doc, doc.doc_id) for doc in self._table]
@@ -80,23 +75,21 @@ class ReflectionRepository(Repository[Reflection]):
     def __init__(self, db: TinyDB) -> None:
         super().__init__(db, Reflection.from_record)
 
-    def newest(
-        self,
-        limit: int | None = None,
-        search: str | None = None,
-        where: ReflectionFilter | None = None,
-        tz: tzinfo | None = None,
-    ) -> list[Reflection]:
-        """Reflections newest first, optionally filtered."""
-        rule = where or ReflectionFilter(text=search or "")
+    def rows(self) -> list[tuple[int, dict[str, Any]]]:
+        """(id, stored dict) pairs, newest first, without building Reflection objects."""
         # created is stored as UTC ISO 8601, so the strings sort in time order
-        order = sorted(self._table, key=lambda doc: doc["created"], reverse=True)
+        rows = [(doc.doc_id, doc) for doc in self._table]
+        rows.sort(key=lambda row: row[1]["created"], reverse=True)
+        return rows
+
+    def newest(self, limit: int | None = None, search: str | None = None) -> list[Reflection]:
+        """Reflections newest first, optionally only those containing `search` (any case)."""
+        rule = ReflectionFilter(text=search or "")
         found: list[Reflection] = []
-        for doc in order:
-            item = Reflection.from_record(doc, doc.doc_id)
-            if rule.active and not rule.matches(item, tz):
+        for doc_id, record in self.rows():
+            if rule.active and not rule.matches_record(record):
                 continue
-            found.append(item)
+            found.append(Reflection.from_record(record, doc_id))
             if limit is not None and len(found) >= limit:
                 break
         return found
