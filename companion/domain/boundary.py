@@ -55,6 +55,13 @@ class Boundary:
         self.events.append(event)
         self.events.sort(key=lambda e: e.day)
 
+    def details(self, linked_name: str | None = None) -> list[tuple[str, str]]:
+        """The filled-in fields as (label, value), for cards and exports."""
+        who = self.who + (f" ({linked_name})" if linked_name else "")
+        pairs = [("With", who), ("Why it matters", self.why), ("How I'll say it", self.script),
+                 ("Status", STATUSES[self.status]), ("Review on", self.review_on.isoformat() if self.review_on else "")]
+        return [(label, value) for label, value in pairs if value]
+
     def to_record(self) -> dict[str, Any]:
         """The stored dict."""
         return {

@@ -102,6 +102,12 @@ class Contact:
         direction = [INTERACTION_KINDS[i.kind][1] for i in recent]
         return Balance(received=direction.count(+1), given=direction.count(-1), shared=direction.count(0))
 
+    def details(self) -> list[tuple[str, str]]:
+        """The filled-in descriptive fields as (label, value), for cards and exports."""
+        pairs = [("How they support me", self.supports), ("What I offer them", self.offer),
+                 ("How to reach them", self.reach)]
+        return [(label, value) for label, value in pairs if value]
+
     def to_record(self) -> dict[str, Any]:
         """The stored dict."""
         return {

@@ -69,6 +69,20 @@ class Reflection:
         """Case-insensitive search over text, prompt and tags."""
         return needle.casefold() in searchable(self.to_record())
 
+    def facts(self, names: dict[int, str], tags: bool = True) -> list[str]:
+        """Short lines about the entry: mood, reliance, tags (unless left out), the people it is about."""
+        found = []
+        if self.mood:
+            found.append(f"mood {self.mood}/5 ({MOODS[self.mood]})")
+        if self.reliance:
+            found.append(f"reliance {self.reliance}/5 ({RELIANCE[self.reliance]})")
+        if tags and self.tags:
+            found.append(" ".join(f"#{t}" for t in self.tags))
+        people = [names[c] for c in self.contacts if c in names]
+        if people:
+            found.append("with " + ", ".join(people))
+        return found
+
     def to_record(self) -> dict[str, Any]:
         """The dict stored in the vault."""
         return {

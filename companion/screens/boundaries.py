@@ -57,16 +57,8 @@ class BoundariesScreen(RecordListScreen[Boundary]):
     def body_of(self, record: Boundary) -> Content:
         people = self.journal.contacts.names()
         lines: list[str | tuple[str, str]] = []
-
-        def field(label: str, value: str) -> None:
-            if value:
-                lines.extend([(f"{label}: ", "dim"), value, "\n"])
-
-        field("With", record.who + (f" ({people[record.contact_id]})" if record.contact_id in people else ""))
-        field("Why it matters", record.why)
-        field("How I'll say it", record.script)
-        field("Status", STATUSES[record.status])
-        field("Review on", record.review_on.isoformat() if record.review_on else "")
+        for label, value in record.details(people.get(record.contact_id) if record.contact_id else None):
+            lines.extend([(f"{label}: ", "dim"), value, "\n"])
         lines.append(("\nWhat has happened\n", "bold"))
         if not record.events:
             lines.append(("nothing logged yet (l to log)", "dim"))

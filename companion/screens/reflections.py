@@ -15,7 +15,7 @@ from companion.dialogs.info import DetailDialog
 from companion.domain.prompts import THEME_LABELS
 from companion.domain.query import HELP as FILTER_HELP
 from companion.domain.query import parse_filter
-from companion.domain.reflection import MOODS, RELIANCE, Reflection, ReflectionFilter
+from companion.domain.reflection import Reflection, ReflectionFilter
 from companion.screens.area import AreaScreen
 from companion.screens.home import reflection_option
 
@@ -28,16 +28,7 @@ def reflection_body(entry: Reflection, people: dict[int, str]) -> Content:
     if entry.prompt:
         parts += [(THEME_LABELS.get(entry.theme or "", "Prompt") + "\n", "dim"), (entry.prompt + "\n\n", "italic")]
     parts.append(entry.text.rstrip() + "\n\n")
-    facts = []
-    if entry.mood:
-        facts.append(f"mood {entry.mood} ({MOODS[entry.mood]})")
-    if entry.reliance:
-        facts.append(f"reliance {entry.reliance} ({RELIANCE[entry.reliance]})")
-    if entry.tags:
-        facts.append(" ".join(f"#{t}" for t in entry.tags))
-    names = [people[c] for c in entry.contacts if c in people]
-    if names:
-        facts.append("with " + ", ".join(names))
+    facts = entry.facts(people)
     if entry.flagged:
         facts.append("⚑ to bring to therapy")
     if entry.edited:

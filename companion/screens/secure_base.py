@@ -58,9 +58,8 @@ class SecureBaseScreen(RecordListScreen[Contact]):
                 lines.extend([(f"{label}: ", "dim"), value, "\n"])
 
         field("Role", ROLES[record.role])
-        field("How they support me", record.supports)
-        field("What I offer them", record.offer)
-        field("How to reach them", record.reach)
+        for label, value in record.details():
+            field(label, value)
         field("Last contact", friendly_day(record.last_contact, today))
         if record.reconnect_days:
             due = record.reconnect_on()

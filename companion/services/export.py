@@ -7,10 +7,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
-from companion.domain.boundary import EVENT_KINDS, STATUSES, Boundary
+from companion.domain.boundary import EVENT_KINDS, Boundary
 from companion.domain.contact import INTERACTION_KINDS, ROLES, Contact
 from companion.domain.prompts import THEME_LABELS
-from companion.domain.reflection import MOODS, RELIANCE, Reflection, ReflectionFilter
+from companion.domain.reflection import Reflection, ReflectionFilter
 from companion.errors import StorageFailure
 from companion.services.journal import Journal
 from companion.storage.disk import atomic_write
@@ -131,16 +131,7 @@ def to_markdown(content: ExportContent, names: dict[int, str] | None = None) -> 
             lines.append("")
             if r.prompt:
                 lines += [f"*{THEME_LABELS.get(r.theme or '', 'Prompt')}: {r.prompt}*", ""]
-            facts = []
-            if r.mood:
-                facts.append(f"mood {r.mood}/5 ({MOODS[r.mood]})")
-            if r.reliance:
-                facts.append(f"reliance {r.reliance}/5 ({RELIANCE[r.reliance]})")
-            if r.tags:
-                facts.append(" ".join(f"#{t}" for t in r.tags))
-            people = [names[c] for c in r.contacts if c in names]
-            if people:
-                facts.append("with " + ", ".join(people))
+            facts = r.facts(names)
             if facts:
                 lines += [" · ".join(facts), ""]
             lines += [r.text.rstrip(), ""]
@@ -148,11 +139,7 @@ def to_markdown(content: ExportContent, names: dict[int, str] | None = None) -> 
         lines += ["## Boundaries", ""]
         for b in content.boundaries:
             lines += [f"### {b.boundary}", ""]
-            for label, value in [("With", b.who), ("Why it matters", b.why), ("How I'll say it", b.script),
-                                 ("Status", STATUSES[b.status]),
-                                 ("Review on", b.review_on.isoformat() if b.review_on else "")]:
-                if value:
-                    lines.append(f"- **{label}:** {value}")
+            lines += [f"- **{label}:** {value}" for label, value in b.details()]
             for e in b.events:
                 lines.append(f"- {e.day.isoformat()}: {EVENT_KINDS[e.kind]}" + (f" · {e.note}" if e.note else ""))
             lines.append("")
@@ -160,10 +147,7 @@ def to_markdown(content: ExportContent, names: dict[int, str] | None = None) -> 
         lines += ["## Secure base", ""]
         for c in content.contacts:
             lines += [f"### {c.name} ({ROLES[c.role]})", ""]
-            for label, value in [("How they support me", c.supports), ("What I offer", c.offer),
-                                 ("How to reach them", c.reach)]:
-                if value:
-                    lines.append(f"- **{label}:** {value}")
+            lines += [f"- **{label}:** {value}" for label, value in c.details()]
             for i in c.interactions:
                 label = INTERACTION_KINDS[i.kind][0]
                 lines.append(f"- {i.day.isoformat()}: {label}" + (f" · {i.note}" if i.note else ""))

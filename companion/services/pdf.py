@@ -8,10 +8,9 @@ from fpdf import FPDF
 from fpdf.enums import EncryptionMethod, XPos, YPos
 
 from companion.crypto.words import random_secret
-from companion.domain.boundary import EVENT_KINDS, STATUSES
+from companion.domain.boundary import EVENT_KINDS
 from companion.domain.contact import INTERACTION_KINDS, ROLES
 from companion.domain.prompts import THEME_LABELS
-from companion.domain.reflection import MOODS, RELIANCE
 from companion.services.export import ExportContent
 
 FONTS = Path(__file__).resolve().parent.parent / "data"
@@ -50,14 +49,7 @@ def to_pdf(content: ExportContent, user_password: str, names: dict[int, str] | N
             _subheading(pdf, r.created.astimezone(tz).strftime("%A %d %B %Y, %H:%M"))
             if r.prompt:
                 _para(pdf, f"{THEME_LABELS.get(r.theme or '', 'Prompt')}: {r.prompt}", muted=True)
-            facts = []
-            if r.mood:
-                facts.append(f"mood {r.mood}/5 ({MOODS[r.mood]})")
-            if r.reliance:
-                facts.append(f"reliance {r.reliance}/5 ({RELIANCE[r.reliance]})")
-            people = [names[c] for c in r.contacts if c in names]
-            if people:
-                facts.append("with " + ", ".join(people))
+            facts = r.facts(names, tags=False)
             if facts:
                 _para(pdf, " · ".join(facts), muted=True)
             _para(pdf, r.text.rstrip())
@@ -65,21 +57,16 @@ def to_pdf(content: ExportContent, user_password: str, names: dict[int, str] | N
         _heading(pdf, "Boundaries")
         for b in content.boundaries:
             _subheading(pdf, b.boundary)
-            for label, value in [("With", b.who), ("Why it matters", b.why), ("How I'll say it", b.script),
-                                 ("Status", STATUSES[b.status]),
-                                 ("Review on", b.review_on.isoformat() if b.review_on else "")]:
-                if value:
-                    _para(pdf, f"{label}: {value}")
+            for label, value in b.details():
+                _para(pdf, f"{label}: {value}")
             for e in b.events:
                 _para(pdf, f"{e.day.isoformat()}  {EVENT_KINDS[e.kind]}" + (f" · {e.note}" if e.note else ""), muted=True)
     if content.contacts:
         _heading(pdf, "Secure base")
         for c in content.contacts:
             _subheading(pdf, f"{c.name} ({ROLES[c.role]})")
-            for label, value in [("How they support me", c.supports), ("What I offer", c.offer),
-                                 ("How to reach them", c.reach)]:
-                if value:
-                    _para(pdf, f"{label}: {value}")
+            for label, value in c.details():
+                _para(pdf, f"{label}: {value}")
             for i in c.interactions:
                 label = INTERACTION_KINDS[i.kind][0]
                 _para(pdf, f"{i.day.isoformat()}  {label}" + (f" · {i.note}" if i.note else ""), muted=True)
