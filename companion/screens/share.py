@@ -19,7 +19,7 @@ from companion.domain.clock import parse_day
 from companion.domain.passphrase import MIN_LENGTH, too_short
 from companion.errors import CompanionError
 from companion.screens.area import AreaScreen
-from companion.services.export import ExportChoice, ExportContent, build, candidates, to_markdown
+from companion.services.export import ExportChoice, ExportContent, candidates, narrow, to_markdown
 from companion.services.backup import open_backup_files
 from companion.services.sharing import ExportDone, produce
 
@@ -68,6 +68,7 @@ class ShareScreen(AreaScreen):
 
     def on_mount(self) -> None:
         self._left_out = set()
+        self._candidates = ExportContent(ExportChoice(), self.clock())  # filled by reload when shown
 
     # -- choosing ------------------------------------------------------------------------------------
     def _choice(self, picked: bool) -> ExportChoice:
@@ -91,6 +92,7 @@ class ShareScreen(AreaScreen):
         except ValueError as exc:
             self._status(str(exc), error=True)
             return
+        self._candidates = content
         tz = self.clock().tzinfo
         items = self.query_one("#items", SelectionList)
         # Remember what the person left out, across filter changes and coming back from a preview.
@@ -116,13 +118,10 @@ class ShareScreen(AreaScreen):
 
     @on(SelectionList.SelectedChanged)
     def _count(self) -> None:
-        try:
-            content = build(self.journal, self._choice(picked=True))
-        except ValueError as exc:
-            self._status(str(exc), error=True)
-            return
-        self._status(f"Will include {content.summary()} ({content.range_text()}). "
-                     "ctrl+r preview · ctrl+e export · ctrl+b restore a backup")
+        content = self._built()
+        if content is not None:
+            self._status(f"Will include {content.summary()} ({content.range_text()}). "
+                         "ctrl+r preview · ctrl+e export · ctrl+b restore a backup")
 
     @on(Select.Changed, "#format")
     def _format_changed(self, event: Select.Changed) -> None:
@@ -136,11 +135,18 @@ class ShareScreen(AreaScreen):
         line.update(text)
         line.set_class(error, "error")
 
-    def _content(self) -> ExportContent | None:
+    def _built(self) -> ExportContent | None:
+        """What the file would hold now (the listed candidates, narrowed to the ticks), or None."""
         try:
-            content = build(self.journal, self._choice(picked=True))
+            picked = self._choice(picked=True).picked  # also checks the dates
         except ValueError as exc:
             self._status(str(exc), error=True)
+            return None
+        return narrow(self._candidates, picked)
+
+    def _content(self) -> ExportContent | None:
+        content = self._built()
+        if content is None:
             return None
         if content.empty:
             self._status("Nothing is chosen yet.", error=True)

@@ -6,6 +6,7 @@ import dataclasses
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
+from typing import TypeVar
 
 from companion.domain.boundary import EVENT_KINDS, Boundary
 from companion.domain.contact import INTERACTION_KINDS, ROLES, Contact
@@ -19,6 +20,7 @@ SECTIONS = ("reflections", "boundaries", "contacts")
 DEFAULT_SECTIONS = frozenset({"reflections", "boundaries"})  # contacts are other people's data: opt in
 
 Item = tuple[str, int]  # (section, record id)
+R = TypeVar("R", Reflection, Boundary, Contact)
 
 
 @dataclass(frozen=True)
@@ -83,17 +85,24 @@ def candidates(journal: Journal, choice: ExportChoice) -> ExportContent:
 
 
 def build(journal: Journal, choice: ExportChoice) -> ExportContent:
-    """Exactly what will be written: filters, then the person's own picks, then privacy stripping."""
-    content = candidates(journal, choice)
-    if choice.picked is not None:
-        picked = choice.picked
-        content.reflections = [r for r in content.reflections if ("reflections", r.id or 0) in picked]
-        content.boundaries = [b for b in content.boundaries if ("boundaries", b.id or 0) in picked]
-        content.contacts = [c for c in content.contacts if ("contacts", c.id or 0) in picked]
-    content.reflections.sort(key=lambda r: r.created)  # oldest first reads like a story
-    content.boundaries = [_dated_events(b, choice) for b in content.boundaries]
-    content.contacts = [_private_details_out(c, choice) for c in content.contacts]
-    return content
+    """Exactly what will be written for `choice`."""
+    return narrow(candidates(journal, choice), choice.picked)
+
+
+def narrow(content: ExportContent, picked: frozenset[Item] | None) -> ExportContent:
+    """From the candidates to what will be written: the person's own picks, then privacy stripping."""
+    choice = dataclasses.replace(content.choice, picked=picked)
+
+    def kept(section: str, records: list[R]) -> list[R]:
+        return [r for r in records if picked is None or (section, r.id or 0) in picked]
+
+    return ExportContent(
+        choice,
+        content.made,
+        reflections=sorted(kept("reflections", content.reflections), key=lambda r: r.created),  # reads like a story
+        boundaries=[_dated_events(b, choice) for b in kept("boundaries", content.boundaries)],
+        contacts=[_private_details_out(c, choice) for c in kept("contacts", content.contacts)],
+    )
 
 
 def _dated_events(b: Boundary, choice: ExportChoice) -> Boundary:
