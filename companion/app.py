@@ -122,10 +122,10 @@ class CompanionApp(App[int]):
             self.add_mode(mode, lambda cls=screen_class: cls(journal, clock))
         self.switch_mode("home")
         self.refresh_bindings()
-        draft = journal.reflections.draft()
+        draft, note = journal.reflections.draft()
         if draft is not None:
             self.push_screen(EditorScreen(journal, clock, draft=draft))
-            self.notify("Your unfinished entry was kept safe; here it is.", timeout=6)
+            self.notify(note, timeout=6)
 
     def on_companion_app_unlock_failed(self, event: UnlockFailed) -> None:
         screen = self.screen

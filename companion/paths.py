@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
+import socket
 from collections.abc import Mapping
+from functools import cache
 from pathlib import Path
 
 VAULT_NAME = "vault.companion"
@@ -33,8 +36,24 @@ def lock_path(vault: Path) -> Path:
     return vault.with_name(vault.name + ".lock")
 
 
+@cache
+def device_tag() -> str:
+    """A short, stable name for this machine, so per-device files never collide in a synced folder."""
+    try:
+        seed = Path("/etc/machine-id").read_text(encoding="ascii").strip()
+    except OSError:
+        seed = ""
+    seed = seed or socket.gethostname()
+    return hashlib.sha256(f"companion-device\x1f{seed}\x1f{os.getuid()}".encode()).hexdigest()[:8]
+
+
 def draft_path(vault: Path) -> Path:
-    """The sealed autosave of an unfinished entry, beside the vault."""
+    """The sealed autosave of an unfinished entry, beside the vault, named for this device."""
+    return vault.with_name(f"{vault.name}.{device_tag()}.draft")
+
+
+def legacy_draft_path(vault: Path) -> Path:
+    """Where companion 0.1 kept the draft (read once, then moved to draft_path)."""
     return vault.with_name(vault.name + ".draft")
 
 

@@ -49,7 +49,7 @@ def make_vault(vault_path: Path) -> Callable[..., Path]:
 
     def make(texts: list[str] | None = None, passphrase: str = PASSPHRASE, path: Path = vault_path) -> Path:
         with Vault.create(path, passphrase, FAST_KDF, clock=fixed_clock) as vault:
-            repo = ReflectionRepository(vault.db)
+            repo = ReflectionRepository(vault)
             for i, text in enumerate(texts or []):
                 repo.add(Reflection(text=text, created=NOW - timedelta(days=len(texts or []) - i, hours=i),
                                     mood=(i % 5) + 1, tags=["seed"]))
@@ -140,7 +140,7 @@ def seed_many(path: Path, count: int, passphrase: str = PASSPHRASE) -> None:
             for i in range(count)
         ]
         records[count // 2]["text"] = "The one about the lighthouse keeper who finally asked for help."
-        vault.db.table("reflections").insert_multiple(records)
+        ReflectionRepository(vault).insert_many(records)
 
 
 @asynccontextmanager

@@ -173,3 +173,35 @@ def open_file(blob: bytes, passphrase: str) -> tuple[Header, bytes, bytes]:
     header = parse_header(blob)
     data_key = unwrap_key(header, passphrase)
     return header, data_key, open_body(blob, data_key)
+
+
+# -- sealed side files (the draft): no header, so no passphrase ever opens them on their own ------
+DRAFT_MAGIC = b"\x89CMPDRF\n"
+DRAFT_VERSION = 2
+_DRAFT_HEAD = struct.Struct(">8sH")
+DRAFT_LABEL = b"companion draft"
+
+
+def seal_draft(data_key: bytes, plaintext: bytes) -> bytes:
+    """A draft file: magic, version, nonce, then the text sealed with the data key.
+
+    Its associated data names it a draft, so a vault can never pass as a draft or the reverse.
+    """
+    head = _DRAFT_HEAD.pack(DRAFT_MAGIC, DRAFT_VERSION)
+    nonce = os.urandom(NONCE_LEN)
+    return head + nonce + AESGCM(data_key).encrypt(nonce, plaintext, head + DRAFT_LABEL)
+
+
+def open_draft(blob: bytes, data_key: bytes) -> bytes:
+    """The draft's plaintext; VaultDamaged when it is damaged, foreign, or not a draft at all."""
+    size = _DRAFT_HEAD.size
+    if len(blob) < size + NONCE_LEN + TAG_LEN or blob[: len(DRAFT_MAGIC)] != DRAFT_MAGIC:
+        raise VaultDamaged("is not a companion draft")
+    head = blob[:size]
+    _, version = _DRAFT_HEAD.unpack(head)
+    if version != DRAFT_VERSION:
+        raise VaultDamaged("is a draft from another version of companion")
+    try:
+        return AESGCM(data_key).decrypt(blob[size : size + NONCE_LEN], blob[size + NONCE_LEN :], head + DRAFT_LABEL)
+    except InvalidTag:
+        raise VaultDamaged("is damaged, or belongs to another journal") from None

@@ -52,6 +52,9 @@ class EditorScreen(Screen[None]):
             entry = Reflection(text="", created=clock(), prompt=prompt.text if prompt else None,
                                theme=prompt.theme if prompt else None)
         self.entry = entry
+        # Which stored version this edit started from: a draft carries it, so it is never saved
+        # over a version that changed since.
+        self._base = draft.get("base") if draft is not None else journal.reflections.revision(entry.id)
         self._saved_state = None if draft is not None else self._state_of(entry)
         self._draft_state: dict[str, Any] | None = None
 
@@ -89,7 +92,7 @@ class EditorScreen(Screen[None]):
     # -- state ---------------------------------------------------------------------------------
     def _state_of(self, e: Reflection) -> dict[str, Any]:
         # The stored form plus the id: what the draft holds, and what "unsaved" compares.
-        return {"id": e.id, **e.to_record()}
+        return {"id": e.id, "base": self._base, **e.to_record()}
 
     def _collect(self) -> Reflection:
         e = self.entry
@@ -148,6 +151,7 @@ class EditorScreen(Screen[None]):
         except CompanionError as exc:
             self._status(exc.message, error=True)
             return False
+        self._base = self.journal.reflections.revision(entry.id)
         self._saved_state = self._state_of(entry)
         self.notify("Saved.", timeout=2)
         return True

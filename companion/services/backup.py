@@ -158,8 +158,7 @@ def _json(raw: bytes, what: str) -> Any:
 
 def import_entries(journal: Journal, entries: list[Reflection]) -> ImportResult:
     """Add entries not imported before, in one save; the file is checked whole before anything is added."""
-    table = journal.vault.db.table("reflections")
-    known = {doc.get("source") for doc in table if doc.get("source")}
+    known = {row.get("source") for _, row in journal.reflections.repo.rows() if row.get("source")}
     fresh = []
     for entry in entries:
         source = getattr(entry, "source", None)
@@ -168,6 +167,5 @@ def import_entries(journal: Journal, entries: list[Reflection]) -> ImportResult:
         known.add(source)
         fresh.append({**entry.to_record(), "source": source})
     if fresh:
-        table.insert_multiple(fresh)
-        journal.reflections.forget_cache()
+        journal.reflections.insert_records(fresh)
     return ImportResult(added=len(fresh), skipped=len(entries) - len(fresh))

@@ -47,7 +47,7 @@ class BoundaryService(_RecordService[Boundary]):
     """Boundary notes, grouped by status."""
 
     def __init__(self, vault: Vault, clock: Clock) -> None:
-        super().__init__(BoundaryRepository(vault.db), clock)
+        super().__init__(BoundaryRepository(vault), clock)
 
     def all(self, status: str | None = None) -> list[Boundary]:
         """Grouped by status (in the order of STATUSES), then by review date, then newest."""
@@ -73,7 +73,7 @@ class ContactService(_RecordService[Contact]):
     """The secure base, alphabetical."""
 
     def __init__(self, vault: Vault, clock: Clock) -> None:
-        super().__init__(ContactRepository(vault.db), clock)
+        super().__init__(ContactRepository(vault), clock)
 
     def all(self) -> list[Contact]:
         """Every contact by name."""

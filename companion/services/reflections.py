@@ -37,16 +37,19 @@ class ReflectionService:
     def __init__(self, vault: Vault, clock: Clock) -> None:
         self._vault = vault
         self._clock = clock
-        self.repo = ReflectionRepository(vault.db)
-        self.prompts = PromptRepository(vault.db)
+        self.repo = ReflectionRepository(vault)
+        self.prompts = PromptRepository(vault)
         self._sorted: list[tuple[int, dict[str, Any]]] | None = None
+        self._sorted_generation = -1
         self._haystacks: dict[int, str] = {}
 
     # -- reading -------------------------------------------------------------------------------
     def _all(self) -> list[tuple[int, dict[str, Any]]]:
         # Sorted once per change; Reflection objects are built only for the rows shown.
-        if self._sorted is None:
+        generation = self._vault.generation  # a merge or a restore replaced the document
+        if self._sorted is None or generation != self._sorted_generation:
             self._sorted = self.repo.rows()
+            self._sorted_generation = generation
             self._haystacks = {}
         return self._sorted
 
@@ -139,21 +142,47 @@ class ReflectionService:
         """Seal the unfinished entry aside (cheap: the vault itself is not rewritten)."""
         self._vault.save_draft(orjson.dumps(draft))
 
-    def draft(self) -> dict[str, Any] | None:
-        """The unfinished entry left by a lock or a crash, if any."""
+    def revision(self, reflection_id: int | None) -> str | None:
+        """Which version of an entry is stored: a draft remembers it, to notice the entry changed since."""
+        return None if reflection_id is None else self.repo.revision(reflection_id)
+
+    def draft(self) -> tuple[dict[str, Any] | None, str]:
+        """The unfinished entry left by a lock, a hang-up or a crash, if any, and a line about it.
+
+        A draft of an edit whose entry has changed or vanished since (another device, a restore)
+        comes back as a new entry, so it can never be saved over the newer version.
+        """
         raw = self._vault.load_draft()
         if raw is None:
-            return None
+            return None, ""
         try:
             value = orjson.loads(raw)
         except orjson.JSONDecodeError:
-            return None
-        return value if isinstance(value, dict) else None
+            value = None
+        if not isinstance(value, dict) or not isinstance(value.get("text", ""), str):
+            return None, ""
+        if value.get("id") is not None and self.revision(_int(value["id"])) != value.get("base"):
+            value = {**value, "id": None, "base": None}
+            return value, ("Your unfinished changes were to an entry that has changed since, so they come "
+                           "back as a new entry; the saved one is untouched.")
+        return value, "Your unfinished entry was kept safe; here it is."
 
     def drop_draft(self) -> None:
         """Forget the draft (after saving or discarding)."""
         self._vault.save_draft(None)
 
+    def insert_records(self, records: list[dict[str, Any]]) -> None:
+        """Store many new entries in one save (an import)."""
+        self.repo.insert_many(records)
+        self._sorted = None
+
     def now(self) -> datetime:
         """The injected clock."""
         return self._clock()
+
+
+def _int(value: Any) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None

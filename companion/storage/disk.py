@@ -6,6 +6,7 @@ import errno
 import os
 import secrets
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from companion.errors import StorageFailure
@@ -67,51 +68,91 @@ def stale_temps(path: Path) -> list[Path]:
     return sorted(path.parent.glob(f".{path.name}.*.tmp"))
 
 
+@dataclass(frozen=True)
+class Written:
+    """A finished atomic write: whether the disk confirmed it, and the identity of the new file."""
+
+    confirmed: bool
+    stat: os.stat_result
+
+
+def write_temp(path: Path, data: bytes) -> tuple[Path, os.stat_result]:
+    """Write `data` durably to a fresh temp file beside `path`; OSError leaves nothing behind."""
+    tmp = temp_name(path)
+    try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, FILE_MODE)
+        try:
+            _write_all(fd, data)
+            os.fsync(fd)
+            stat = os.fstat(fd)
+        finally:
+            os.close(fd)
+    except BaseException:
+        discard(tmp)
+        raise
+    return tmp, stat
+
+
 def atomic_write(
     path: Path,
     data: bytes,
     *,
     before_replace: Callable[[], None] | None = None,
     action: str = "save your journal",
-) -> None:
+) -> Written:
     """Write `data` to `path` atomically and durably: temp, fsync, [hook], replace, fsync dir.
 
-    On any failure the temp file is removed and `path` is left exactly as it was.
+    On any failure before the replace, the temp file is removed, `path` is left exactly as it was
+    and StorageFailure says why. Once the file is replaced the write has happened: if only the
+    folder's fsync then fails, the result says so (written, but the disk did not confirm it).
     """
-    tmp = temp_name(path)
+    tmp: Path | None = None
     try:
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
-        try:
-            _write_all(fd, data)
-            os.fsync(fd)
-        finally:
-            os.close(fd)
+        tmp, stat = write_temp(path, data)
         if before_replace is not None:
             before_replace()
         os.replace(tmp, path)
-        fsync_dir(path.parent)
     except OSError as exc:
-        _discard(tmp)
+        discard(tmp)
         raise StorageFailure(describe_os_error(exc, action, path)) from None
     except BaseException:
-        _discard(tmp)
+        discard(tmp)
         raise
+    try:
+        fsync_dir(path.parent)
+    except OSError:
+        return Written(False, stat)
+    return Written(True, stat)
 
 
-def _discard(tmp: Path) -> None:
+def discard(tmp: Path | None) -> None:
+    """Remove a temp file if it is there (a leftover holds ciphertext only and is cleaned on the next open)."""
+    if tmp is None:
+        return
     try:
         tmp.unlink()
-    except FileNotFoundError:
-        pass
     except OSError:
-        pass  # a leftover temp holds ciphertext only and is cleaned on the next open
+        pass
+
+
+def refuse_symlink(path: Path, what: str) -> None:
+    """StorageFailure when `path` is a symbolic link: companion never follows one it did not make."""
+    if path.is_symlink():
+        raise StorageFailure(f"{what} at {path} is a symbolic link; companion will not follow it. "
+                             "Replace it with a real folder or file.")
 
 
 def read_bytes(path: Path, action: str = "read the journal", limit: int | None = None) -> bytes:
     """The file's bytes (the first `limit` only, if given), or StorageFailure with a plain sentence."""
+    return read_file(path, action, limit)[0]
+
+
+def read_file(path: Path, action: str = "read the journal", limit: int | None = None) -> tuple[bytes, os.stat_result]:
+    """The file's bytes and the identity of the very file they were read from."""
     try:
         with open(path, "rb") as handle:
-            return handle.read() if limit is None else handle.read(limit)
+            stat = os.fstat(handle.fileno())
+            return (handle.read() if limit is None else handle.read(limit)), stat
     except FileNotFoundError:
         if action == "read the journal":
             raise StorageFailure(f"There is no journal at {path} yet; run 'companion init' to create one.") from None

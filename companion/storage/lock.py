@@ -1,4 +1,9 @@
-"""One writer at a time: an exclusive flock on a lock file beside the vault."""
+"""One writer at a time: an exclusive flock on a lock file beside the vault, checked by identity.
+
+A sync tool may replace the lock file by renaming another device's copy over it; a flock held on the
+old inode would then let a second writer in. So after taking the lock, and again before every save,
+the holder checks that the name still points at the inode it locked, and locks the new one if not.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +14,7 @@ from pathlib import Path
 
 from companion.errors import StorageFailure, VaultBusy
 from companion.paths import lock_path
-from companion.storage.disk import FILE_MODE, describe_os_error
+from companion.storage.disk import FILE_MODE, describe_os_error, refuse_symlink
 
 BUSY_MESSAGE = "Your journal is open in another companion window or command; close it there and try again."
 
@@ -26,26 +31,53 @@ class VaultLock:
         """Whether this object holds the lock."""
         return self._fd is not None
 
+    def _open(self) -> int:
+        refuse_symlink(self.path, "The lock file")
+        try:
+            return os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, FILE_MODE)
+        except OSError as exc:
+            raise StorageFailure(describe_os_error(exc, "open the lock file", self.path)) from None
+
     def acquire(self, timeout: float = 0.0, poll: float = 0.05) -> None:
         """Take the lock, waiting up to `timeout` seconds, else raise VaultBusy."""
         if self._fd is not None:
             return
-        try:
-            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, FILE_MODE)
-        except OSError as exc:
-            raise StorageFailure(describe_os_error(exc, "open the lock file", self.path)) from None
         deadline = time.monotonic() + timeout
         while True:
+            fd = self._open()
             try:
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except BlockingIOError:
+                os.close(fd)
                 if time.monotonic() >= deadline:
-                    os.close(fd)
                     raise VaultBusy(BUSY_MESSAGE) from None
                 time.sleep(poll)
-            else:
+                continue
+            if self._same_file(fd):
                 self._fd = fd
                 return
+            os.close(fd)  # replaced while we waited: lock the file the name points at now
+
+    def _same_file(self, fd: int) -> bool:
+        try:
+            named = os.stat(self.path, follow_symlinks=False)
+        except OSError:
+            return False
+        held = os.fstat(fd)
+        return (named.st_dev, named.st_ino) == (held.st_dev, held.st_ino)
+
+    def verify(self) -> None:
+        """Before a save: if the lock file was replaced (a sync tool), lock the new one or raise VaultBusy."""
+        if self._fd is not None and self._same_file(self._fd):
+            return
+        old, self._fd = self._fd, None
+        try:
+            self.acquire(timeout=0.0)
+        except BaseException:
+            self._fd = old  # still ours; the next save checks again
+            raise
+        if old is not None:
+            os.close(old)
 
     def release(self) -> None:
         """Let go of the lock (the lock file stays: deleting it would race other openers)."""

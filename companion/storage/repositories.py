@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
+from contextlib import AbstractContextManager
+from datetime import UTC, datetime
 from typing import Any, Generic, Protocol, TypeVar
 
 from tinydb import TinyDB
+from tinydb.table import Document
+from tinydb.table import Table as TinyTable
 
 from companion.domain.boundary import Boundary
 from companion.domain.contact import Contact
 from companion.domain.reflection import Reflection, ReflectionFilter
+from companion.storage.merge import TOMBSTONES, record_uid, revision
 
 
 class Record(Protocol):
@@ -20,32 +26,96 @@ class Record(Protocol):
     def to_record(self) -> dict[str, Any]: ...
 
 
+class Store(Protocol):
+    """What repositories need of an unlocked vault."""
+
+    @property
+    def db(self) -> TinyDB: ...
+
+    def now(self) -> datetime: ...
+
+    def batch(self) -> AbstractContextManager[None]: ...
+
+
 T = TypeVar("T", bound=Record)
 
 
-class Repository(Generic[T]):
-    """Add, update, delete and read one kind of record."""
+def new_uid() -> str:
+    """A record's identity across copies of the journal (document ids are per copy)."""
+    return uuid.uuid4().hex
+
+
+class Table:
+    """One table of the vault, with the bookkeeping every record carries (uid, changed, tombstones)."""
 
     TABLE = ""
 
-    def __init__(self, db: TinyDB, build: Callable[[dict[str, Any], int], T]) -> None:
-        self._table = db.table(self.TABLE)
+    def __init__(self, store: Store) -> None:
+        self._store = store
+
+    @property
+    def _table(self) -> TinyTable:
+        # Looked up each time: a merge may have given the vault a fresh TinyDB.
+        return self._store.db.table(self.TABLE)
+
+    def _stamp(self) -> str:
+        return self._store.now().astimezone(UTC).isoformat()
+
+    def insert(self, record: dict[str, Any]) -> int:
+        """Store a new record (a fresh uid, stamped now) and return its id."""
+        return int(self._table.insert({**record, "uid": new_uid(), "changed": self._stamp()}))
+
+    def insert_many(self, records: list[dict[str, Any]]) -> list[int]:
+        """Store several new records in one save."""
+        stamp = self._stamp()
+        return [int(i) for i in self._table.insert_multiple([{**r, "uid": new_uid(), "changed": stamp} for r in records])]
+
+    def replace(self, record_id: int, record: dict[str, Any]) -> None:
+        """Replace a stored record's fields; keys it had that `record` lacks (uid, source) are kept."""
+        stored = self._table.get(doc_id=record_id)
+        if stored is None:
+            raise KeyError(f"No record {record_id} to update.")
+        self._table.upsert(Document({**stored, **record, "changed": self._stamp()}, doc_id=record_id))
+
+    def remove(self, record_id: int) -> None:
+        """Remove a record and leave a tombstone, so a synced copy does not bring it back."""
+        stored = self._table.get(doc_id=record_id)
+        if stored is None:
+            return
+        uid = record_uid(self.TABLE, str(record_id), dict(stored))
+        with self._store.batch():
+            self._table.remove(doc_ids=[record_id])
+            self._store.db.table(TOMBSTONES).insert({"table": self.TABLE, "uid": uid, "deleted": self._stamp()})
+
+    def revision(self, record_id: int) -> str | None:
+        """Which version of a record is stored (uid and change stamp), or None when it is gone."""
+        stored = self._table.get(doc_id=record_id)
+        if stored is None:
+            return None
+        return f"{record_uid(self.TABLE, str(record_id), dict(stored))}@{revision(dict(stored))}"
+
+
+class Repository(Table, Generic[T]):
+    """Add, update, delete and read one kind of record."""
+
+    def __init__(self, store: Store, build: Callable[[dict[str, Any], int], T]) -> None:
+        super().__init__(store)
         self._build = build
 
     def add(self, item: T) -> int:
         """Store a new record and return its id."""
-        item.id = self._table.insert(item.to_record())
+        item.id = self.insert(item.to_record())
         return item.id
 
     def update(self, item: T) -> None:
         """Replace a stored record with `item` (same id)."""
-        if item.id is None or not self._table.contains(doc_id=item.id):
-            raise KeyError(f"No record {item.id} to update.")
-        self._table.upsert(_document(item.to_record(), item.id))
+        if item.id is None:
+            raise KeyError("No record None to update.")
+        self.replace(item.id, item.to_record())
 
     def delete(self, item_id: int) -> None:
         """Remove a record."""
-        self._table.remove(doc_ids=[item_id])
+        self.remove(item_id)
 
     def get(self, item_id: int) -> T | None:
         """One record by id."""
@@ -61,19 +131,13 @@ class Repository(Generic[T]):
         return len(self._table)
 
 
-def _document(record: dict[str, Any], doc_id: int) -> Any:
-    from tinydb.table import Document
-
-    return Document(record, doc_id=doc_id)
-
-
 class ReflectionRepository(Repository[Reflection]):
     """Reflections, newest first."""
 
     TABLE = "reflections"
 
-    def __init__(self, db: TinyDB) -> None:
-        super().__init__(db, Reflection.from_record)
+    def __init__(self, store: Store) -> None:
+        super().__init__(store, Reflection.from_record)
 
     def rows(self) -> list[tuple[int, dict[str, Any]]]:
         """(id, stored dict) pairs, newest first, without building Reflection objects."""
@@ -104,8 +168,8 @@ class BoundaryRepository(Repository[Boundary]):
 
     TABLE = "boundaries"
 
-    def __init__(self, db: TinyDB) -> None:
-        super().__init__(db, Boundary.from_record)
+    def __init__(self, store: Store) -> None:
+        super().__init__(store, Boundary.from_record)
 
 
 class ContactRepository(Repository[Contact]):
@@ -113,17 +177,14 @@ class ContactRepository(Repository[Contact]):
 
     TABLE = "contacts"
 
-    def __init__(self, db: TinyDB) -> None:
-        super().__init__(db, Contact.from_record)
+    def __init__(self, store: Store) -> None:
+        super().__init__(store, Contact.from_record)
 
 
-class PromptRepository:
+class PromptRepository(Table):
     """The person's own prompts, in the order they were added."""
 
     TABLE = "prompts"
-
-    def __init__(self, db: TinyDB) -> None:
-        self._table = db.table(self.TABLE)
 
     def all(self) -> list[str]:
         """Every custom prompt's text."""
@@ -132,4 +193,4 @@ class PromptRepository:
     def add(self, text: str) -> None:
         """Keep a new prompt."""
         if text.strip():
-            self._table.insert({"text": text.strip()})
+            self.insert({"text": text.strip()})

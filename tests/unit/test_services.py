@@ -14,6 +14,7 @@ from companion.domain.query import parse_filter
 from companion.domain.reflection import Reflection
 from companion.errors import UsageError
 from companion.paths import draft_path
+from companion.storage import backups
 from companion.services.journal import Journal
 from companion.storage.vault import Vault
 from conftest import CANARY, NOW, PASSPHRASE, SEED_TEXTS, fixed_clock, seed_many, seed_practices
@@ -57,23 +58,34 @@ def test_pages_and_totals(make_vault: Callable[..., Path]) -> None:
 def test_draft_is_sealed_and_survives_reopening(make_vault: Callable[..., Path]) -> None:
     path = make_vault([])
     journal = _journal(path)
-    assert journal.reflections.draft() is None
+    assert journal.reflections.draft() == (None, "")
     journal.reflections.keep_draft({"text": f"{CANARY} unfinished", "id": None})
     assert CANARY.encode() not in draft_path(path).read_bytes()
     journal.close()
     journal = _journal(path)
-    assert journal.reflections.draft() == {"text": f"{CANARY} unfinished", "id": None}
+    draft, note = journal.reflections.draft()
+    assert draft == {"text": f"{CANARY} unfinished", "id": None}
+    assert "kept safe" in note
     journal.reflections.drop_draft()
     assert not draft_path(path).exists()
     journal.close()
 
 
-def test_a_damaged_draft_is_ignored_not_deleted(make_vault: Callable[..., Path]) -> None:
+def test_a_damaged_draft_is_set_aside_not_deleted(make_vault: Callable[..., Path]) -> None:
     path = make_vault([])
     draft_path(path).write_bytes(b"not sealed")
     journal = _journal(path)
-    assert journal.reflections.draft() is None
-    assert draft_path(path).exists()
+    assert journal.reflections.draft() == (None, "")
+    assert not draft_path(path).exists()
+    kept = backups.list_kept(path)
+    assert [k.read_bytes() for k in kept] == [b"not sealed"]
+    assert kept[0].name.startswith("set-aside-draft-")
+    assert any("set aside" in line for line in journal.vault.take_news())
+    # the next unlock is calm: nothing to set aside again
+    journal.close()
+    journal = _journal(path)
+    assert journal.reflections.draft() == (None, "")
+    assert journal.vault.take_news() == []
     journal.close()
 
 

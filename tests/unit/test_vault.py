@@ -25,7 +25,7 @@ from conftest import CANARY, FAST_KDF, NOW, PASSPHRASE, fixed_clock
 
 
 def _add(vault: Vault, text: str) -> None:
-    ReflectionRepository(vault.db).add(Reflection(text=text, created=NOW))
+    ReflectionRepository(vault).add(Reflection(text=text, created=NOW))
 
 
 def _mode(path: Path) -> int:
@@ -36,7 +36,7 @@ def test_create_then_open_round_trip(vault_path: Path) -> None:
     with Vault.create(vault_path, PASSPHRASE, FAST_KDF) as vault:
         _add(vault, "first")
     with Vault.open(vault_path, PASSPHRASE) as vault:
-        assert [r.text for r in ReflectionRepository(vault.db).newest()] == ["first"]
+        assert [r.text for r in ReflectionRepository(vault).newest()] == ["first"]
         assert vault.counts() == {"reflections": 1, "boundaries": 0, "contacts": 0}
 
 
@@ -105,7 +105,7 @@ def test_failure_between_temp_write_and_replace_keeps_old_file(
             _add(vault, "never saved")
         monkeypatch.undo()
         # What the person sees never runs ahead of the disk.
-        assert [r.text for r in ReflectionRepository(vault.db).newest()] == ["kept"]
+        assert [r.text for r in ReflectionRepository(vault).newest()] == ["kept"]
     assert path.read_bytes() == before
     assert disk.stale_temps(path) == []
 
@@ -126,7 +126,7 @@ def test_disk_full_keeps_old_file(make_vault: Callable[..., Path], monkeypatch: 
         _add(vault, "saved once there is room")
     assert path.read_bytes() != before
     with Vault.open(path, PASSPHRASE) as vault:
-        texts = sorted(r.text for r in ReflectionRepository(vault.db).newest())
+        texts = sorted(r.text for r in ReflectionRepository(vault).newest())
         assert texts == ["kept", "saved once there is room"]
 
 
@@ -216,7 +216,7 @@ def test_change_passphrase_rewraps_vault_and_backups(make_vault: Callable[..., P
     with pytest.raises(WrongPassphrase):
         Vault.open(path, PASSPHRASE)
     with Vault.open(path, new) as vault:
-        assert [r.text for r in ReflectionRepository(vault.db).newest()] == ["kept"]
+        assert [r.text for r in ReflectionRepository(vault).newest()] == ["kept"]
         report = vault.check(new)
     assert report.backups and all(b.state == "ok" for b in report.backups)
     for b in backups.list_backups(path):
@@ -240,7 +240,8 @@ def test_close_forgets_the_document(make_vault: Callable[..., Path]) -> None:
     path = make_vault(["private words"])
     vault = Vault.open(path, PASSPHRASE)
     vault.close()
-    assert not vault.is_open
+    with pytest.raises(StorageFailure, match="locked"):
+        vault.db.table("reflections").all()
     assert not os.path.exists(str(path) + ".tmp")
     with Vault.open(path, PASSPHRASE):
         pass  # the lock was released
