@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
+import os
+import signal
+import threading
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -11,12 +15,14 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.screen import Screen
 
-from companion.crypto.envelope import DEFAULT_KDF, KdfParams
+from companion.crypto.envelope import DEFAULT_KDF, Header, KdfParams
 from companion.dialogs.info import HelpDialog, SupportDialog
+from companion.dialogs.passphrase import ChangePassphraseDialog
 from companion.domain.clock import Clock, local_now
 from companion.errors import CompanionError, WrongPassphrase
 from companion.paths import settings_path
 from companion.resources import stylesheets
+from companion.screens.area import AreaScreen
 from companion.screens.boundaries import BoundariesScreen
 from companion.screens.create import CreateScreen
 from companion.screens.editor import EditorScreen
@@ -39,6 +45,9 @@ AREAS = {
 }
 KIND_WRONG_PASSPHRASE = "That passphrase didn't open your journal. Take your time and try again."
 NO_SCREENSHOTS = "Screenshots are turned off so your writing never lands on disk."
+POLL_SECONDS = 2.0  # how often the journal file is checked for a copy that changed underneath
+HANG_UPS = (signal.SIGHUP, signal.SIGTERM, signal.SIGINT)
+HANG_UP_GRACE = 1.0  # seconds: after this, exit whatever the terminal is doing
 CRASH_MESSAGE = (
     "companion met an unexpected problem and closed. Your journal is safe on disk, "
     "and any unfinished entry was kept as a draft."
@@ -53,6 +62,7 @@ class CompanionApp(App[int]):
         Binding("ctrl+g", "support", "Urgent help", id="support", priority=True),
         Binding("ctrl+l", "lock", "Lock", id="lock", priority=True),
         Binding("ctrl+q", "quit", "Quit", id="quit", priority=True),
+        Binding("ctrl+k", "change_passphrase", "Change passphrase", id="passphrase", show=False),
     ]
 
     class Unlocked(Message):
@@ -76,8 +86,11 @@ class CompanionApp(App[int]):
         kdf: KdfParams = DEFAULT_KDF,
         clock: Clock = local_now,
         settings_file: Path | None = None,
+        handle_signals: bool = False,
     ) -> None:
         super().__init__(css_path=stylesheets())
+        self.handle_signals = handle_signals
+        self._hanging_up = False
         self.vault_path = vault_path
         self.kdf = kdf
         self.clock = clock
@@ -90,6 +103,50 @@ class CompanionApp(App[int]):
         gate = "unlock" if self.vault_path.exists() else "create"
         self.add_mode(gate, UnlockScreen if gate == "unlock" else CreateScreen)
         self.switch_mode(gate)
+        if self.handle_signals:
+            loop = asyncio.get_running_loop()
+            for sig in HANG_UPS:
+                loop.add_signal_handler(sig, self.hang_up, sig)
+        self.set_interval(POLL_SECONDS, self.check_disk)
+        self.app_resume_signal.subscribe(self, lambda _: self.check_disk())
+
+    def hang_up(self, signum: int) -> None:
+        """A dropped SSH connection, SIGTERM or a SIGINT from outside: keep every word, then go.
+
+        The draft is sealed up to the last keystroke and the lock released at once; nothing
+        half-done is saved. If the terminal is gone and exiting stalls, a timer ends the process.
+        """
+        if self._hanging_up:
+            return
+        self._hanging_up = True
+        timer = threading.Timer(HANG_UP_GRACE, os._exit, (128 + signum,))
+        timer.daemon = True
+        timer.start()
+        self._keep_and_close()
+        self.exit(128 + signum)
+
+    def _keep_and_close(self) -> None:
+        if self.journal is None:
+            return
+        for editor in self._open_editors():
+            editor.keep_draft()
+        self.journal.close()
+        self.journal = None
+
+    def check_disk(self) -> None:
+        """Fold in a copy of the journal that a sync tool (or another device) put in place, and say so."""
+        if self.journal is None:
+            return
+        try:
+            news = self.journal.sync()
+        except CompanionError as exc:
+            self.notify(exc.message, severity="error", timeout=12)
+            return
+        for line in news:
+            self.notify(line, timeout=8)
+        screen = self.screen
+        if news and isinstance(screen, AreaScreen):
+            screen.reload()
 
     @on(PassphraseEntered)
     def _passphrase_entered(self, event: PassphraseEntered) -> None:
@@ -122,6 +179,8 @@ class CompanionApp(App[int]):
             self.add_mode(mode, lambda cls=screen_class: cls(journal, clock))
         self.switch_mode("home")
         self.refresh_bindings()
+        for line in journal.vault.take_news():
+            self.notify(line, timeout=8)
         draft, note = journal.reflections.draft()
         if draft is not None:
             self.push_screen(EditorScreen(journal, clock, draft=draft))
@@ -182,16 +241,56 @@ class CompanionApp(App[int]):
         return seen
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("lock", "switch_area"):
+        if action in ("lock", "switch_area", "change_passphrase"):
             return self.journal is not None
         return True
 
     def on_unmount(self) -> None:
-        if self.journal is not None:
-            for editor in self._open_editors():
-                editor.keep_draft()
-            self.journal.close()
-            self.journal = None
+        self._keep_and_close()
+        if self.handle_signals:
+            loop = asyncio.get_running_loop()
+            for sig in HANG_UPS:
+                loop.remove_signal_handler(sig)
+
+    # -- changing the passphrase: the dialog asks, a worker runs the KDFs, the loop commits ---------
+    @work
+    async def action_change_passphrase(self) -> None:
+        """Ask for the current and a new passphrase, then re-seal everything."""
+        answer = await self.push_screen_wait(ChangePassphraseDialog())
+        if answer is not None and self.journal is not None:
+            self.notify("Changing your passphrase…", timeout=3)
+            self._derive_new_header(*answer)
+
+    @work(thread=True, exclusive=True, group="passphrase")
+    def _derive_new_header(self, current: str, new: str) -> None:
+        journal = self.journal
+        if journal is None:
+            return
+        try:
+            journal.vault.verify_passphrase(current)
+            header = journal.vault.new_header(new, self.kdf)
+        except WrongPassphrase:
+            self.call_from_thread(self.notify, "That is not your current passphrase; nothing was changed.",
+                                  severity="error", timeout=8)
+            return
+        except CompanionError as exc:
+            self.call_from_thread(self.notify, exc.message, severity="error", timeout=8)
+            return
+        self.call_from_thread(self._commit_passphrase, header)
+
+    def _commit_passphrase(self, header: Header) -> None:
+        if self.journal is None:
+            return
+        try:
+            failed = self.journal.vault.rewrap_to(header)
+        except CompanionError as exc:
+            self.notify(exc.message, severity="error", timeout=10)
+            return
+        if failed:
+            self.notify(f"Your passphrase has been changed, but {len(failed)} older copies in backups/ could not "
+                        "be re-sealed and still open with the old one.", severity="warning", timeout=12)
+        else:
+            self.notify("Your passphrase has been changed. The old one opens nothing companion keeps.", timeout=8)
 
     # -- the palette offers every key's action; no screenshots (they would put text on disk) -----
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:

@@ -6,6 +6,7 @@ Subcommands never import textual: they are used from scripts and shells and must
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 from collections.abc import Sequence
 from datetime import date
@@ -89,7 +90,10 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("source", choices=("jrnl", "dayone"))
     imp.add_argument("file", metavar="FILE")
 
-    sub.add_parser("check", parents=[common], help="verify the vault and its backups decrypt")
+    sub.add_parser("check", parents=[common], help="verify the vault, its backups, kept copies and draft decrypt")
+
+    merge = sub.add_parser("merge", parents=[common], help="merge a copy of the journal (a sync conflict copy) in")
+    merge.add_argument("copy", metavar="FILE", help="the copy, e.g. vault.sync-conflict-….companion")
 
     pw = sub.add_parser("passwd", parents=[common], help="change the passphrase")
     pw.add_argument("--new-passphrase-file", metavar="FILE", help="read the new passphrase from FILE")
@@ -121,18 +125,32 @@ def _positive(value: str) -> int:
     return number
 
 
+class _Stopped(BaseException):
+    """SIGTERM or SIGHUP: unwind (a save in progress is abandoned whole; the terminal is restored)."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _stop(signum: int, frame: object) -> None:
+    raise _Stopped(signum)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the console script."""
     harden_process()  # first: before any secret is read or textual imported
+    for sig in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(sig, _stop)  # the app installs its own handlers when it starts
     args = build_parser().parse_args(argv)
     try:
         return _dispatch(args)
     except CompanionError as exc:
         print(exc.message, file=sys.stderr)
         return exc.exit_code
-    except KeyboardInterrupt:
-        print("Stopped; nothing was changed.", file=sys.stderr)
-        return 130
+    except (KeyboardInterrupt, _Stopped) as stop:
+        print("Stopped; what was already saved is safe.", file=sys.stderr)
+        return 128 + (stop.signum if isinstance(stop, _Stopped) else signal.SIGINT)
     except Exception as exc:  # no traceback ever reaches the person
         print(f"companion met an unexpected problem ({type(exc).__name__}); your journal was not changed.",
               file=sys.stderr)
@@ -160,7 +178,7 @@ def _run_tui(vault: Path, passphrase_file: str | None) -> int:
         raise UsageError("The companion app needs a terminal; from a script, use a command such as 'companion list'.")
     from companion.app import CompanionApp  # only now: subcommands never import textual
 
-    app = CompanionApp(vault_path=vault)
+    app = CompanionApp(vault_path=vault, handle_signals=True)
     app.run()
     return app.return_code or 0
 

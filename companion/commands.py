@@ -38,6 +38,12 @@ def _open(vault: Path, passphrase_file: str | None) -> Journal:
     return Journal(Vault.open(vault, passphrase, lock_timeout=CLI_LOCK_WAIT), local_now)
 
 
+def _tell(opened: Vault) -> None:
+    """What happened underneath while saving (a merged copy, an unconfirmed write), on stderr."""
+    for line in opened.take_news():
+        print(line, file=sys.stderr)
+
+
 def cmd_init(args: argparse.Namespace, vault: Path, passphrase_file: str | None) -> int:
     """Create a new vault; never overwrites."""
     if vault.exists():
@@ -67,7 +73,8 @@ def cmd_add(args: argparse.Namespace, vault: Path, passphrase_file: str | None) 
         raise UsageError("A reflection needs some text.")
     with Vault.open(vault, passphrase, lock_timeout=CLI_LOCK_WAIT) as opened:
         Journal(opened, utc_now).add_reflection(text, mood=args.mood, tags=args.tag)
-    print("Saved your reflection.")
+        print("Saved your reflection.")
+        _tell(opened)
     return 0
 
 
@@ -149,6 +156,7 @@ def cmd_check(args: argparse.Namespace, vault: Path, passphrase_file: str | None
     passphrase = _passphrase(passphrase_file)
     with Vault.open(vault, passphrase, lock_timeout=CLI_LOCK_WAIT) as opened:
         report = opened.check(passphrase)
+        _tell(opened)
     c = report.counts
     print(f"{vault}: opens correctly; {c['reflections']} reflections, {c['boundaries']} boundaries, "
           f"{c['contacts']} contacts.")
@@ -158,6 +166,19 @@ def cmd_check(args: argparse.Namespace, vault: Path, passphrase_file: str | None
     if other:
         line += f", {other} open with a different passphrase"
     print(line + ".")
+    if report.kept:
+        print(f"Kept copies (never pruned), in {report.kept[0].path.parent}:")
+        for kept in report.kept:
+            state = "opens correctly" if kept.state == "ok" else kept.state
+            print(f"  {kept.path.name}: {state}")
+    if report.draft is not None:
+        state = "opens correctly" if report.draft.state == "ok" else report.draft.state
+        print(f"Unfinished entry (draft) {report.draft.path.name}: {state}.")
+    for copy in report.conflicts:
+        print(f"A sync tool left a conflict copy: {copy.name}. Merge it with: companion merge {_quote(copy)}")
+    if report.draft is not None and report.draft.state != "ok":
+        print(f"The draft {report.draft.path} {report.draft.state}.", file=sys.stderr)
+        return VaultDamaged.exit_code
     if report.damaged_backups:
         first = report.damaged_backups[0]
         print(f"{len(report.damaged_backups)} backup(s) cannot be read, for example {first.path} "
@@ -176,8 +197,13 @@ def cmd_passwd(args: argparse.Namespace, vault: Path, passphrase_file: str | Non
     else:
         new = ask_new("passphrase")
     with Vault.open(vault, passphrase, lock_timeout=CLI_LOCK_WAIT) as opened:
-        opened.change_passphrase(new)
-    print("Your passphrase has been changed.")
+        failed = opened.change_passphrase(new)
+        print("Your passphrase has been changed.")
+        _tell(opened)
+    if failed:
+        print(f"{len(failed)} older copies could not be re-sealed and still open with the old passphrase: "
+              + ", ".join(str(p) for p in failed), file=sys.stderr)
+        return 1
     return 0
 
 
@@ -279,8 +305,8 @@ def cmd_restore(args: argparse.Namespace, vault: Path, passphrase_file: str | No
         new = check_new(read_passphrase_file(passphrase_file)) if passphrase_file else ask_new()
         opened = Vault.create(vault, new)
     with opened:
-        opened.replace_document(tables)
-    print("Restored. The journal it replaced is kept in backups/.")
+        kept = opened.replace_document(tables)
+    print(f"Restored. The journal it replaced is kept at {kept}.")
     return 0
 
 
@@ -298,6 +324,28 @@ def cmd_import(args: argparse.Namespace, vault: Path, passphrase_file: str | Non
     print(f"Imported {result.added} entr{'y' if result.added == 1 else 'ies'}"
           + (f"; {result.skipped} were already here." if result.skipped else "."))
     return 0
+
+
+def cmd_merge(args: argparse.Namespace, vault: Path, passphrase_file: str | None) -> int:
+    """Merge a copy of the journal (a sync tool's conflict copy) in; the copy then moves into backups/."""
+    copy = Path(args.copy).expanduser()
+    if copy.resolve() == vault.resolve():
+        raise UsageError("That is the journal itself; give the path of a copy to merge into it.")
+    journal = _open(vault, passphrase_file)
+    try:
+        report, moved = journal.merge_copy(copy)
+        print(report.sentence())
+        print(f"The copy was moved to {moved}.")
+        _tell(journal.vault)
+    finally:
+        journal.close()
+    return 0
+
+
+def _quote(path: Path) -> str:
+    import shlex
+
+    return shlex.quote(str(path))
 
 
 def preflight_tui(vault: Path) -> None:

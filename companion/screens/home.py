@@ -14,6 +14,7 @@ from textual.widgets.option_list import Option
 from companion.domain.clock import friendly_day, greeting
 from companion.domain.prompts import THEME_LABELS, THEME_SHORT
 from companion.domain.reflection import Reflection
+from companion.errors import CompanionError
 from companion.screens.area import AreaScreen
 from companion.services.journal import Summary
 from companion.widgets.charts import LabelledSparkline
@@ -42,6 +43,7 @@ class HomeScreen(AreaScreen):
         Binding("w", "write_today", "Write", id="home.write"),
         Binding("s", "skip_prompt", "Another prompt", id="home.skip", show=False),
         Binding("n", "new", "Choose a prompt", id="home.new", show=False),
+        Binding("m", "merge_copies", "Merge copies", id="home.merge"),
     ]
 
     skip = 0
@@ -54,6 +56,7 @@ class HomeScreen(AreaScreen):
                 yield Static("", id="prompt-theme")
                 yield Static("", id="prompt-text")
                 yield Static("w write to it · s another prompt · n choose a prompt", id="prompt-keys")
+            yield Static("", id="conflicts")
             yield Static("", id="due")
             with Vertical(id="sparks"):
                 yield LabelledSparkline("Mood, 30 days", "1 very low, 5 very good", id="mood-spark")
@@ -78,6 +81,7 @@ class HomeScreen(AreaScreen):
             Content.assemble(("Today's prompt", "bold"), ("  " + THEME_LABELS[summary.prompt.theme], "dim"))
         )
         self.query_one("#prompt-text", Static).update(Content(summary.prompt.text))
+        self._show_conflicts()
         self.query_one("#due", Static).update(self._due_text(summary, now))
         self.query_one("#mood-spark", LabelledSparkline).show(summary.mood)
         self.query_one("#reliance-spark", LabelledSparkline).show(summary.reliance)
@@ -89,6 +93,33 @@ class HomeScreen(AreaScreen):
         newest.add_options([reflection_option(entry, now) for entry in summary.newest])
         newest.display = bool(summary.newest)
         self.query_one("#newest-empty").display = not summary.newest
+
+    def _show_conflicts(self) -> None:
+        copies = self.journal.conflicts()
+        line = self.query_one("#conflicts", Static)
+        line.display = bool(copies)
+        if copies:
+            names = ", ".join(c.name for c in copies)
+            line.update(Content.assemble(
+                ("A sync tool left another copy of your journal: ", "bold"), names,
+                ". Press m to merge it in; nothing is lost either way."))
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "merge_copies":
+            return bool(self.journal.conflicts())
+        return True
+
+    def action_merge_copies(self) -> None:
+        """Merge the copies a sync tool left beside the journal; each then moves into backups/."""
+        for copy in self.journal.conflicts():
+            try:
+                report, moved = self.journal.merge_copy(copy)
+            except CompanionError as exc:
+                self.notify(exc.message, severity="error", timeout=10)
+                continue
+            self.notify(f"{report.sentence()} The copy was moved to {moved}.", timeout=10)
+        self.reload()
 
     def _due_text(self, summary: Summary, now: datetime) -> Content:
         today = now.date()

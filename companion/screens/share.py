@@ -215,10 +215,10 @@ class ShareScreen(AreaScreen):
         if not await self.app.push_screen_wait(ConfirmDialog(question, yes="Replace", no="Keep mine")):
             return
         try:
-            self.journal.vault.replace_document(tables)
+            kept = self.journal.restore(tables)
         except CompanionError as exc:
             self._status(exc.message, error=True)
             return
-        self.notify("Restored. Unlock again to see it.", timeout=8)
+        self.notify(f"Restored. The journal it replaced is kept at {kept}. Unlock again to see it.", timeout=12)
         # Lock from the App's own queue: this worker belongs to a screen that locking removes.
         self.app.call_later(self.app.run_action, "lock")

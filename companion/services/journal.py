@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
+from pathlib import Path
+from typing import Any
 
 from companion.domain.boundary import Boundary
 from companion.domain.clock import Clock
@@ -12,6 +14,8 @@ from companion.domain.prompts import Prompt
 from companion.domain.reflection import Reflection, daily_series
 from companion.services.people import BoundaryService, ContactService
 from companion.services.reflections import ReflectionService
+from companion.storage.conflicts import conflict_copies
+from companion.storage.merge import MergeReport
 from companion.storage.vault import Vault
 
 SPARK_DAYS = 30
@@ -65,6 +69,24 @@ class Journal:
             reliance=daily_series(recent, "reliance", now.date(), SPARK_DAYS, now.tzinfo),
             flagged=self.reflections.flagged_count(),
         )
+
+    # -- copies of the journal: synced, left by a sync tool, restored ------------------------------
+    def sync(self) -> list[str]:
+        """Fold in a copy that changed underneath; sentences about anything that happened."""
+        self.vault.sync()
+        return self.vault.take_news()
+
+    def conflicts(self) -> list[Path]:
+        """Conflict copies a sync tool left beside the journal."""
+        return conflict_copies(self.vault.path)
+
+    def merge_copy(self, copy: Path) -> tuple[MergeReport, Path]:
+        """Merge one copy in; it is moved into backups/ (returned) afterwards."""
+        return self.vault.merge_copy(copy)
+
+    def restore(self, tables: dict[str, Any]) -> Path:
+        """Replace the whole journal with a backup's tables; returns where the replaced one was kept."""
+        return self.vault.replace_document(tables)
 
     def close(self) -> None:
         """Lock: drop the decrypted document and release the vault."""

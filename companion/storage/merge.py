@@ -72,15 +72,17 @@ class MergeReport:
     def sentence(self) -> str:
         """One calm line, e.g. '3 entries and 1 person from another copy were merged.'"""
         parts = []
-        for table in RECORD_TABLES:
-            one, many = NOUNS[table]
+        total = 0
+        for table, (one, many) in NOUNS.items():
             n = self.added.get(table, 0) + self.updated.get(table, 0)
             if n:
                 parts.append(f"{n} {one if n == 1 else many}")
+                total += n
         removed = sum(self.removed.values())
         if not parts and not removed:
             return "Another copy of your journal was checked; it held nothing new."
-        text = _join(parts) + (" from another copy of your journal were merged" if parts else "")
+        verb = "was" if total == 1 else "were"
+        text = _join(parts) + (f" from another copy of your journal {verb} merged" if parts else "")
         if removed:
             what = f"{removed} record{'s' if removed != 1 else ''} deleted there {'was' if removed == 1 else 'were'} removed here"
             text = f"{text}; {what}" if parts else f"From another copy of your journal: {what}"

@@ -409,14 +409,21 @@ class Vault:
             raise WrongPassphrase("That passphrase does not open this journal.")
 
     def change_passphrase(self, new_passphrase: str, kdf: KdfParams = DEFAULT_KDF) -> list[Path]:
-        """Re-wrap the data key under a new passphrase, and re-seal every copy companion keeps.
+        """Re-wrap the data key under a new passphrase, and re-seal every copy companion keeps."""
+        return self.rewrap_to(self.new_header(new_passphrase, kdf))
+
+    def new_header(self, new_passphrase: str, kdf: KdfParams = DEFAULT_KDF) -> envelope.Header:
+        """A header wrapping this vault's data key under a new passphrase (slow: the KDF runs)."""
+        return envelope.rewrap(self._data_key, new_passphrase, kdf)
+
+    def rewrap_to(self, header: envelope.Header) -> list[Path]:
+        """Put `header` in force: the journal and every copy companion keeps are sealed under it.
 
         All new files are written beside the old ones first; if any of that fails (a full disk),
         nothing has changed and StorageFailure says so. Then the journal is swapped in (the change
         has happened) and the copies after it. Returns the copies that could not be swapped in.
         """
         self.sync()
-        header = envelope.rewrap(self._data_key, new_passphrase, kdf)
         blob = envelope.seal(header, self._data_key, self.storage.saved_plaintext())
         try:
             tmp, stat = write_temp(self.path, blob)
