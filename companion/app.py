@@ -60,8 +60,8 @@ class CompanionApp(App[int]):
     TITLE = "companion"
     BINDINGS = [
         Binding("ctrl+g", "support", "Urgent help", id="support", priority=True),
-        Binding("ctrl+l", "lock", "Lock", id="lock", priority=True),
-        Binding("ctrl+q", "quit", "Quit", id="quit", priority=True),
+        Binding("ctrl+l", "lock", "Lock", id="lock"),
+        Binding("ctrl+q", "quit", "Quit", id="quit"),
         Binding("ctrl+k", "change_passphrase", "Change passphrase", id="passphrase", show=False),
     ]
 
@@ -91,6 +91,7 @@ class CompanionApp(App[int]):
         super().__init__(css_path=stylesheets())
         self.handle_signals = handle_signals
         self._hanging_up = False
+        self._watchdog: threading.Timer | None = None
         self.vault_path = vault_path
         self.kdf = kdf
         self.clock = clock
@@ -119,11 +120,26 @@ class CompanionApp(App[int]):
         if self._hanging_up:
             return
         self._hanging_up = True
-        timer = threading.Timer(HANG_UP_GRACE, os._exit, (128 + signum,))
-        timer.daemon = True
-        timer.start()
+        if self.handle_signals:  # a real process (not a test's app): it must end, whatever the terminal does
+            self._watchdog = threading.Timer(HANG_UP_GRACE, os._exit, (128 + signum,))
+            self._watchdog.daemon = True
+            self._watchdog.start()
+        # Keys already read from the terminal wait in the focused widget's queue: seal the draft
+        # after them, so it holds every keystroke that arrived.
+        (self.focused or self.screen).call_later(self._keep_and_exit, 128 + signum)
+
+    def _keep_and_exit(self, return_code: int = 0) -> None:
         self._keep_and_close()
-        self.exit(128 + signum)
+        self.exit(return_code=return_code)
+
+    async def action_quit(self) -> None:
+        """Quit; an unfinished entry is kept as a sealed draft and comes back on the next unlock."""
+        self._keep_and_exit()
+
+    def exited(self) -> None:
+        """The app has finished on its own: the hang-up timer is no longer needed."""
+        if self._watchdog is not None:
+            self._watchdog.cancel()
 
     def _keep_and_close(self) -> None:
         if self.journal is None:

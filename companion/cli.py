@@ -180,6 +180,7 @@ def _run_tui(vault: Path, passphrase_file: str | None) -> int:
 
     app = CompanionApp(vault_path=vault, handle_signals=True)
     app.run()
+    app.exited()
     return app.return_code or 0
 
 

@@ -28,8 +28,8 @@ class EditorScreen(Screen[None]):
     """Write or edit one reflection."""
 
     BINDINGS = [
-        Binding("ctrl+s", "save", "Save", id="editor.save", priority=True),
-        Binding("ctrl+o", "people", "People", id="editor.people", priority=True),
+        Binding("ctrl+s", "save", "Save", id="editor.save"),
+        Binding("ctrl+o", "people", "People", id="editor.people"),
         Binding("escape", "leave", "Leave", id="editor.leave"),
         Binding("f1", "app.help", "Keys", id="editor.help"),
     ]

@@ -30,9 +30,9 @@ class ShareScreen(AreaScreen):
     AREA = "share"
     _left_out: set[str] = set()
     BINDINGS = [
-        Binding("ctrl+e", "export", "Export", id="share.export", priority=True),
-        Binding("ctrl+r", "preview", "Preview", id="share.preview", priority=True, show=False),
-        Binding("ctrl+b", "restore", "Restore a backup", id="share.restore", priority=True, show=False),
+        Binding("ctrl+e", "export", "Export", id="share.export"),
+        Binding("ctrl+r", "preview", "Preview", id="share.preview", show=False),
+        Binding("ctrl+b", "restore", "Restore a backup", id="share.restore", show=False),
     ]
 
     def compose_body(self) -> ComposeResult:

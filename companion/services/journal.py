@@ -46,6 +46,7 @@ class Journal:
         self.reflections = ReflectionService(vault, clock)
         self.boundaries = BoundaryService(vault, clock)
         self.contacts = ContactService(vault, clock)
+        self._told: set[str] = {c.name for c in self.conflicts()}  # Home shows these already
 
     def add_reflection(self, text: str, *, mood: int | None = None, tags: list[str] | None = None) -> Reflection:
         """Save a new free reflection now."""
@@ -72,9 +73,18 @@ class Journal:
 
     # -- copies of the journal: synced, left by a sync tool, restored ------------------------------
     def sync(self) -> list[str]:
-        """Fold in a copy that changed underneath; sentences about anything that happened."""
+        """Fold in a copy that changed underneath; sentences about anything that happened.
+
+        A conflict copy that a sync tool just left is mentioned once (Home offers to merge it).
+        """
         self.vault.sync()
-        return self.vault.take_news()
+        news = self.vault.take_news()
+        for copy in self.conflicts():
+            if copy.name not in self._told:
+                self._told.add(copy.name)
+                news.append(f"A sync tool left another copy of your journal ({copy.name}); "
+                            "press m on Home to merge it in.")
+        return news
 
     def conflicts(self) -> list[Path]:
         """Conflict copies a sync tool left beside the journal."""

@@ -1,0 +1,114 @@
+"""companion in a real terminal: over OpenSSH in a tmux pane (create, write, lock, unlock, resize,
+quit), a connection dropped mid-entry, and SIGTERM. Each ends with the words back on screen."""
+
+from __future__ import annotations
+
+import os
+import signal
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from conftest import PASSPHRASE
+from terminals import COMPANION, Sshd, Tmux, app_pattern, pid_of, wait_gone
+
+
+@pytest.fixture(scope="module")
+def sshd(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Sshd]:
+    server = Sshd(tmp_path_factory.mktemp("sshd"))
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def tmux(request: pytest.FixtureRequest) -> Iterator[Tmux]:
+    pane = Tmux(request.node.name[:20])
+    yield pane
+    pane.kill()
+
+
+def _create(tmux: Tmux) -> None:
+    tmux.wait_for("Welcome to companion")
+    for _ in range(2):
+        tmux.type(PASSPHRASE)
+        tmux.keys("Enter")
+        time.sleep(0.2)
+    tmux.wait_for("Today's prompt")
+
+
+def _unlock(tmux: Tmux) -> None:
+    tmux.wait_for("Your journal is locked")
+    tmux.type(PASSPHRASE)
+    tmux.keys("Enter")
+
+
+def test_a_whole_session_over_ssh(sshd: Sshd, tmux: Tmux, tmp_path: Path) -> None:
+    vault = tmp_path / "journal" / "vault.companion"
+    tmux.start(sshd.client(COMPANION, "--data", str(vault)))
+    _create(tmux)
+    tmux.keys("w")
+    tmux.wait_for("A new reflection")
+    tmux.type("Asked for help over a slow line.")
+    tmux.resize(100, 30)  # the phone turns sideways mid-entry
+    tmux.wait_for("Asked for help over a slow line.")
+    tmux.keys("C-s")
+    tmux.wait_for("Newest reflections")
+    tmux.resize(80, 24)
+    screen = tmux.wait_for("Asked for help over a slow line.")
+    assert "Your journal holds 1 reflection" in screen
+    tmux.keys("C-l")
+    screen = tmux.wait_for("Your journal is locked")
+    assert "Asked for help" not in screen
+    _unlock(tmux)
+    tmux.wait_for("Asked for help over a slow line.")
+    tmux.keys("C-q")
+    tmux.wait_for("companion-exited=0")
+
+
+def test_a_dropped_connection_mid_entry_loses_nothing(sshd: Sshd, tmux: Tmux, tmp_path: Path) -> None:
+    vault = tmp_path / "journal" / "vault.companion"
+    tmux.start(sshd.client(COMPANION, "--data", str(vault)))
+    _create(tmux)
+    tmux.keys("w")
+    tmux.wait_for("A new reflection")
+    last_words = "and these last words, typed a moment before the train went into the tunnel"
+    tmux.type(f"I kept writing {last_words}")
+    tmux.wait_for("went into the tunnel")
+    # The connection drops: the client dies without a goodbye, sshd hangs up on companion.
+    client = pid_of(f"ssh -t -p {sshd.port}")
+    os.kill(client, signal.SIGKILL)
+    seconds = wait_gone(app_pattern("--data", str(vault)), timeout=3.0)
+    assert seconds < 1.5, seconds
+    tmux.kill()  # the local terminal is left as the dead client left it
+    again = Tmux("reconnect")
+    try:
+        again.start(sshd.client(COMPANION, "--data", str(vault)))
+        _unlock(again)
+        again.wait_for("Your unfinished entry was kept safe")
+        again.wait_for("went into the tunnel")
+    finally:
+        again.kill()
+
+
+def test_sigterm_mid_entry_seals_the_draft_and_restores_the_terminal(tmux: Tmux, tmp_path: Path) -> None:
+    vault = tmp_path / "journal" / "vault.companion"
+    tmux.start([COMPANION, "--data", str(vault)])
+    _create(tmux)
+    tmux.keys("w")
+    tmux.wait_for("A new reflection")
+    tmux.type("Written just before the machine shut down")
+    tmux.wait_for("machine shut down")
+    os.kill(pid_of(app_pattern("--data", str(vault))), signal.SIGTERM)
+    assert wait_gone(app_pattern("--data", str(vault)), timeout=3.0) < 1.5
+    screen = tmux.wait_for(f"companion-exited={128 + signal.SIGTERM}")
+    assert "A new reflection" not in screen  # the app's screen is gone: the terminal is back to normal
+    tmux.kill()
+    again = Tmux("after-sigterm")
+    try:
+        again.start([COMPANION, "--data", str(vault)])
+        _unlock(again)
+        again.wait_for("Written just before the machine shut down")
+    finally:
+        again.kill()

@@ -1,0 +1,145 @@
+"""Two real Syncthing instances on loopback share the journal's folder: one device writes while the
+other has the app open, then both write while disconnected. Nothing is lost on either side."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from conftest import PASSPHRASE
+from syncthing import Device, pair, wait_until
+from terminals import COMPANION, Tmux
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def readme_ignore_patterns() -> str:
+    """The .stignore block exactly as the README gives it to people."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    match = re.search(r"```text\n(// \.stignore.*?)```", readme, re.S)
+    assert match, "the README's 'Syncing between devices' section gives a .stignore block"
+    return match.group(1)
+
+
+@pytest.fixture
+def devices(tmp_path: Path) -> Iterator[tuple[Device, Device]]:
+    laptop, phone = pair(tmp_path, readme_ignore_patterns())
+    yield laptop, phone
+    laptop.stop()
+    phone.stop()
+
+
+def cli(vault: Path, pw: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([COMPANION, "--data", str(vault), "--passphrase-file", str(pw), *args],
+                          capture_output=True, text=True, timeout=60)
+
+
+def test_two_devices_through_syncthing(devices: tuple[Device, Device],
+                                       passphrase_file: Callable[..., Path]) -> None:
+    laptop, phone = devices
+    pw = passphrase_file()
+    here, there = laptop.folder / "vault.companion", phone.folder / "vault.companion"
+    assert cli(here, pw, "init").returncode == 0
+    laptop.rescan()
+    wait_until(lambda: there.exists() and there.read_bytes() == here.read_bytes(), what="the journal on the phone")
+
+    app = Tmux("laptop")
+    try:
+        app.start([COMPANION, "--data", str(here)])
+        app.wait_for("Your journal is locked")
+        app.type(PASSPHRASE)
+        app.keys("Enter")
+        app.wait_for("Today's prompt")
+
+        # 1. The phone writes while the laptop has the app open.
+        assert cli(there, pw, "add", "Written on the phone").returncode == 0
+        phone.rescan()
+        app.wait_for("Written on the phone", timeout=60)  # merged in, and Home shows it
+
+        # The laptop writes; the phone gets both.
+        app.keys("w")
+        app.wait_for("A new reflection")
+        app.type("Written on the laptop")
+        app.keys("C-s")
+        app.wait_for("Newest reflections")
+        laptop.rescan()
+        wait_until(lambda: "Written on the laptop" in cli(there, pw, "list").stdout, what="the laptop's entry")
+        assert "Written on the phone" in cli(there, pw, "list").stdout
+
+        # 2. Both write while disconnected.
+        laptop.pause(phone)
+        phone.pause(laptop)
+        app.keys("w")
+        app.wait_for("A new reflection")
+        app.type("Laptop, offline")
+        app.keys("C-s")
+        app.wait_for("Laptop, offline")
+        assert cli(there, pw, "add", "Phone, offline").returncode == 0
+        laptop.resume(phone)
+        phone.resume(laptop)
+        laptop.rescan()
+        phone.rescan()
+
+        def laptop_has_everything() -> bool:
+            screen = app.screen()
+            if "press m on Home" in screen or "Press m to merge" in screen:
+                app.keys("1", "m")  # the app offers a conflict copy: merge it
+            return "Your journal holds 4 reflections" in screen  # (notices may cover the list itself)
+
+        wait_until(laptop_has_everything, timeout=90, every=1.0,
+                   what=lambda: "both offline entries in the laptop's app; it shows:\n" + app.screen())
+        laptop.rescan()
+        everything = ["Written on the phone", "Written on the laptop", "Laptop, offline", "Phone, offline"]
+        wait_until(lambda: all(t in cli(there, pw, "list").stdout for t in everything), timeout=90,
+                   what="every entry on the phone")
+        app.keys("C-q")
+        app.wait_for("companion-exited=0")
+    finally:
+        app.kill()
+
+    # 3. Both write while disconnected with no app open: Syncthing itself leaves a conflict copy.
+    laptop.pause(phone)
+    phone.pause(laptop)
+    assert cli(here, pw, "add", "Laptop, second trip").returncode == 0
+    assert cli(there, pw, "add", "Phone, second trip").returncode == 0
+    laptop.resume(phone)
+    phone.resume(laptop)
+    laptop.rescan()
+    phone.rescan()
+    wait_until(lambda: any("sync-conflict" in p.name for p in laptop.folder.iterdir()), timeout=90,
+               what="Syncthing's conflict copy")
+    copy = next(p for p in laptop.folder.iterdir() if "sync-conflict" in p.name)
+    wait_until(lambda: copy.name in cli(here, pw, "check").stdout, what="check naming the conflict copy")
+    app = Tmux("laptop-again")
+    try:
+        app.start([COMPANION, "--data", str(here)])
+        app.wait_for("Your journal is locked")
+        app.type(PASSPHRASE)
+        app.keys("Enter")
+        app.wait_for("A sync tool left another copy of your journal")
+        app.keys("m")
+        app.wait_for("was merged")
+        app.keys("C-q")
+        app.wait_for("companion-exited=0")
+    finally:
+        app.kill()
+    everything += ["Laptop, second trip", "Phone, second trip"]
+    laptop.rescan()
+    wait_until(lambda: all(t in cli(there, pw, "list").stdout for t in everything), timeout=90,
+               what="every entry on the phone after the merge")
+    wait_until(lambda: not any("sync-conflict" in p.name for p in phone.folder.iterdir()), timeout=90,
+               what="the merged conflict copy to leave the phone's folder too")
+
+    for vault in (here, there):
+        listed = cli(vault, pw, "list").stdout
+        assert all(listed.count(t) == 1 for t in everything), listed
+        checked = cli(vault, pw, "check")
+        assert checked.returncode == 0, checked.stdout + checked.stderr
+    # What belongs to one device never travelled: each side's backups are its own.
+    mine = {p.name for p in (laptop.folder / "backups").iterdir()}
+    theirs = {p.name for p in (phone.folder / "backups").iterdir()}
+    assert mine and theirs and not mine & theirs

@@ -1,0 +1,154 @@
+"""The app when the journal changes underneath or is left behind: polling merges, conflict copies on
+Home, a hang-up mid-entry, changing the passphrase, and where a restore keeps the replaced journal."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from textual.widgets import Input, OptionList, Static, TextArea
+
+from companion.dialogs.passphrase import ChangePassphraseDialog
+from companion.domain.reflection import Reflection
+from companion.errors import WrongPassphrase
+from companion.paths import draft_path
+from companion.screens.editor import EditorScreen
+from companion.screens.reflections import ReflectionsScreen
+from companion.services.journal import Journal
+from companion.storage.lock import is_busy
+from companion.storage.repositories import ReflectionRepository
+from companion.storage.vault import Vault
+from conftest import CANARY, NOW, PASSPHRASE, fixed_clock, unlocked
+
+
+def _phone_adds(path: Path, text: str, name: str | None = None) -> None:
+    """Another device adds an entry; a sync tool brings its file in (beside, then renamed), or leaves
+    it as a conflict copy called `name`."""
+    phone = path.parent.parent / "phone" / path.name
+    phone.parent.mkdir(exist_ok=True)
+    shutil.copy2(path, phone)
+    with Vault.open(phone, PASSPHRASE) as there:
+        ReflectionRepository(there).add(Reflection(text=text, created=NOW))
+    if name is not None:
+        shutil.move(phone, path.with_name(name))
+        return
+    shutil.copy2(phone, path.with_name(".syncthing.tmp"))
+    os.replace(path.with_name(".syncthing.tmp"), path)
+
+
+def _capture_notes(app: Any, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    notes: list[str] = []
+    original = app.notify
+
+    def notify(message: str, **kwargs: Any) -> None:
+        notes.append(message)
+        original(message, **kwargs)
+
+    monkeypatch.setattr(app, "notify", notify)
+    return notes
+
+
+async def test_a_synced_copy_shows_up_with_one_calm_line(make_vault: Callable[..., Path],
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    path = make_vault(["from before"])
+    async with unlocked(path) as (app, pilot):
+        notes = _capture_notes(app, monkeypatch)
+        await pilot.press("2")
+        await pilot.pause()
+        _phone_adds(path, "written on the phone")
+        await pilot.pause(2.5)  # the app checks the file every two seconds
+        assert "1 entry from another copy of your journal was merged." in notes
+        listing = app.screen.query_one("#entries", OptionList)
+        rows = [str(listing.get_option_at_index(i).prompt) for i in range(listing.option_count)]
+        assert any("written on the phone" in row for row in rows)
+
+
+async def test_home_offers_a_conflict_copy_and_m_merges_it(make_vault: Callable[..., Path],
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    path = make_vault(["here"])
+    name = "vault.sync-conflict-20261128-101500-ABCDEFG.companion"
+    _phone_adds(path, "there", name)
+    async with unlocked(path) as (app, pilot):
+        notes = _capture_notes(app, monkeypatch)
+        line = app.screen.query_one("#conflicts", Static)
+        assert line.display and name in str(line.render())
+        assert "m" in dict(app.screen_keys())
+        await pilot.press("m")
+        await pilot.pause()
+        assert not line.display
+        assert "m" not in dict(app.screen_keys())
+        assert any("was merged" in n and "backups" in n for n in notes)
+    assert not path.with_name(name).exists()
+    with Vault.open(path, PASSPHRASE) as vault:
+        texts = {r.text for r in Journal(vault, fixed_clock).reflections.page(limit=None).items}
+    assert texts == {"here", "there"}
+
+
+async def test_a_hang_up_mid_entry_keeps_every_word(make_vault: Callable[..., Path]) -> None:
+    path = make_vault([])
+    async with unlocked(path) as (app, pilot):
+        await pilot.press("w")
+        editor = app.screen
+        assert isinstance(editor, EditorScreen)
+        editor.query_one("#text", TextArea).insert(f"{CANARY} typed a moment ago")
+        app.hang_up(signal.SIGHUP)  # what a dropped SSH connection sends
+        await pilot.pause()
+        assert not is_busy(path)  # the lock is released straight after the keys already typed
+    assert app.return_code == 128 + signal.SIGHUP
+    assert CANARY.encode() not in draft_path(path).read_bytes()
+    async with unlocked(path) as (app, pilot):
+        assert isinstance(app.screen, EditorScreen)
+        assert app.screen.query_one("#text", TextArea).text == f"{CANARY} typed a moment ago"
+
+
+async def test_change_the_passphrase_from_the_app(make_vault: Callable[..., Path],
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    path = make_vault(["one"])
+    new = "a calmer new passphrase"
+    async with unlocked(path) as (app, pilot):
+        notes = _capture_notes(app, monkeypatch)
+        await pilot.press("ctrl+k")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, ChangePassphraseDialog)
+        dialog.query_one("#current", Input).value = "not my passphrase"
+        dialog.query_one("#new", Input).value = new
+        dialog.query_one("#again", Input).value = "a typo in the new one"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert "not the same" in str(dialog.query_one("#form-error").render())
+        dialog.query_one("#again", Input).value = new
+        await pilot.press("ctrl+s")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "That is not your current passphrase; nothing was changed." in notes
+        await pilot.press("ctrl+k")
+        await pilot.pause()
+        for field, value in (("#current", PASSPHRASE), ("#new", new), ("#again", new)):
+            app.screen.query_one(field, Input).value = value
+        await pilot.press("ctrl+s")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert any(n.startswith("Your passphrase has been changed.") for n in notes)
+    with pytest.raises(WrongPassphrase):
+        Vault.open(path, PASSPHRASE)
+    with Vault.open(path, new):
+        pass
+
+
+async def test_the_reflections_list_follows_a_merge(make_vault: Callable[..., Path]) -> None:
+    path = make_vault(["one"])
+    async with unlocked(path) as (app, pilot):
+        await pilot.press("2")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ReflectionsScreen)
+        _phone_adds(path, "two")
+        app.check_disk()
+        await pilot.pause()
+        assert screen.query_one("#entries", OptionList).option_count == 2
