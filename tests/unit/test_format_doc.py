@@ -31,3 +31,38 @@ def test_format_doc_header_size_matches_code() -> None:
     text = DOC.read_text()
     assert f"({HEADER_LEN} bytes)" in text
     assert f"shorter than {MIN_FILE_LEN} bytes" in text
+
+
+def test_the_draft_opens_as_the_format_doc_says(make_vault: Callable[..., Path], monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import orjson
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+    from companion.paths import draft_path
+    from companion.storage.vault import Vault
+
+    path = make_vault([])
+    with Vault.open(path, PASSPHRASE) as vault:
+        vault.save_draft(orjson.dumps({"text": "half a thought", "id": None, "base": None}))
+    snippet = re.search(r"```python\n(.*?)```", DOC.read_text(), re.S)
+    assert snippet
+    monkeypatch.chdir(path.parent)
+    monkeypatch.setattr("builtins.input", lambda prompt="": PASSPHRASE)
+    scope: dict[str, object] = {}
+    exec(snippet.group(1), scope)
+    blob = draft_path(path).read_bytes()
+    text = DOC.read_text()
+    assert "`\\x89CMPDRF\\n`" in text and "label `companion draft`" in text
+    assert blob[:10] == b"\x89CMPDRF\n\x00\x02"
+    plain = AESGCM(scope["key"]).decrypt(blob[10:22], blob[22:], blob[:10] + b"companion draft")  # type: ignore[arg-type]
+    assert orjson.loads(plain)["text"] == "half a thought"
+
+
+def test_legacy_uids_are_derived_as_the_format_doc_says() -> None:
+    import hashlib
+
+    from companion.storage.merge import record_uid
+
+    assert '"legacy-" + sha256(table + "\\x1f" + id + "\\x1f" + anchor)[:24 hex]' in DOC.read_text()
+    record = {"text": "old", "created": "2025-01-01T00:00:00+00:00"}
+    expected = "legacy-" + hashlib.sha256("reflections\x1f7\x1f2025-01-01T00:00:00+00:00".encode()).hexdigest()[:24]
+    assert record_uid("reflections", "7", record) == expected

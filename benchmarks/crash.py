@@ -1,0 +1,199 @@
+"""Kill companion at random moments and check that nothing acknowledged is ever lost.
+
+Half the kills hit `companion add` (the real console script, in a subprocess); the other half hit a
+process that saves through the storage layer in a loop and prints "ACK <text>" after each save
+returns. After every SIGKILL the journal must open, and every entry acknowledged before the kill
+must be in it.
+
+Run:    .venv/bin/python benchmarks/crash.py [KILLS] [ENTRIES]      (default 200 kills, 3000 entries)
+        .venv/bin/python benchmarks/crash.py --naive 40               (a writer that saves in place:
+                                                                       the check must catch it)
+Prints: kills, kills that landed while a save's temp file existed, corruptions (must be 0) and lost
+acknowledged entries (must be 0).
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from companion.crypto.envelope import KdfParams
+from companion.domain.reflection import Reflection
+from companion.errors import CompanionError
+from companion.storage.disk import stale_temps
+from companion.storage.repositories import ReflectionRepository
+from companion.storage.vault import Vault
+
+CHEAP = KdfParams(memory_kib=8, iterations=1, lanes=1)  # the KDF is not what is being tested
+PASSPHRASE = "crash test passphrase"
+COMPANION = str(Path(sys.executable).parent / "companion")
+TEXT = "An ordinary evening; asked for a hand with the shopping and said thank you. " * 5
+
+# The storage-layer child: saves in a loop, acknowledging each save only after it returned.
+CHILD = """
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+from companion.domain.reflection import Reflection
+from companion.storage.repositories import ReflectionRepository
+from companion.storage.vault import Vault
+if sys.argv[3] == "naive":
+    import os
+    import companion.storage.vault as v
+    class Written:
+        confirmed = True
+        def __init__(self, path): self.stat = os.stat(path)
+    def in_place(path, data, *, before_replace=None, action=""):
+        with open(path, "r+b") as f:  # what a naive writer does: overwrite the file itself
+            f.truncate(0)
+            for i in range(0, len(data), 4096):
+                f.write(data[i:i + 4096])
+                f.flush()
+                os.fsync(f.fileno())
+        return Written(path)
+    v.atomic_write = in_place
+vault = Vault.open(Path(sys.argv[1]), sys.argv[2])
+repo = ReflectionRepository(vault)
+n = 0
+while True:
+    text = f"storage {sys.argv[4]}-{n}"
+    repo.add(Reflection(text=text, created=datetime.now(UTC)))
+    print("ACK", text, flush=True)
+    n += 1
+"""
+
+
+@dataclass
+class Result:
+    """What the kills did."""
+
+    kills: int = 0
+    during_temp: int = 0
+    corruptions: int = 0
+    lost: int = 0
+    acknowledged: int = 0
+    notes: list[str] = field(default_factory=list)
+
+
+def seed(path: Path, entries: int) -> None:
+    """A journal of `entries` reflections, written through the project's own code."""
+    now = datetime.now(UTC)
+    with Vault.create(path, PASSPHRASE, CHEAP) as vault:
+        ReflectionRepository(vault).insert_many([
+            Reflection(text=f"{TEXT} {i}", created=now - timedelta(hours=i)).to_record() for i in range(entries)
+        ])
+
+
+def _kill_after(process: subprocess.Popen[str], delay: float) -> bool:
+    """SIGKILL after `delay` seconds; False when the process had already finished."""
+    deadline = time.monotonic() + delay
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            return False
+        time.sleep(0.001)
+    if process.poll() is not None:
+        return False
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    return True
+
+
+def _verify(path: Path, expected: set[str], result: Result) -> None:
+    if stale_temps(path):
+        result.during_temp += 1
+    try:
+        with Vault.open(path, PASSPHRASE) as vault:
+            stored = {row["text"] for _, row in ReflectionRepository(vault).rows()}
+    except CompanionError as exc:
+        result.corruptions += 1
+        result.notes.append(exc.message)
+        return
+    missing = expected - stored
+    result.lost += len(missing)
+
+
+def run(kills: int = 200, entries: int = 3000, naive: bool = False, seed_value: int = 7) -> Result:
+    """Kill the writers `kills` times; see the module docstring."""
+    rng = random.Random(seed_value)
+    result = Result()
+    acknowledged: set[str] = set()
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "vault.companion"
+        seed(path, entries)
+        pw = Path(folder) / "pw"
+        pw.write_text(PASSPHRASE + "\n")
+        add_time = _time_one_add(path, pw)
+        attempt = 0
+        while result.kills < kills:
+            attempt += 1
+            if naive or attempt % 2 == 0:
+                killed, acked = _kill_storage(path, rng, naive, attempt, add_time)
+            else:
+                killed, acked = _kill_add(path, pw, rng, attempt, add_time)
+            acknowledged |= acked
+            result.kills += killed
+            _verify(path, acknowledged, result)
+            if result.corruptions and naive:
+                # the naive writer broke the file: start again from a good one, to count how often
+                path.unlink()
+                seed(path, entries)
+                acknowledged = set()
+    result.acknowledged = len(acknowledged)
+    return result
+
+
+def _time_one_add(path: Path, pw: Path) -> float:
+    start = time.perf_counter()
+    subprocess.run([COMPANION, "--data", str(path), "--passphrase-file", str(pw), "add", "warm-up"],
+                   check=True, capture_output=True)
+    return time.perf_counter() - start
+
+
+def _kill_add(path: Path, pw: Path, rng: random.Random, n: int, add_time: float) -> tuple[int, set[str]]:
+    text = f"cli entry {n}"
+    process = subprocess.Popen([COMPANION, "--data", str(path), "--passphrase-file", str(pw), "add", text],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    killed = _kill_after(process, rng.uniform(0.0, add_time * 1.1))
+    out = process.stdout.read() if process.stdout else ""
+    acked = {text} if not killed and process.returncode == 0 and "Saved" in out else set()
+    return int(killed), acked
+
+
+def _kill_storage(path: Path, rng: random.Random, naive: bool, n: int, add_time: float) -> tuple[int, set[str]]:
+    process = subprocess.Popen([sys.executable, "-c", CHILD, str(path), PASSPHRASE, "naive" if naive else "atomic",
+                                str(n)], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    killed = _kill_after(process, rng.uniform(add_time * 0.5, add_time * 3))
+    out = process.stdout.read() if process.stdout else ""
+    acked = {line[4:] for line in out.splitlines() if line.startswith("ACK ")}
+    return int(killed), acked
+
+
+def main(argv: list[str]) -> int:
+    naive = "--naive" in argv
+    numbers = [int(a) for a in argv if a.isdigit()]
+    kills = numbers[0] if numbers else (40 if naive else 200)
+    entries = numbers[1] if len(numbers) > 1 else 3000
+    started = time.perf_counter()
+    result = run(kills, entries, naive)
+    writer = "a naive in-place writer (the check must catch it)" if naive else "companion"
+    print(f"crash test of {writer}, {entries} entries, {time.perf_counter() - started:.0f} s")
+    print(f"  kills                                  {result.kills}")
+    print(f"  kills while a save's temp file existed {result.during_temp}")
+    print(f"  acknowledged entries checked           {result.acknowledged}")
+    print(f"  corruptions (must be 0)                {result.corruptions}")
+    print(f"  lost acknowledged entries (must be 0)  {result.lost}")
+    if naive:
+        return 0 if result.corruptions else 1
+    return 0 if result.corruptions == result.lost == 0 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
