@@ -195,12 +195,12 @@ class CompanionApp(App[int]):
             self.add_mode(mode, lambda cls=screen_class: cls(journal, clock))
         self.switch_mode("home")
         self.refresh_bindings()
-        for line in journal.vault.take_news():
-            self.notify(line, timeout=8)
         draft, note = journal.reflections.draft()
         if draft is not None:
             self.push_screen(EditorScreen(journal, clock, draft=draft))
             self.notify(note, timeout=6)
+        for line in journal.vault.take_news():  # a draft set aside, a legacy draft re-sealed
+            self.notify(line, timeout=8)
 
     def on_companion_app_unlock_failed(self, event: UnlockFailed) -> None:
         screen = self.screen

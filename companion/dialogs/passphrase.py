@@ -24,9 +24,11 @@ class ChangePassphraseDialog(Dialog[tuple[str, str]]):
             yield Static("Change your passphrase", classes="dialog-title")
             yield Static("Your journal, its backups and kept copies are all sealed again under the new one; "
                          "the old passphrase will open none of them.", classes="dialog-text")
-            for field_id, label in (("current", "Current"), ("new", "New"), ("again", "New, again")):
+            fields = (("current", "Current", "the passphrase you use now"),
+                      ("new", "New", f"at least {MIN_LENGTH} characters"), ("again", "New, again", "the same again"))
+            for field_id, label, hint in fields:
                 yield Horizontal(Label(label, classes="form-label"),
-                                 Input(id=field_id, password=True, compact=True), classes="form-row")
+                                 Input(id=field_id, password=True, compact=True, placeholder=hint), classes="form-row")
             yield Static(strength_hint(""), id="strength", classes="dialog-hint")
             yield Static("", id="form-error", classes="dialog-error")
             yield Static("enter next field · ctrl+s change · escape cancel", classes="dialog-hint")

@@ -72,6 +72,7 @@ FULL = {
     "share": keys("5"),
     "share_preview": keys("5", "ctrl+r"),
     "restore_dialog": keys("5", "ctrl+b"),
+    "change_passphrase": keys("ctrl+k"),
 }
 EMPTY = {
     "reflections": keys("2"),
@@ -124,3 +125,11 @@ def test_share_done(snap_compare, full_vault: Path, tmp_path: Path, monkeypatch,
         await pilot.pause()
 
     assert snap_compare(make_app(full_vault), terminal_size=size, run_before=run_before)
+
+
+@SIZES
+def test_home_offers_a_conflict_copy(snap_compare, full_vault: Path, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
+    import shutil
+
+    shutil.copy2(full_vault, full_vault.with_name("vault.sync-conflict-20261128-101500-ABCDEFG.companion"))
+    assert snap_compare(make_app(full_vault), terminal_size=size, run_before=keys())

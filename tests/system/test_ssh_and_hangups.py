@@ -92,7 +92,9 @@ def test_a_dropped_connection_mid_entry_loses_nothing(sshd: Sshd, tmux: Tmux, tm
         again.kill()
 
 
-def test_sigterm_mid_entry_seals_the_draft_and_restores_the_terminal(tmux: Tmux, tmp_path: Path) -> None:
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
+def test_a_signal_mid_entry_seals_the_draft_and_restores_the_terminal(tmux: Tmux, tmp_path: Path,
+                                                                     sig: signal.Signals) -> None:
     vault = tmp_path / "journal" / "vault.companion"
     tmux.start([COMPANION, "--data", str(vault)])
     _create(tmux)
@@ -100,12 +102,12 @@ def test_sigterm_mid_entry_seals_the_draft_and_restores_the_terminal(tmux: Tmux,
     tmux.wait_for("A new reflection")
     tmux.type("Written just before the machine shut down")
     tmux.wait_for("machine shut down")
-    os.kill(pid_of(app_pattern("--data", str(vault))), signal.SIGTERM)
+    os.kill(pid_of(app_pattern("--data", str(vault))), sig)  # a shutdown, or kill -INT from outside
     assert wait_gone(app_pattern("--data", str(vault)), timeout=3.0) < 1.5
-    screen = tmux.wait_for(f"companion-exited={128 + signal.SIGTERM}")
+    screen = tmux.wait_for(f"companion-exited={128 + sig}")
     assert "A new reflection" not in screen  # the app's screen is gone: the terminal is back to normal
     tmux.kill()
-    again = Tmux("after-sigterm")
+    again = Tmux(f"after-{sig.name}")
     try:
         again.start([COMPANION, "--data", str(vault)])
         _unlock(again)
