@@ -30,6 +30,7 @@ from companion.screens.gate import GateScreen, PassphraseEntered
 from companion.screens.home import HomeScreen
 from companion.screens.reflections import ReflectionsScreen
 from companion.screens.secure_base import SecureBaseScreen
+from companion.screens.sessions import SessionsScreen
 from companion.screens.share import ShareScreen
 from companion.screens.unlock import UnlockScreen
 from companion.services.journal import Journal
@@ -42,6 +43,7 @@ AREAS = {
     "boundaries": BoundariesScreen,
     "secure": SecureBaseScreen,
     "share": ShareScreen,
+    "sessions": SessionsScreen,
 }
 KIND_WRONG_PASSPHRASE = "That passphrase didn't open your journal. Take your time and try again."
 NO_SCREENSHOTS = "Screenshots are turned off so your writing never lands on disk."

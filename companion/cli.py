@@ -52,7 +52,8 @@ def build_parser() -> argparse.ArgumentParser:
     lst.add_argument("--search", metavar="TEXT", help="only reflections containing TEXT (any case)")
     lst.add_argument("--json", action="store_true", help="print JSON")
 
-    for name, what in (("boundaries", "boundary notes"), ("contacts", "secure-base contacts")):
+    for name, what in (("boundaries", "boundary notes"), ("contacts", "secure-base contacts"),
+                       ("sessions", "therapy sessions")):
         group = sub.add_parser(name, parents=[common], help=f"work with {what}")
         actions = group.add_subparsers(dest="action", metavar="ACTION", parser_class=_Parser, required=True)
         listing = actions.add_parser("list", parents=[common], help=f"print {what}")
@@ -72,6 +73,11 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--flagged-only", action="store_true", help="only reflections marked for therapy")
     export.add_argument("--with-contact-details", action="store_true",
                         help="include how to reach your contacts (left out by default: it is their data)")
+    export.add_argument("--from", dest="author", metavar="NAME",
+                        help="who it is from, on its first page (a name or initials; remembered)")
+    export.add_argument("--note", metavar="TEXT", help="what you want to bring up, on its first page")
+    export.add_argument("--session", type=_day, metavar="YYYY-MM-DD",
+                        help="record it as prepared for the therapy session on that day")
     export.add_argument("--force", action="store_true", help="replace an existing file")
 
     backup = sub.add_parser("backup", parents=[common], help="the whole journal in an age file")

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TypeVar
 
@@ -13,7 +15,7 @@ import orjson
 from companion.crypto import age, envelope
 from companion.crypto.words import generate_passphrase
 from companion.domain.boundary import STATUSES
-from companion.domain.clock import local_now
+from companion.domain.clock import day_text, local_now
 from companion.domain.contact import ROLES
 from companion.domain.reflection import Reflection, ReflectionFilter
 from companion.errors import StorageFailure, UsageError, VaultBusy, VaultDamaged
@@ -225,33 +227,65 @@ def _stdin_once(*files: str | None) -> None:
 
 
 def cmd_export(args: argparse.Namespace, vault: Path, passphrase_file: str | None) -> int:
-    """An encrypted PDF or age file holding exactly what was chosen."""
-    from companion.services.export import DEFAULT_SECTIONS, ExportChoice, build, check_free
-    from companion.services.sharing import produce
+    """An encrypted PDF or age file holding exactly what was chosen (and, with --session, a session record)."""
+    from companion.services.export import AUTHOR_KEY, DEFAULT_SECTIONS, ExportChoice, ExportRequest, build
+    from companion.services.sharing import produce, remember
 
-    out = Path(args.out)
-    check_free(out, force=args.force)
-    if args.recipient and args.format == "pdf":
-        raise UsageError("Recipients (age public keys) go with --format age; a PDF opens with a passphrase.")
     _stdin_once(passphrase_file, args.export_passphrase_file)
-    if args.since and args.until and args.since > args.until:
-        raise UsageError("--since comes after --until, so nothing could match.")
-    age.parse_recipients(args.recipient)  # a mistyped key is told before the journal is opened
-    secret = check_new(read_passphrase_file(args.export_passphrase_file)) if args.export_passphrase_file else None
+    secret = read_passphrase_file(args.export_passphrase_file) if args.export_passphrase_file else None
+    request = ExportRequest(args.format, Path(args.out), tuple(args.recipient), secret, args.force)
     choice = ExportChoice(sections=args.include or DEFAULT_SECTIONS, since=args.since, until=args.until,
-                          flagged_only=args.flagged_only, with_contact_details=args.with_contact_details)
+                          flagged_only=args.flagged_only, with_contact_details=args.with_contact_details,
+                          author=args.author or "", note=args.note or "")
+    with _forcing_hint():
+        request.check()  # before the journal is opened: a typo costs nothing
+        choice.check()
     journal = _open(vault, passphrase_file)
     try:
+        if args.author is None:  # not given: the name remembered from the last export
+            choice = dataclasses.replace(choice, author=journal.preferences.get(AUTHOR_KEY))
         content = build(journal, choice)
-        names = journal.contacts.names()
+        if content.empty:
+            raise StorageFailure("Nothing matched what you chose, so no file was written.")
+        with _forcing_hint():
+            done = produce(content, journal.contacts.names(), request, isolated=False)
+        done = remember(journal, content, done, args.format, args.session)
     finally:
         journal.close()
-    if content.empty:
-        raise StorageFailure("Nothing matched what you chose, so no file was written.")
-    done = produce(content, names, args.format, out, args.recipient, secret, force=args.force, isolated=False)
-    print(f"Wrote {out}: {content.summary()} ({content.range_text()}).")
+    print(f"Wrote {done.path}: {content.summary()} ({content.range_text()}).")
+    if done.session is not None:
+        print(f"Recorded for your session on {day_text(done.session.day)}; afterwards, note what you took "
+              "away in the app (Sessions).")
     if done.passphrase:
         _show_generated(done.passphrase)
+    return 0
+
+
+@contextmanager
+def _forcing_hint() -> Iterator[None]:
+    """On the command line, an existing file may be replaced with --force: say so."""
+    from companion.services.export import ExportExists
+
+    try:
+        yield
+    except ExportExists as exc:
+        raise StorageFailure(f"{exc.path} already exists; choose another name, or use --force to replace it.") from None
+
+
+def cmd_sessions(args: argparse.Namespace, vault: Path, passphrase_file: str | None) -> int:
+    """`sessions list`: therapy sessions, the most recent first."""
+    items = _read(vault, passphrase_file, lambda j: j.sessions.all())
+    today = local_now().date()
+    if args.json:
+        _print_json([{"id": s.id, **s.to_record(), "state": s.state(today)} for s in items])
+        return 0
+    for s in items:
+        shared = f"; shared {s.shared.summary} ({s.shared.file})" if s.shared else ""
+        sys.stdout.write(f"{day_text(s.day)}  {s.state(today)}{shared}\n")
+        if s.agenda:
+            sys.stdout.write(f"  to bring up: {s.agenda}\n")
+        if s.takeaways:
+            sys.stdout.write(f"  took away: {s.takeaways}\n")
     return 0
 
 
@@ -261,7 +295,8 @@ def cmd_backup(args: argparse.Namespace, vault: Path, passphrase_file: str | Non
     from companion.services.export import check_free, write_export
 
     out = Path(args.out)
-    check_free(out, force=args.force)
+    with _forcing_hint():
+        check_free(out, force=args.force)
     _stdin_once(passphrase_file, args.export_passphrase_file)
     journal = _open(vault, passphrase_file)
     try:
@@ -274,7 +309,8 @@ def cmd_backup(args: argparse.Namespace, vault: Path, passphrase_file: str | Non
     else:
         secret, generated = _read_or_generate(args.export_passphrase_file)
         data = age.encrypt_with_passphrase(plaintext, secret)
-    write_export(out, data, force=args.force)
+    with _forcing_hint():
+        write_export(out, data, force=args.force)
     print(f"Wrote the backup to {out}.")
     if generated:
         _show_generated(secret)

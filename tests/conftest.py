@@ -100,6 +100,7 @@ def seed_practices(path: Path, passphrase: str = PASSPHRASE) -> None:
     from companion.domain.boundary import Boundary, BoundaryEvent
     from companion.domain.contact import Contact
     from companion.domain.prompts import BUILT_IN
+    from companion.domain.session import Session
     from companion.services.journal import Journal
 
     today = NOW.date()
@@ -123,6 +124,9 @@ def seed_practices(path: Path, passphrase: str = PASSPHRASE) -> None:
             who="Work", boundary="No messages after 8pm", why="Evenings are for rest", status="holding",
             review_on=date(2027, 1, 15)))
         journal.boundaries.save(Boundary(who="", boundary="Ask for help before I am exhausted", status="thinking"))
+        journal.sessions.save(Session(day=today - timedelta(days=10), agenda="Asking for help at work",
+                                      takeaways="Start with small, specific asks."))
+        journal.sessions.save(Session(day=today + timedelta(days=4), agenda="Evenings and rest"))
         for i, prompt in enumerate(BUILT_IN[:4]):
             journal.reflections.save(Reflection(
                 text=f"A guided answer, number {i}. I leaned a little and it was fine.",

@@ -1,24 +1,54 @@
-"""Passphrases for exports: random words from the EFF large wordlist (about 12.9 bits a word)."""
+"""Passphrases for exports: six words from the EFF short wordlist, at most 32 bytes of plain ASCII.
+
+Why 32 bytes: poppler (Evince, Okular and most Linux PDF viewers) cannot open an AES-256 PDF whose
+password is longer than that. Six words of 3-5 letters joined by hyphens are at most 35 characters,
+so a draw longer than 32 is drawn again; of the 1,295^6 sequences, 2^61.1 fit, and each is equally
+likely: about 61 bits of entropy.
+"""
 
 from __future__ import annotations
 
+import math
 import secrets
 from functools import cache
 from pathlib import Path
 
-WORDLIST = Path(__file__).resolve().parent.parent / "data" / "eff_large_wordlist.txt"
-DEFAULT_WORDS = 6  # about 77 bits
+WORDLIST = Path(__file__).resolve().parent.parent / "data" / "eff_short_wordlist.txt"
+SEPARATOR = "-"
+DEFAULT_WORDS = 6
+MAX_BYTES = 32  # the longest password every common PDF reader accepts
 
 
 @cache
-def _words() -> tuple[str, ...]:
-    return tuple(w.strip() for w in WORDLIST.read_text(encoding="utf-8").splitlines() if w.strip())
+def words() -> tuple[str, ...]:
+    """The wordlist, without any word that holds the separator (it would make the words ambiguous)."""
+    found = (w.strip() for w in WORDLIST.read_text(encoding="ascii").splitlines())
+    return tuple(w for w in found if w and w.isascii() and w.isalpha())
 
 
 def generate_passphrase(count: int = DEFAULT_WORDS) -> str:
-    """`count` random words joined by hyphens, chosen with the secrets module."""
-    words = _words()
-    return "-".join(secrets.choice(words) for _ in range(count))
+    """`count` random words joined by hyphens (chosen with the secrets module), never over MAX_BYTES."""
+    pool = words()
+    while True:
+        candidate = SEPARATOR.join(secrets.choice(pool) for _ in range(count))
+        if len(candidate) <= MAX_BYTES:
+            return candidate
+
+
+def entropy_bits(count: int = DEFAULT_WORDS) -> float:
+    """The entropy of generate_passphrase(count): log2 of how many passphrases it can make."""
+    lengths: dict[int, int] = {}
+    for word in words():
+        lengths[len(word)] = lengths.get(len(word), 0) + 1
+    totals = {0: 1}
+    for _ in range(count):
+        step: dict[int, int] = {}
+        for total, ways in totals.items():
+            for length, n in lengths.items():
+                step[total + length] = step.get(total + length, 0) + ways * n
+        totals = step
+    budget = MAX_BYTES - len(SEPARATOR) * (count - 1)
+    return math.log2(sum(ways for total, ways in totals.items() if total <= budget))
 
 
 def random_secret() -> str:

@@ -15,7 +15,7 @@ from companion.domain.clock import parse_day
 from companion.domain.contact import ROLES, Contact
 
 
-def _row(label: str, widget: Input | Select[str] | Select[int]) -> Horizontal:
+def row(label: str, widget: Input | Select[str] | Select[int]) -> Horizontal:
     return Horizontal(Label(label, classes="form-label"), widget, classes="form-row")
 
 
@@ -82,15 +82,15 @@ class BoundaryDialog(FormDialog):
         b = self._boundary
         contact_options = [(name, cid) for cid, name in sorted(self._contacts.items(), key=lambda kv: kv[1])]
         return [
-            _row("With whom", Input(b.who if b else "", id="who", compact=True, placeholder="a person, a place, a habit")),
-            _row("Boundary", Input(b.boundary if b else "", id="boundary", compact=True, placeholder="in one sentence")),
-            _row("Why", Input(b.why if b else "", id="why", compact=True, placeholder="why it matters to me")),
-            _row("How I'll say it", Input(b.script if b else "", id="script", compact=True, placeholder="words to rehearse")),
-            _row("Status", Select([(label, key) for key, label in STATUSES.items()], value=b.status if b else "thinking",
+            row("With whom", Input(b.who if b else "", id="who", compact=True, placeholder="a person, a place, a habit")),
+            row("Boundary", Input(b.boundary if b else "", id="boundary", compact=True, placeholder="in one sentence")),
+            row("Why", Input(b.why if b else "", id="why", compact=True, placeholder="why it matters to me")),
+            row("How I'll say it", Input(b.script if b else "", id="script", compact=True, placeholder="words to rehearse")),
+            row("Status", Select([(label, key) for key, label in STATUSES.items()], value=b.status if b else "thinking",
                                   allow_blank=False, id="status", compact=True)),
-            _row("Review on", Input(b.review_on.isoformat() if b and b.review_on else "", id="review",
+            row("Review on", Input(b.review_on.isoformat() if b and b.review_on else "", id="review",
                                     compact=True, placeholder="YYYY-MM-DD, optional")),
-            _row("Linked person", Select(contact_options, value=b.contact_id if b and b.contact_id in self._contacts
+            row("Linked person", Select(contact_options, value=b.contact_id if b and b.contact_id in self._contacts
                                          else Select.NULL, id="contact", compact=True, prompt="none")),
         ]
 
@@ -117,13 +117,13 @@ class ContactDialog(FormDialog):
     def form_rows(self) -> list[Horizontal]:
         c = self._contact
         return [
-            _row("Name", Input(c.name if c else "", id="name", compact=True)),
-            _row("Role", Select([(label, key) for key, label in ROLES.items()], value=c.role if c else "secure-base",
+            row("Name", Input(c.name if c else "", id="name", compact=True)),
+            row("Role", Select([(label, key) for key, label in ROLES.items()], value=c.role if c else "secure-base",
                                 allow_blank=False, id="role", compact=True)),
-            _row("How they help", Input(c.supports if c else "", id="supports", compact=True)),
-            _row("What I offer", Input(c.offer if c else "", id="offer", compact=True)),
-            _row("How to reach", Input(c.reach if c else "", id="reach", compact=True)),
-            _row("Reconnect every", Input(str(c.reconnect_days) if c and c.reconnect_days else "", id="every",
+            row("How they help", Input(c.supports if c else "", id="supports", compact=True)),
+            row("What I offer", Input(c.offer if c else "", id="offer", compact=True)),
+            row("How to reach", Input(c.reach if c else "", id="reach", compact=True)),
+            row("Reconnect every", Input(str(c.reconnect_days) if c and c.reconnect_days else "", id="every",
                                           compact=True, placeholder="days, optional")),
         ]
 
@@ -152,9 +152,9 @@ class LogDialog(FormDialog):
     def form_rows(self) -> list[Horizontal]:
         options = [(f"{i}  {label}", key) for i, (key, label) in enumerate(self._kinds.items(), start=1)]
         return [
-            _row("What happened", Select(options, value=next(iter(self._kinds)), allow_blank=False, id="kind", compact=True)),
-            _row("Note", Input("", id="note", compact=True, placeholder="optional")),
-            _row("Day", Input(self._today, id="day", compact=True)),
+            row("What happened", Select(options, value=next(iter(self._kinds)), allow_blank=False, id="kind", compact=True)),
+            row("Note", Input("", id="note", compact=True, placeholder="optional")),
+            row("Day", Input(self._today, id="day", compact=True)),
         ]
 
     def first_focus(self) -> Widget:
@@ -181,18 +181,30 @@ class LogDialog(FormDialog):
 
 
 class RestoreDialog(FormDialog):
-    """Which backup to restore, and what opens it: returns (file, identity file, passphrase)."""
+    """Which backup to restore, and what opens it: returns (file, identity file, passphrase).
+
+    Opened again with the last answer and `error` when the backup could not be opened.
+    """
 
     TITLE_TEXT = "Restore from a backup"
     HINT = "ctrl+s open it (nothing is replaced before you confirm) · escape cancel"
 
+    def __init__(self, answer: tuple[str, str, str] = ("", "", ""), error: str = "") -> None:
+        super().__init__()
+        self._answer, self._error = answer, error
+
     def form_rows(self) -> list[Horizontal]:
+        backup, identity, secret = self._answer
         return [
-            _row("Backup file", Input("", id="backup", compact=True, placeholder="path to the .age backup")),
-            _row("age key file", Input("", id="identity", compact=True, placeholder="optional: from age-keygen")),
-            _row("or passphrase", Input("", id="secret", compact=True, password=True,
+            row("Backup file", Input(backup, id="backup", compact=True, placeholder="path to the .age backup")),
+            row("age key file", Input(identity, id="identity", compact=True, placeholder="optional: from age-keygen")),
+            row("or passphrase", Input(secret, id="secret", compact=True, password=True,
                                         placeholder="the backup's passphrase")),
         ]
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.query_one("#form-error", Static).update(self._error)
 
     def build(self) -> tuple[str, str, str]:
         if not self.value("backup"):

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from companion.domain.clock import day_text
 from companion.domain.moment import Moment
 
 STATUSES: dict[str, str] = {
@@ -59,7 +60,7 @@ class Boundary:
         """The filled-in fields as (label, value), for cards and exports."""
         who = self.who + (f" ({linked_name})" if linked_name else "")
         pairs = [("With", who), ("Why it matters", self.why), ("How I'll say it", self.script),
-                 ("Status", STATUSES[self.status]), ("Review on", self.review_on.isoformat() if self.review_on else "")]
+                 ("Status", STATUSES[self.status]), ("Review on", day_text(self.review_on) if self.review_on else "")]
         return [(label, value) for label, value in pairs if value]
 
     def to_record(self) -> dict[str, Any]:

@@ -35,6 +35,16 @@ def parse_day(text: str) -> date | None:
         raise ValueError(f"{text!r} is not a date companion understands; dates look like 2026-12-31.") from None
 
 
+def day_text(day: date | datetime) -> str:
+    """The one date style of everything companion shows or writes: 'Fri 27 Nov 2026'."""
+    return day.strftime("%a %d %b %Y")
+
+
+def moment_text(when: datetime) -> str:
+    """A date with the time: 'Fri 27 Nov 2026, 17:30'."""
+    return f"{day_text(when)}, {when:%H:%M}"
+
+
 def friendly_day(day: date | None, today: date) -> str:
     """'today', 'yesterday', '3 days ago' or the date."""
     if day is None:

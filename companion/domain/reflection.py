@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta, tzinfo
+from datetime import UTC, date, datetime, tzinfo
 from typing import Any
 
+from companion.domain.clock import day_text
+
+THERAPY_MARK = "⚑"
 MOODS = {1: "very low", 2: "low", 3: "steady", 4: "good", 5: "very good"}
 # The dependence/independence spectrum; interdependence sits in the middle.
 RELIANCE = {
@@ -55,6 +58,7 @@ class Reflection:
     tags: list[str] = field(default_factory=list)
     contacts: list[int] = field(default_factory=list)
     flagged: bool = False
+    discussed: date | None = None  # the therapy session it was talked through in
     id: int | None = None
 
     @property
@@ -69,18 +73,22 @@ class Reflection:
         """Case-insensitive search over text, prompt and tags."""
         return needle.casefold() in searchable(self.to_record())
 
-    def facts(self, names: dict[int, str], tags: bool = True) -> list[str]:
-        """Short lines about the entry: mood, reliance, tags (unless left out), the people it is about."""
+    def facts(self, names: dict[int, str]) -> list[str]:
+        """Short lines about the entry: mood, reliance, tags, the people it is about, the therapy mark."""
         found = []
         if self.mood:
             found.append(f"mood {self.mood}/5 ({MOODS[self.mood]})")
         if self.reliance:
             found.append(f"reliance {self.reliance}/5 ({RELIANCE[self.reliance]})")
-        if tags and self.tags:
+        if self.tags:
             found.append(" ".join(f"#{t}" for t in self.tags))
         people = [names[c] for c in self.contacts if c in names]
         if people:
             found.append("with " + ", ".join(people))
+        if self.flagged:
+            found.append(f"{THERAPY_MARK} to bring to therapy")
+        if self.discussed:
+            found.append(f"talked through in therapy on {day_text(self.discussed)}")
         return found
 
     def to_record(self) -> dict[str, Any]:
@@ -96,12 +104,14 @@ class Reflection:
             "tags": list(self.tags),
             "contacts": list(self.contacts),
             "flagged": self.flagged,
+            "discussed": self.discussed.isoformat() if self.discussed else None,
         }
 
     @classmethod
     def from_record(cls, record: dict[str, Any], id: int | None = None) -> Reflection:
         """Build from a stored dict (unknown keys are ignored, missing ones take defaults)."""
         edited = record.get("edited")
+        discussed = record.get("discussed")
         return cls(
             text=record.get("text", ""),
             created=datetime.fromisoformat(record["created"]),
@@ -113,6 +123,7 @@ class Reflection:
             tags=list(record.get("tags", [])),
             contacts=list(record.get("contacts", [])),
             flagged=bool(record.get("flagged", False)),
+            discussed=date.fromisoformat(discussed) if discussed else None,
             id=id,
         )
 
@@ -157,21 +168,3 @@ class ReflectionFilter:
 def searchable(record: dict[str, Any]) -> str:
     """The casefolded text a search looks in: the words, the prompt and the tags."""
     return "\n".join([record.get("text", ""), record.get("prompt") or "", *record.get("tags", ())]).casefold()
-
-
-def daily_series(
-    entries: list[Reflection], field_name: str, today: date, days: int, tz: tzinfo | None
-) -> list[float | None]:
-    """The day-by-day average of `mood` or `reliance` over the last `days` days (None = nothing logged)."""
-    sums = [0.0] * days
-    counts = [0] * days
-    start = today - timedelta(days=days - 1)
-    for entry in entries:
-        value = getattr(entry, field_name)
-        if value is None:
-            continue
-        index = (entry.created.astimezone(tz).date() - start).days
-        if 0 <= index < days:
-            sums[index] += value
-            counts[index] += 1
-    return [s / c if c else None for s, c in zip(sums, counts, strict=True)]

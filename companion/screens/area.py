@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -9,9 +11,12 @@ from textual.screen import Screen
 from textual.widgets import Footer
 
 from companion.dialogs.choosers import PromptPickerDialog
+from companion.dialogs.session import SessionDialog, SessionForm
 from companion.domain.clock import Clock
 from companion.domain.prompts import CUSTOM_THEME, Prompt, all_prompts
 from companion.domain.reflection import Reflection
+from companion.domain.session import Session
+from companion.errors import CompanionError
 from companion.services.journal import Journal
 from companion.widgets.area_bar import AreaBar
 from companion.widgets.urgent_help import UrgentHelp
@@ -30,6 +35,7 @@ class AreaScreen(Screen[None]):
         Binding("3", "app.switch_area('boundaries')", "Boundaries", id="area.boundaries", group=AREAS_GROUP),
         Binding("4", "app.switch_area('secure')", "Secure base", id="area.secure", group=AREAS_GROUP),
         Binding("5", "app.switch_area('share')", "Share", id="area.share", group=AREAS_GROUP),
+        Binding("6", "app.switch_area('sessions')", "Sessions", id="area.sessions", group=AREAS_GROUP),
         Binding("question_mark", "app.help", "Keys", id="help"),
     ]
 
@@ -76,3 +82,21 @@ class AreaScreen(Screen[None]):
             service.add_prompt(choice.new_prompt)
             prompt = Prompt(CUSTOM_THEME, choice.new_prompt, custom=True)
         self.write(prompt)
+
+    def attempt(self, change: Callable[[], object]) -> bool:
+        """Run a change to the journal; a failure (say, a full disk) is told plainly and nothing is lost."""
+        try:
+            change()
+        except CompanionError as exc:
+            self.notify(exc.message, severity="error", timeout=8)
+            return False
+        return True
+
+    async def edit_session(self, session: Session | None, *, after: bool) -> None:
+        """Open the session dialog (on the take-aways once it was held) and save what it returns."""
+        boundaries = {b.id: b.boundary for b in self.journal.boundaries.all() if b.id is not None}
+        result = await self.app.push_screen_wait(
+            SessionDialog(session, self.clock().date().isoformat(), boundaries, self.journal.contacts.names(),
+                          after=after))
+        if isinstance(result, SessionForm):
+            self.attempt(lambda: self.journal.sessions.close(result.session, mark_discussed=result.mark_discussed))

@@ -70,7 +70,7 @@ class BoundariesScreen(RecordListScreen[Boundary]):
     async def edit_record(self, record: Boundary | None) -> None:
         result = await self.app.push_screen_wait(BoundaryDialog(record, self.journal.contacts.names()))
         if isinstance(result, Boundary):
-            self._try(lambda: self.journal.boundaries.save(result))
+            self.attempt(lambda: self.journal.boundaries.save(result))
 
     async def log_record(self, record: Boundary) -> None:
         result = await self.app.push_screen_wait(
@@ -78,11 +78,11 @@ class BoundariesScreen(RecordListScreen[Boundary]):
         )
         if isinstance(result, tuple):
             kind, note, day = result
-            self._try(lambda: self.journal.boundaries.log(record, BoundaryEvent(day, kind, note)))
+            self.attempt(lambda: self.journal.boundaries.log(record, BoundaryEvent(day, kind, note)))
 
     def delete_record(self, record: Boundary) -> None:
         assert record.id is not None
-        self._try(lambda: self.journal.boundaries.delete(record.id))  # type: ignore[arg-type]
+        self.attempt(lambda: self.journal.boundaries.delete(record.id))  # type: ignore[arg-type]
 
     def action_cycle_status(self) -> None:
         """Show one status at a time, then all again."""

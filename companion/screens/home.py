@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
@@ -17,7 +18,7 @@ from companion.domain.reflection import Reflection
 from companion.errors import CompanionError
 from companion.screens.area import AreaScreen
 from companion.services.journal import Summary
-from companion.widgets.charts import LabelledSparkline
+from companion.widgets.charts import ScaleChart
 
 EMPTY = "Nothing written yet. Press w to answer today's prompt, or n to choose another."
 
@@ -44,6 +45,7 @@ class HomeScreen(AreaScreen):
         Binding("s", "skip_prompt", "Another prompt", id="home.skip", show=False),
         Binding("n", "new", "Choose a prompt", id="home.new", show=False),
         Binding("m", "merge_copies", "Merge copies", id="home.merge"),
+        Binding("t", "takeaways", "Take-aways", id="home.takeaways"),
     ]
 
     skip = 0
@@ -57,10 +59,11 @@ class HomeScreen(AreaScreen):
                 yield Static("", id="prompt-text")
                 yield Static("w write to it · s another prompt · n choose a prompt", id="prompt-keys")
             yield Static("", id="conflicts")
+            yield Static("", id="session-line")
             yield Static("", id="due")
             with Vertical(id="sparks"):
-                yield LabelledSparkline("Mood, 30 days", "1 very low, 5 very good", id="mood-spark")
-                yield LabelledSparkline("Reliance, 30 days", "1 alone, 3 mutual, 5 leaning", id="reliance-spark")
+                yield ScaleChart("Mood, 30 days", "1 very low … 5 very good", id="mood-spark")
+                yield ScaleChart("Reliance, 30 days", "1 alone … 5 leaning", id="reliance-spark")
             yield Static("", id="flagged")
             yield Static("Newest reflections", classes="section-title")
             yield OptionList(id="newest")
@@ -82,9 +85,15 @@ class HomeScreen(AreaScreen):
         )
         self.query_one("#prompt-text", Static).update(Content(summary.prompt.text))
         self._show_conflicts()
+        self._waiting = summary.waiting_session
+        line = self.query_one("#session-line", Static)
+        line.display = self._waiting is not None
+        if self._waiting is not None:
+            line.update(Content.assemble(f"Anything you want to keep from {self._waiting.called(now.date())}? ",
+                                         ("t to note it, whenever you like", "dim")))
         self.query_one("#due", Static).update(self._due_text(summary, now))
-        self.query_one("#mood-spark", LabelledSparkline).show(summary.mood)
-        self.query_one("#reliance-spark", LabelledSparkline).show(summary.reliance)
+        self.query_one("#mood-spark", ScaleChart).show(summary.mood)
+        self.query_one("#reliance-spark", ScaleChart).show(summary.reliance)
         flagged = self.query_one("#flagged", Static)
         flagged.update(f"{_plural(summary.flagged, 'entry is', 'entries are')} marked to bring to therapy.")
         flagged.display = summary.flagged > 0
@@ -108,7 +117,16 @@ class HomeScreen(AreaScreen):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "merge_copies":
             return bool(self.journal.conflicts())
+        if action == "takeaways":
+            return getattr(self, "_waiting", None) is not None
         return True
+
+    @work
+    async def action_takeaways(self) -> None:
+        """Note what you took away from the session Home asks about."""
+        if self._waiting is not None:
+            await self.edit_session(self._waiting, after=True)
+            self.reload()
 
     def action_merge_copies(self) -> None:
         """Merge the copies a sync tool left beside the journal; each then moves into backups/."""

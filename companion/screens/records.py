@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Generic, TypeVar
 
 from textual import on, work
@@ -15,7 +14,6 @@ from textual.widgets.option_list import Option
 
 from companion.dialogs.confirm import ConfirmDialog
 from companion.dialogs.info import DetailDialog
-from companion.errors import CompanionError
 from companion.screens.area import AreaScreen
 
 R = TypeVar("R")
@@ -87,13 +85,6 @@ class RecordListScreen(AreaScreen, Generic[R]):
     def delete_record(self, record: R) -> None:
         """Delete the record."""
         raise NotImplementedError
-
-    def _try(self, change: Callable[[], object]) -> None:
-        """Run a change to the vault; a failure (say, a full disk) is told plainly, nothing is lost."""
-        try:
-            change()
-        except CompanionError as exc:
-            self.notify(exc.message, severity="error", timeout=8)
 
     # -- shared behaviour ----------------------------------------------------------------------
     def reload(self) -> None:

@@ -29,8 +29,6 @@ def reflection_body(entry: Reflection, people: dict[int, str]) -> Content:
         parts += [(THEME_LABELS.get(entry.theme or "", "Prompt") + "\n", "dim"), (entry.prompt + "\n\n", "italic")]
     parts.append(entry.text.rstrip() + "\n\n")
     facts = entry.facts(people)
-    if entry.flagged:
-        facts.append("⚑ to bring to therapy")
     if entry.edited:
         facts.append("edited " + entry.edited.astimezone().strftime("%Y-%m-%d %H:%M"))
     parts.append(("\n".join(facts), "dim"))

@@ -76,7 +76,7 @@ class SecureBaseScreen(RecordListScreen[Contact]):
     async def edit_record(self, record: Contact | None) -> None:
         result = await self.app.push_screen_wait(ContactDialog(record))
         if isinstance(result, Contact):
-            self._try(lambda: self.journal.contacts.save(result))
+            self.attempt(lambda: self.journal.contacts.save(result))
 
     async def log_record(self, record: Contact) -> None:
         result = await self.app.push_screen_wait(
@@ -84,8 +84,8 @@ class SecureBaseScreen(RecordListScreen[Contact]):
         )
         if isinstance(result, tuple):
             kind, note, day = result
-            self._try(lambda: self.journal.contacts.log(record, kind, note, day))
+            self.attempt(lambda: self.journal.contacts.log(record, kind, note, day))
 
     def delete_record(self, record: Contact) -> None:
         assert record.id is not None
-        self._try(lambda: self.journal.contacts.delete(record.id))  # type: ignore[arg-type]
+        self.attempt(lambda: self.journal.contacts.delete(record.id))  # type: ignore[arg-type]

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+import dataclasses
+from datetime import date, timedelta
 from pathlib import Path
 
 from textual import on, work
@@ -10,28 +11,37 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.widgets import Checkbox, Input, Label, Select, SelectionList, Static
+from textual.widgets import Checkbox, Input, Label, SelectionList, Static
 
 from companion.dialogs.confirm import ConfirmDialog
 from companion.dialogs.editors import RestoreDialog
+from companion.dialogs.export import ExportDialog, ExportForm
 from companion.dialogs.info import DetailDialog, NoticeDialog
-from companion.domain.clock import parse_day
-from companion.domain.passphrase import MIN_LENGTH, too_short
+from companion.domain.clock import day_text, parse_day
 from companion.errors import CompanionError
 from companion.screens.area import AreaScreen
-from companion.services.export import ExportChoice, ExportContent, candidates, narrow, to_markdown
 from companion.services.backup import open_backup_files
-from companion.services.sharing import ExportDone, produce
+from companion.services.export import (
+    AUTHOR_KEY,
+    ExportChoice,
+    ExportContent,
+    ExportExists,
+    ExportRequest,
+    candidates,
+    narrow,
+    split_recipients,
+)
+from companion.services.sharing import ExportDone, preview, produce, remember
 
 
 class ShareScreen(AreaScreen):
-    """The consent-first export."""
+    """The consent-first export: choose here, then say how it is sent (ctrl+e)."""
 
     AREA = "share"
     _left_out: set[str] = set()
     BINDINGS = [
         Binding("ctrl+e", "export", "Export", id="share.export"),
-        Binding("ctrl+r", "preview", "Preview", id="share.preview", show=False),
+        Binding("ctrl+r", "preview", "Preview", id="share.preview"),
         Binding("ctrl+b", "restore", "Restore a backup", id="share.restore", show=False),
     ]
 
@@ -52,23 +62,13 @@ class ShareScreen(AreaScreen):
                 yield Input(today.isoformat(), id="until", compact=True)
                 yield Checkbox("Only marked for therapy", True, id="flagged", compact=True)
             yield SelectionList[str](id="items")
-            with Horizontal(classes="share-row"):
-                yield Label("Format", classes="share-label")
-                yield Select([("PDF (opens in any reader)", "pdf"), ("age (Markdown)", "age")], value="pdf",
-                             allow_blank=False, id="format", compact=True)
-                yield Input(id="recipient", compact=True, placeholder="age1… recipient key (optional)")
-            with Horizontal(classes="share-row"):
-                yield Label("Opens with", classes="share-label")
-                yield Input(id="secret", password=True, compact=True,
-                            placeholder="your own passphrase, or leave empty for six random words")
-            with Horizontal(classes="share-row"):
-                yield Label("Save as", classes="share-label")
-                yield Input(str(Path.home() / f"companion-{today.isoformat()}.pdf"), id="path", compact=True)
             yield Static("", id="share-status")
 
     def on_mount(self) -> None:
         self._left_out = set()
         self._candidates = ExportContent(ExportChoice(), self.clock())  # filled by reload when shown
+        self._form = ExportForm(author="", note="", session=None, fmt="pdf", passphrase="", recipients="",
+                                path=str(Path.home() / f"companion-{self.clock().date().isoformat()}.pdf"))
 
     # -- choosing ------------------------------------------------------------------------------------
     def _choice(self, picked: bool) -> ExportChoice:
@@ -89,8 +89,8 @@ class ShareScreen(AreaScreen):
         """List every candidate, all ticked; the person unticks what stays private."""
         try:
             content = candidates(self.journal, self._choice(picked=False))
-        except ValueError as exc:
-            self._status(str(exc), error=True)
+        except (ValueError, CompanionError) as exc:
+            self._status(getattr(exc, "message", str(exc)), error=True)
             return
         self._candidates = content
         tz = self.clock().tzinfo
@@ -100,7 +100,7 @@ class ShareScreen(AreaScreen):
         ticked = set(items.selected)
         self._left_out = (self._left_out - ticked) | (shown - ticked)
         items.clear_options()
-        rows = [(Content.assemble(("reflection  ", "dim"), r.created.astimezone(tz).strftime("%d %b %Y  "), r.first_line),
+        rows = [(Content.assemble(("reflection  ", "dim"), day_text(r.created.astimezone(tz)), "  ", r.first_line),
                  f"reflections:{r.id}") for r in content.reflections]
         rows += [(Content.assemble(("boundary    ", "dim"), b.boundary), f"boundaries:{b.id}") for b in content.boundaries]
         rows += [(Content.assemble(("person      ", "dim"), c.name), f"contacts:{c.id}") for c in content.contacts]
@@ -123,29 +123,23 @@ class ShareScreen(AreaScreen):
             self._status(f"Will include {content.summary()} ({content.range_text()}). "
                          "ctrl+r preview · ctrl+e export · ctrl+b restore a backup")
 
-    @on(Select.Changed, "#format")
-    def _format_changed(self, event: Select.Changed) -> None:
-        path = self.query_one("#path", Input)
-        stem = Path(path.value).with_suffix("")
-        path.value = str(stem.with_suffix(".pdf" if event.value == "pdf" else ".md.age"))
-        self.query_one("#recipient", Input).disabled = event.value == "pdf"
-
     def _status(self, text: str, error: bool = False) -> None:
         line = self.query_one("#share-status", Static)
         line.update(text)
         line.set_class(error, "error")
 
-    def _built(self) -> ExportContent | None:
+    def _built(self, **words: str) -> ExportContent | None:
         """What the file would hold now (the listed candidates, narrowed to the ticks), or None."""
         try:
-            picked = self._choice(picked=True).picked  # also checks the dates
-        except ValueError as exc:
-            self._status(str(exc), error=True)
+            choice = self._choice(picked=True)  # also checks the dates
+            choice.check()
+        except (ValueError, CompanionError) as exc:
+            self._status(getattr(exc, "message", str(exc)), error=True)
             return None
-        return narrow(self._candidates, picked)
+        return narrow(self._candidates, choice.picked, **words)
 
-    def _content(self) -> ExportContent | None:
-        content = self._built()
+    def _content(self, **words: str) -> ExportContent | None:
+        content = self._built(**words)
         if content is None:
             return None
         if content.empty:
@@ -156,68 +150,110 @@ class ShareScreen(AreaScreen):
     # -- preview and export --------------------------------------------------------------------------
     def action_preview(self) -> None:
         """Show exactly what the file will contain."""
-        content = self._content()
+        author = self._form.author or self.journal.preferences.get(AUTHOR_KEY)
+        content = self._content(author=author, note=self._form.note)
         if content is not None:
-            text = to_markdown(content, self.journal.contacts.names())
-            self.app.push_screen(DetailDialog("Preview: exactly what the file will hold", Content(text), actions=False))
+            self._show_preview(content)
 
-    def action_export(self) -> None:
-        """Encrypt and write the file (in a worker: PDF and age take a moment)."""
-        content = self._content()
-        if content is None:
+    def _show_preview(self, content: ExportContent) -> None:
+        text = preview(content, self.journal.contacts.names())
+        self.app.push_screen(DetailDialog("Preview: exactly what the file will hold", Content(text), actions=False))
+
+    @work(exclusive=True, group="share-dialog")
+    async def action_export(self) -> None:
+        """Ask how it is sent (checking what was typed), then encrypt and write in a worker."""
+        if self._content() is None:
             return
-        fmt = str(self.query_one("#format", Select).value)
-        recipient = self.query_one("#recipient", Input).value.strip()
-        path = Path(self.query_one("#path", Input).value.strip()).expanduser()
-        secret = self.query_one("#secret", Input).value or None
-        if secret is not None and too_short(secret):
-            self._status(f"A passphrase for the export needs at least {MIN_LENGTH} characters.", error=True)
-            return
+        if not self._form.author:
+            self._form = dataclasses.replace(self._form, author=self.journal.preferences.get(AUTHOR_KEY))
+        error = ""
+        while True:
+            form = await self.app.push_screen_wait(ExportDialog(self._form, error))
+            if not isinstance(form, ExportForm):
+                return
+            self._form = dataclasses.replace(form, action="write")
+            content = self._content(author=form.author, note=form.note)
+            if content is None:
+                return
+            if form.action == "preview":
+                await self.app.push_screen_wait(
+                    DetailDialog("Preview: exactly what the file will hold",
+                                 Content(preview(content, self.journal.contacts.names())), actions=False))
+                error = ""
+                continue
+            request = ExportRequest(form.fmt, Path(form.path).expanduser(), split_recipients(form.recipients),
+                                    form.passphrase or None)
+            try:
+                request.check()
+            except ExportExists as exists:
+                if not await self.app.push_screen_wait(ConfirmDialog(
+                        f"{exists.path} already exists. Replace it with this export?", yes="Replace", no="Go back")):
+                    error = "Choose another name, or replace the file."
+                    continue
+                request = dataclasses.replace(request, force=True)
+            except CompanionError as exc:
+                error = exc.message
+                continue
+            break
         self._status("Encrypting and writing…")
-        self._produce(content, fmt, path, [recipient] if recipient and fmt == "age" else [], secret)
+        self._produce(content, request, form.session)
 
     @work(thread=True, exclusive=True, group="export")
-    def _produce(self, content: ExportContent, fmt: str, path: Path, recipients: list[str], secret: str | None) -> None:
+    def _produce(self, content: ExportContent, request: ExportRequest, session: date | None) -> None:
         try:
-            done = produce(content, self.journal.contacts.names(), fmt, path, recipients, secret)
+            done = produce(content, self.journal.contacts.names(), request)
         except CompanionError as exc:
             self.app.call_from_thread(self._status, exc.message, True)
             return
-        self.app.call_from_thread(self._finished, done)
+        self.app.call_from_thread(self._finished, content, request, done, session)
 
-    def _finished(self, done: ExportDone) -> None:
+    def _finished(self, content: ExportContent, request: ExportRequest, done: ExportDone,
+                  session: date | None) -> None:
+        try:
+            done = remember(self.journal, content, done, request.fmt, session)
+        except CompanionError as exc:
+            self.notify(exc.message, severity="error", timeout=10)
         self._status(f"Wrote {done.path}.")
         lines = [f"Wrote {done.path} ({done.summary})."]
         if done.passphrase:
             lines += ["", "The passphrase that opens it:", "", f"    {done.passphrase}", "",
                       "It is shown only this once. Pass it on by a different way than the file "
                       "(say, tell it in person, or text it if the file goes by e-mail)."]
-        elif self.query_one("#format", Select).value == "age" and self.query_one("#recipient", Input).value.strip():
-            lines += ["", "It opens with the age key you gave."]
+        elif request.recipients:
+            lines += ["", f"It opens with the age key{'s' if len(request.recipients) > 1 else ''} you gave."]
         else:
             lines += ["", "It opens with the passphrase you typed."]
+        if done.session is not None:
+            lines += ["", f"It is kept with your session on {day_text(done.session.day)} (6 Sessions); "
+                          "afterwards you can note there what you took away."]
         self.app.push_screen(NoticeDialog("Ready to share", "\n".join(lines)))
 
     # -- restore -------------------------------------------------------------------------------------
-    @work
+    @work(exclusive=True, group="share-dialog")
     async def action_restore(self) -> None:
         """Open a backup, show what it holds, ask, then replace the journal and lock."""
-        answer = await self.app.push_screen_wait(RestoreDialog())
-        if not isinstance(answer, tuple):
-            return
-        backup, identity, secret = answer
-        try:
-            tables, summary = open_backup_files(Path(backup), Path(identity) if identity else None, secret or None)
-        except CompanionError as exc:
-            self._status(exc.message, error=True)
-            return
+        answer: tuple[str, str, str] = ("", "", "")
+        error = ""
+        while True:
+            result = await self.app.push_screen_wait(RestoreDialog(answer, error))
+            if not isinstance(result, tuple):
+                return
+            answer = result
+            backup, identity, secret = answer
+            try:
+                tables, summary = open_backup_files(Path(backup), Path(identity) if identity else None,
+                                                    secret or None)
+            except CompanionError as exc:
+                error = exc.message  # shown in the dialog, which opens again with what was typed
+                continue
+            break
         question = f"{summary.describe()} Replace your journal with it? The current one is kept in backups/."
         if not await self.app.push_screen_wait(ConfirmDialog(question, yes="Replace", no="Keep mine")):
             return
         try:
             kept = self.journal.restore(tables)
         except CompanionError as exc:
-            self._status(exc.message, error=True)
+            self.app.push_screen(NoticeDialog("The journal was not replaced", exc.message))
             return
         self.notify(f"Restored. The journal it replaced is kept at {kept}. Unlock again to see it.", timeout=12)
         # Lock from the App's own queue: this worker belongs to a screen that locking removes.

@@ -118,8 +118,8 @@ def parse_jrnl(raw: bytes) -> list[Reflection]:
         text = f"{title}\n\n{body}".strip() if body else title
         if not text:
             raise UsageError(f"Entry {n} of the jrnl export has no text.")
-        tags = clean_tags([str(t).lstrip("@") for t in e.get("tags", [])])
-        item = Reflection(text=text, created=created, tags=tags, flagged=bool(e.get("starred")))
+        tags = clean_tags([str(t).lstrip("@") for t in e.get("tags", [])] + _starred(e))
+        item = Reflection(text=text, created=created, tags=tags)
         item.source = _source_key("jrnl", e["date"], str(e.get("time", "")), title, body)  # type: ignore[attr-defined]
         found.append(item)
     return found
@@ -142,11 +142,15 @@ def parse_dayone(raw: bytes) -> list[Reflection]:
         text = str(e.get("text", "")).strip()
         if not text:
             raise UsageError(f"Entry {n} of the Day One export has no text.")
-        item = Reflection(text=text, created=created, tags=clean_tags([str(t) for t in e.get("tags", [])]),
-                          flagged=bool(e.get("starred")))
+        item = Reflection(text=text, created=created, tags=clean_tags([str(t) for t in e.get("tags", [])] + _starred(e)))
         item.source = _source_key("dayone", str(e.get("uuid") or ""), str(e["creationDate"]), text)  # type: ignore[attr-defined]
         found.append(item)
     return found
+
+
+def _starred(entry: dict[str, Any]) -> list[str]:
+    """A star in jrnl or Day One is a tag here, never consent to share ('bring to therapy' stays off)."""
+    return ["starred"] if entry.get("starred") else []
 
 
 def _json(raw: bytes, what: str) -> Any:

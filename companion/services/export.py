@@ -1,4 +1,4 @@
-"""What goes to the therapist: choose, preview (Markdown), and render as PDF or age — all in memory."""
+"""What goes to the therapist: the choice, its checks, and exactly which records it holds — in memory."""
 
 from __future__ import annotations
 
@@ -8,24 +8,36 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TypeVar
 
-from companion.domain.boundary import EVENT_KINDS, Boundary
-from companion.domain.contact import INTERACTION_KINDS, ROLES, Contact
-from companion.domain.prompts import THEME_LABELS
+from companion.crypto import age
+from companion.domain.boundary import Boundary
+from companion.domain.clock import day_text
+from companion.domain.contact import Contact
+from companion.domain.passphrase import export_passphrase_problem
 from companion.domain.reflection import Reflection, ReflectionFilter
-from companion.errors import StorageFailure
+from companion.errors import StorageFailure, UsageError
 from companion.services.journal import Journal
 from companion.storage.disk import atomic_write
 
 SECTIONS = ("reflections", "boundaries", "contacts")
 DEFAULT_SECTIONS = frozenset({"reflections", "boundaries"})  # contacts are other people's data: opt in
+FORMATS = ("pdf", "age")
+AUTHOR_KEY = "export_author"  # remembered in the vault's preferences, never in settings.toml
 
 Item = tuple[str, int]  # (section, record id)
 R = TypeVar("R", Reflection, Boundary, Contact)
 
 
+class ExportExists(StorageFailure):
+    """The chosen file is already there; the CLI offers --force, the app asks."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(f"{path} already exists; choose another name.")
+        self.path = path
+
+
 @dataclass(frozen=True)
 class ExportChoice:
-    """What the person chose to share."""
+    """What the person chose to share, and the words that go with it."""
 
     sections: frozenset[str] = DEFAULT_SECTIONS
     since: date | None = None
@@ -33,6 +45,45 @@ class ExportChoice:
     flagged_only: bool = False
     with_contact_details: bool = False
     picked: frozenset[Item] | None = None  # exactly these records, when the person chose one by one
+    author: str = ""  # who it is from: a name or initials, optional
+    note: str = ""  # what I want to bring up, optional
+
+    def check(self) -> None:
+        """UsageError with one plain sentence when the choice cannot match anything."""
+        if self.since and self.until and self.since > self.until:
+            raise UsageError(f"The start date ({self.since.isoformat()}) comes after the end date "
+                             f"({self.until.isoformat()}), so nothing could match.")
+
+
+@dataclass(frozen=True)
+class ExportRequest:
+    """How the file is made: its format, where it goes, and what opens it."""
+
+    fmt: str
+    path: Path
+    recipients: tuple[str, ...] = ()
+    passphrase: str | None = None  # None: companion makes one up (for a PDF or a passphrase age file)
+    force: bool = False
+
+    def check(self) -> None:
+        """UsageError with one plain sentence before anything slow or anything written."""
+        if self.fmt not in FORMATS:
+            raise UsageError(f"The format is one of: {', '.join(FORMATS)}.")
+        if self.recipients and self.fmt == "pdf":
+            raise UsageError("Recipients (age public keys) go with the age format; a PDF opens with a passphrase.")
+        if self.recipients and self.passphrase:
+            raise UsageError("An age file opens either with age keys or with a passphrase, not both.")
+        if self.passphrase is not None:
+            problem = export_passphrase_problem(self.passphrase, self.fmt)
+            if problem:
+                raise UsageError(problem)
+        age.parse_recipients(list(self.recipients))  # a mistyped key is told now
+        check_free(self.path, force=self.force)
+
+
+def split_recipients(text: str) -> tuple[str, ...]:
+    """Age public keys typed in one field, separated by spaces or commas."""
+    return tuple(part for part in text.replace(",", " ").split() if part)
 
 
 @dataclass
@@ -56,23 +107,28 @@ class ExportContent:
         if "boundaries" in self.choice.sections or self.boundaries:
             parts.append(f"{len(self.boundaries)} boundar{'y' if len(self.boundaries) == 1 else 'ies'}")
         if "contacts" in self.choice.sections or self.contacts:
-            parts.append(f"{len(self.contacts)} contact{'s' if len(self.contacts) != 1 else ''}")
+            parts.append(f"{len(self.contacts)} {'person' if len(self.contacts) == 1 else 'people'}")
         return ", ".join(parts)
 
+    def period(self) -> tuple[date, date]:
+        """The days the file covers: the chosen dates, else from the first thing in it to today."""
+        tz = self.made.tzinfo
+        days = [r.created.astimezone(tz).date() for r in self.reflections]
+        days += [e.day for b in self.boundaries for e in b.events]
+        days += [i.day for c in self.contacts for i in c.interactions]
+        start = self.choice.since or min(days, default=self.made.date())
+        end = self.choice.until or max([self.made.date(), *days])
+        return start, end
+
     def range_text(self) -> str:
-        """The date range in words."""
-        c = self.choice
-        if c.since and c.until:
-            return f"{c.since.isoformat()} to {c.until.isoformat()}"
-        if c.since:
-            return f"from {c.since.isoformat()}"
-        if c.until:
-            return f"until {c.until.isoformat()}"
-        return "all dates"
+        """The period in words, in the one date style."""
+        start, end = self.period()
+        return day_text(start) if start == end else f"{day_text(start)} to {day_text(end)}"
 
 
 def candidates(journal: Journal, choice: ExportChoice) -> ExportContent:
     """Every record the filters let through (ignoring `picked`): what the person picks from."""
+    choice.check()
     rule = ReflectionFilter(flagged_only=choice.flagged_only, since=choice.since, until=choice.until)
     content = ExportContent(choice, journal.reflections.now())
     if "reflections" in choice.sections:
@@ -89,9 +145,12 @@ def build(journal: Journal, choice: ExportChoice) -> ExportContent:
     return narrow(candidates(journal, choice), choice.picked)
 
 
-def narrow(content: ExportContent, picked: frozenset[Item] | None) -> ExportContent:
-    """From the candidates to what will be written: the person's own picks, then privacy stripping."""
-    choice = dataclasses.replace(content.choice, picked=picked)
+def narrow(content: ExportContent, picked: frozenset[Item] | None, **words: str) -> ExportContent:
+    """From the candidates to what will be written: the person's own picks, then privacy stripping.
+
+    `words` may replace the choice's author and note (typed at export time).
+    """
+    choice = dataclasses.replace(content.choice, picked=picked, **words)
 
     def kept(section: str, records: list[R]) -> list[R]:
         return [r for r in records if picked is None or (section, r.id or 0) in picked]
@@ -120,54 +179,10 @@ def _in_range(day: date, choice: ExportChoice) -> bool:
     return (choice.since is None or day >= choice.since) and (choice.until is None or day <= choice.until)
 
 
-# -- Markdown (the age format's content, and the preview) ------------------------------------------
-def to_markdown(content: ExportContent, names: dict[int, str] | None = None) -> str:
-    """The export as Markdown: a cover, then each chosen section."""
-    names = names or {}
-    tz = content.made.tzinfo
-    lines = [
-        "# Shared from companion",
-        "",
-        f"Prepared on {content.made.strftime('%d %B %Y')} · {content.range_text()} · {content.summary()}.",
-        "",
-        "*A private journal shared by its author. Not a clinical record.*",
-        "",
-    ]
-    if content.reflections:
-        lines += ["## Reflections", ""]
-        for r in content.reflections:
-            lines.append(f"### {r.created.astimezone(tz).strftime('%A %d %B %Y, %H:%M')}")
-            lines.append("")
-            if r.prompt:
-                lines += [f"*{THEME_LABELS.get(r.theme or '', 'Prompt')}: {r.prompt}*", ""]
-            facts = r.facts(names)
-            if facts:
-                lines += [" · ".join(facts), ""]
-            lines += [r.text.rstrip(), ""]
-    if content.boundaries:
-        lines += ["## Boundaries", ""]
-        for b in content.boundaries:
-            lines += [f"### {b.boundary}", ""]
-            lines += [f"- **{label}:** {value}" for label, value in b.details()]
-            for e in b.events:
-                lines.append(f"- {e.day.isoformat()}: {EVENT_KINDS[e.kind]}" + (f" · {e.note}" if e.note else ""))
-            lines.append("")
-    if content.contacts:
-        lines += ["## Secure base", ""]
-        for c in content.contacts:
-            lines += [f"### {c.name} ({ROLES[c.role]})", ""]
-            lines += [f"- **{label}:** {value}" for label, value in c.details()]
-            for i in c.interactions:
-                label = INTERACTION_KINDS[i.kind][0]
-                lines.append(f"- {i.day.isoformat()}: {label}" + (f" · {i.note}" if i.note else ""))
-            lines.append("")
-    return "\n".join(lines).rstrip() + "\n"
-
-
 def check_free(path: Path, *, force: bool) -> None:
     """Refuse to overwrite an existing file unless told to (checked early, before any slow work)."""
     if path.exists() and not force:
-        raise StorageFailure(f"{path} already exists; choose another name, or use --force to replace it.")
+        raise ExportExists(path)
 
 
 def write_export(path: Path, data: bytes, *, force: bool) -> None:
@@ -176,5 +191,3 @@ def write_export(path: Path, data: bytes, *, force: bool) -> None:
     if not path.parent.is_dir():
         raise StorageFailure(f"companion could not write the export: the folder {path.parent} does not exist.")
     atomic_write(path, data, action="write the export")
-
-

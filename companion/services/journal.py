@@ -11,11 +11,15 @@ from companion.domain.boundary import Boundary
 from companion.domain.clock import Clock
 from companion.domain.contact import Contact
 from companion.domain.prompts import Prompt
-from companion.domain.reflection import Reflection, daily_series
+from companion.domain.reflection import Reflection
+from companion.domain.series import Series, last_days
+from companion.domain.session import Session
 from companion.services.people import BoundaryService, ContactService
 from companion.services.reflections import ReflectionService
+from companion.services.sessions import SessionService
 from companion.storage.conflicts import conflict_copies
 from companion.storage.merge import MergeReport
+from companion.storage.repositories import PreferenceRepository
 from companion.storage.vault import Vault
 
 SPARK_DAYS = 30
@@ -32,9 +36,10 @@ class Summary:
     prompt: Prompt
     due_contacts: list[Contact]
     due_boundaries: list[Boundary]
-    mood: list[float | None]
-    reliance: list[float | None]
+    mood: Series
+    reliance: Series
     flagged: int
+    waiting_session: Session | None  # held recently, nothing kept from it yet
 
 
 class Journal:
@@ -46,6 +51,8 @@ class Journal:
         self.reflections = ReflectionService(vault, clock)
         self.boundaries = BoundaryService(vault, clock)
         self.contacts = ContactService(vault, clock)
+        self.sessions = SessionService(vault, clock)
+        self.preferences = PreferenceRepository(vault)
         self._told: set[str] = {c.name for c in self.conflicts()}  # Home shows these already
 
     def add_reflection(self, text: str, *, mood: int | None = None, tags: list[str] | None = None) -> Reflection:
@@ -66,9 +73,10 @@ class Journal:
             prompt=self.reflections.today_prompt(prompt_skip),
             due_contacts=self.contacts.due(),
             due_boundaries=self.boundaries.due(),
-            mood=daily_series(recent, "mood", now.date(), SPARK_DAYS, now.tzinfo),
-            reliance=daily_series(recent, "reliance", now.date(), SPARK_DAYS, now.tzinfo),
+            mood=last_days(recent, "mood", now.date(), SPARK_DAYS, now.tzinfo),
+            reliance=last_days(recent, "reliance", now.date(), SPARK_DAYS, now.tzinfo),
             flagged=self.reflections.flagged_count(),
+            waiting_session=self.sessions.waiting(),
         )
 
     # -- copies of the journal: synced, left by a sync tool, restored ------------------------------

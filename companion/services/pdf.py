@@ -1,4 +1,8 @@
-"""The therapist's PDF: AES-256 (PDF 2.0, revision 6) via fpdf2, built in memory, Unicode via DejaVu Sans."""
+"""The therapist's PDF: AES-256 (PDF 2.0, revision 6) via fpdf2, built in memory from the shared document.
+
+It flows: sections do not start new pages, a heading is never the last line of a page, charts are
+never split, and every page says "page N of M".
+"""
 
 from __future__ import annotations
 
@@ -8,13 +12,17 @@ from fpdf import FPDF
 from fpdf.enums import EncryptionMethod, XPos, YPos
 
 from companion.crypto.words import random_secret
-from companion.domain.boundary import EVENT_KINDS
-from companion.domain.contact import INTERACTION_KINDS, ROLES
-from companion.domain.prompts import THEME_LABELS
-from companion.services.export import ExportContent
+from companion.domain.clock import day_text
+from companion.domain.series import HIGH, LOW
+from companion.services.document import TITLE, Bullets, Chart, Document, Heading, Paragraph, chart_caption
 
 FONTS = Path(__file__).resolve().parent.parent / "data"
 FAMILY = "DejaVu"
+MUTED = 100  # grey level for the quieter lines
+LINE = 5.4  # mm per line of body text
+# (size in points, line height in mm, space before in mm) per heading level
+HEADINGS = {1: (20, 10.0, 0.0), 2: (14, 7.5, 5.0), 3: (11.5, 6.0, 3.0)}
+CHART_HEIGHT = 22.0  # mm for the five levels
 
 
 class _Document(FPDF):
@@ -22,14 +30,13 @@ class _Document(FPDF):
         self.set_y(-12)
         self.set_font(FAMILY, "", 8)
         self.set_text_color(120)
-        self.cell(0, 8, f"companion · shared privately · page {self.page_no()}", align="C")
+        self.cell(0, 8, f"{TITLE} · shared privately · page {self.page_no()} of {{nb}}", align="C")
 
 
-def to_pdf(content: ExportContent, user_password: str, names: dict[int, str] | None = None) -> bytes:
-    """The export as an encrypted PDF (bytes; nothing touches the disk)."""
-    names = names or {}
+def to_pdf(document: Document, user_password: str) -> bytes:
+    """The document as an encrypted PDF (bytes; nothing touches the disk)."""
     pdf = _Document(format="A4")
-    pdf.set_title("Shared from companion")
+    pdf.set_title(TITLE)
     pdf.set_creator("companion")
     pdf.add_font(FAMILY, "", str(FONTS / "DejaVuSans.ttf"))
     pdf.add_font(FAMILY, "B", str(FONTS / "DejaVuSans-Bold.ttf"))
@@ -39,74 +46,86 @@ def to_pdf(content: ExportContent, user_password: str, names: dict[int, str] | N
     pdf.set_fallback_fonts(["Fallback", "Symbols"], exact_match=False)
     pdf.set_text_shaping(True)  # HarfBuzz: right-to-left scripts and joined letters come out right
     pdf.set_auto_page_break(auto=True, margin=18)
+    pdf.alias_nb_pages()
     pdf.set_encryption(owner_password=random_secret(), user_password=user_password,
                        encryption_method=EncryptionMethod.AES_256)
-    _cover(pdf, content)
-    tz = content.made.tzinfo
-    if content.reflections:
-        _heading(pdf, "Reflections")
-        for r in content.reflections:
-            _subheading(pdf, r.created.astimezone(tz).strftime("%A %d %B %Y, %H:%M"))
-            if r.prompt:
-                _para(pdf, f"{THEME_LABELS.get(r.theme or '', 'Prompt')}: {r.prompt}", muted=True)
-            facts = r.facts(names, tags=False)
-            if facts:
-                _para(pdf, " · ".join(facts), muted=True)
-            _para(pdf, r.text.rstrip())
-    if content.boundaries:
-        _heading(pdf, "Boundaries")
-        for b in content.boundaries:
-            _subheading(pdf, b.boundary)
-            for label, value in b.details():
-                _para(pdf, f"{label}: {value}")
-            for e in b.events:
-                _para(pdf, f"{e.day.isoformat()}  {EVENT_KINDS[e.kind]}" + (f" · {e.note}" if e.note else ""), muted=True)
-    if content.contacts:
-        _heading(pdf, "Secure base")
-        for c in content.contacts:
-            _subheading(pdf, f"{c.name} ({ROLES[c.role]})")
-            for label, value in c.details():
-                _para(pdf, f"{label}: {value}")
-            for i in c.interactions:
-                label = INTERACTION_KINDS[i.kind][0]
-                _para(pdf, f"{i.day.isoformat()}  {label}" + (f" · {i.note}" if i.note else ""), muted=True)
+    pdf.add_page()
+    blocks = document.blocks
+    for index, block in enumerate(blocks):
+        if isinstance(block, Heading):
+            _heading(pdf, block, blocks[index + 1] if index + 1 < len(blocks) else None)
+        elif isinstance(block, Paragraph):
+            _paragraph(pdf, block.text, muted=block.muted)
+        elif isinstance(block, Bullets):
+            for item in block.items:
+                _paragraph(pdf, f"•  {item}", indent=4)
+            pdf.ln(1)
+        else:
+            _chart(pdf, block)
     return bytes(pdf.output())
 
 
-def _cover(pdf: FPDF, content: ExportContent) -> None:
-    pdf.add_page()
-    pdf.ln(50)
-    pdf.set_font(FAMILY, "B", 24)
-    pdf.multi_cell(0, 12, "Shared from companion", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-    pdf.ln(6)
-    pdf.set_font(FAMILY, "", 12)
-    for line in (f"Prepared on {content.made.strftime('%d %B %Y')}",
-                 f"Dates: {content.range_text()}",
-                 f"Includes: {content.summary()}"):
-        pdf.multi_cell(0, 8, line, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-    pdf.ln(10)
-    pdf.set_text_color(110)
-    pdf.multi_cell(0, 6, "A private journal, shared by its author with the person they chose. "
-                         "It is not a clinical record.", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+def _heading(pdf: FPDF, heading: Heading, following: object) -> None:
+    size, height, before = HEADINGS[heading.level]
+    # Keep a heading with what follows it: never the last line of a page.
+    keep = height + before + (CHART_HEIGHT + 14 if isinstance(following, Chart) else 3 * LINE)
+    if pdf.get_y() > pdf.t_margin + 1 and pdf.will_page_break(keep):
+        pdf.add_page()
+    elif pdf.get_y() > pdf.t_margin + 1:
+        pdf.ln(before)
+    pdf.set_font(FAMILY, "B", size)
     pdf.set_text_color(0)
-
-
-def _heading(pdf: FPDF, text: str) -> None:
-    pdf.add_page()
-    pdf.set_font(FAMILY, "B", 18)
-    pdf.multi_cell(0, 10, text, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-    pdf.ln(2)
-
-
-def _subheading(pdf: FPDF, text: str) -> None:
-    pdf.ln(4)
-    pdf.set_font(FAMILY, "B", 12)
-    pdf.multi_cell(0, 7, text, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-
-
-def _para(pdf: FPDF, text: str, muted: bool = False) -> None:
-    pdf.set_font(FAMILY, "", 10.5)
-    pdf.set_text_color(110 if muted else 0)
-    pdf.multi_cell(0, 5.6, text, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-    pdf.set_text_color(0)
+    pdf.multi_cell(0, height, heading.text, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.ln(1)
+
+
+def _paragraph(pdf: FPDF, text: str, *, muted: bool = False, indent: float = 0) -> None:
+    pdf.set_font(FAMILY, "", 10)
+    pdf.set_text_color(MUTED if muted else 0)
+    pdf.set_x(pdf.l_margin + indent)
+    pdf.multi_cell(0, LINE, text, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.set_text_color(0)
+    if not indent:
+        pdf.ln(1.5)
+
+
+def _chart(pdf: FPDF, chart: Chart) -> None:
+    """Bars on a fixed 1-5 grid, a column a day (or week); a gap is an empty column with a small tick."""
+    values = chart.values
+    if pdf.will_page_break(CHART_HEIGHT + 20):
+        pdf.add_page()
+    pdf.set_font(FAMILY, "B", 10)
+    pdf.cell(0, LINE, chart.title, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    left = pdf.l_margin + 6
+    width = pdf.w - pdf.r_margin - left
+    top = pdf.get_y() + 1
+    step = CHART_HEIGHT / (HIGH - LOW)
+    pdf.set_font(FAMILY, "", 7)
+    pdf.set_text_color(MUTED)
+    pdf.set_draw_color(200)
+    pdf.set_line_width(0.15)
+    for level in range(LOW, HIGH + 1):
+        y = top + (HIGH - level) * step
+        pdf.line(left, y, left + width, y)
+        pdf.text(pdf.l_margin + 1, y + 1, str(level))
+    column = width / max(len(values.values), 1)
+    bar = max(column * 0.7, 0.4)
+    baseline = top + CHART_HEIGHT + step / 2  # half a step below 1, so a 1 is a short bar, never nothing
+    pdf.set_fill_color(70, 110, 160)
+    pdf.set_draw_color(150)
+    for n, value in enumerate(values.values):
+        x = left + n * column + (column - bar) / 2
+        if value is None:
+            pdf.line(x + bar / 2, baseline + 0.6, x + bar / 2, baseline + 1.6)  # a gap: nothing noted
+            continue
+        bar_top = top + (HIGH - value) * step
+        pdf.rect(x, bar_top, bar, baseline - bar_top, style="F")
+    pdf.set_font(FAMILY, "", 7)
+    pdf.text(left, baseline + 4.5, day_text(values.start))
+    end = day_text(values.end)
+    pdf.text(left + width - pdf.get_string_width(end), baseline + 4.5, end)
+    pdf.set_y(baseline + 6)
+    pdf.set_font(FAMILY, "", 8)
+    pdf.multi_cell(0, 4, chart_caption(chart, "a small tick under the line"), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.set_text_color(0)
+    pdf.ln(2)

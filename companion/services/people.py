@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Generic, TypeVar
 
 from companion.domain.boundary import STATUSES, Boundary, BoundaryEvent
 from companion.domain.clock import Clock
 from companion.domain.contact import Contact, Interaction
 from companion.errors import UsageError
-from companion.storage.repositories import BoundaryRepository, ContactRepository, Record, Repository
-
-T = TypeVar("T", bound=Record)
+from companion.services.records import RecordService
+from companion.storage.repositories import BoundaryRepository, ContactRepository
 from companion.storage.vault import Vault
 
 
@@ -19,31 +17,7 @@ def _checked(action: str, error: ValueError) -> UsageError:
     return UsageError(f"Could not {action}: {error}")
 
 
-class _RecordService(Generic[T]):
-    """Save, delete and get for one kind of record."""
-
-    def __init__(self, repo: Repository[T], clock: Clock) -> None:
-        self.repo = repo
-        self._clock = clock
-
-    def save(self, record: T) -> T:
-        """Store a new or edited record."""
-        if record.id is None:
-            self.repo.add(record)
-        else:
-            self.repo.update(record)
-        return record
-
-    def delete(self, record_id: int) -> None:
-        """Remove a record."""
-        self.repo.delete(record_id)
-
-    def get(self, record_id: int) -> T | None:
-        """One record by id."""
-        return self.repo.get(record_id)
-
-
-class BoundaryService(_RecordService[Boundary]):
+class BoundaryService(RecordService[Boundary]):
     """Boundary notes, grouped by status."""
 
     def __init__(self, vault: Vault, clock: Clock) -> None:
@@ -69,7 +43,7 @@ class BoundaryService(_RecordService[Boundary]):
         self.repo.update(boundary)
 
 
-class ContactService(_RecordService[Contact]):
+class ContactService(RecordService[Contact]):
     """The secure base, alphabetical."""
 
     def __init__(self, vault: Vault, clock: Clock) -> None:

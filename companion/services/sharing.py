@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 from companion.crypto import age
 from companion.crypto.words import generate_passphrase
-from companion.services.export import ExportContent, to_markdown, write_export
+from companion.domain.session import Session, Shared
+from companion.services.document import build_document, to_markdown
+from companion.services.export import AUTHOR_KEY, ExportContent, ExportRequest, write_export
+from companion.services.journal import Journal
 from companion.services.pdf import to_pdf
 
 
@@ -18,26 +22,46 @@ class ExportDone:
     path: Path
     summary: str
     passphrase: str | None
+    session: Session | None = None
 
 
-def produce(content: ExportContent, names: dict[int, str], fmt: str, path: Path,
-            recipients: list[str], passphrase: str | None, *, force: bool = False,
+def preview(content: ExportContent, names: dict[int, str]) -> str:
+    """Exactly what the file will hold, as the Markdown an age file carries."""
+    return to_markdown(build_document(content, names))
+
+
+def produce(content: ExportContent, names: dict[int, str], request: ExportRequest, *,
             isolated: bool = True) -> ExportDone:
-    """Encrypt in memory and write atomically (0600); overwrites only with `force`.
+    """Encrypt in memory and write atomically (0600); overwrites only with `request.force`.
 
     Without recipients or a passphrase, one is generated and returned to be shown once.
     `isolated` runs age's passphrase mode in a child process (it holds the GIL for seconds).
     """
+    request.check()
+    document = build_document(content, names)
     generated = None
-    if fmt == "age" and recipients:
-        data = age.encrypt_to(to_markdown(content, names).encode("utf-8"), recipients)
+    passphrase = request.passphrase
+    if request.fmt == "age" and request.recipients:
+        data = age.encrypt_to(to_markdown(document).encode("utf-8"), list(request.recipients))
     else:
         if not passphrase:
             passphrase = generated = generate_passphrase()
-        if fmt == "pdf":
-            data = to_pdf(content, passphrase, names)
+        if request.fmt == "pdf":
+            data = to_pdf(document, passphrase)
         else:
-            data = age.encrypt_with_passphrase(to_markdown(content, names).encode("utf-8"), passphrase,
+            data = age.encrypt_with_passphrase(to_markdown(document).encode("utf-8"), passphrase,
                                                isolated=isolated)
-    write_export(path, data, force=force)
-    return ExportDone(path, content.summary(), generated)
+    write_export(request.path, data, force=request.force)
+    return ExportDone(request.path, content.summary(), generated)
+
+
+def remember(journal: Journal, content: ExportContent, done: ExportDone, fmt: str,
+             session_day: date | None) -> ExportDone:
+    """After writing: remember who it is from, and record the session it was made for (if one)."""
+    journal.preferences.set(AUTHOR_KEY, content.choice.author.strip())
+    if session_day is None:
+        return done
+    shared = Shared(file=done.path.name, format=fmt, made=content.made, summary=content.summary())
+    ids = [r.id for r in content.reflections if r.id is not None]
+    session = journal.sessions.record_export(session_day, content.choice.note.strip(), shared, ids)
+    return ExportDone(done.path, done.summary, done.passphrase, session)

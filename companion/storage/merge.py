@@ -23,11 +23,11 @@ RECORD_TABLES = ("contacts", "reflections", "boundaries", "prompts", "sessions")
 LINKS: dict[str, list[tuple[str, str, bool]]] = {
     "reflections": [("contacts", "contacts", True)],
     "boundaries": [("contact_id", "contacts", False)],
-    "sessions": [("reflections", "reflections", True), ("contacts", "contacts", True),
-                 ("boundaries", "boundaries", True)],
+    "sessions": [("shared_reflections", "reflections", True), ("follow_boundaries", "boundaries", True),
+                 ("follow_contacts", "contacts", True)],
 }
 # Fields that name a record for the derived uid of records written before uids existed.
-_ANCHOR = {"reflections": "created", "contacts": "name", "boundaries": "boundary", "prompts": "text"}
+_ANCHOR = {"reflections": "created", "contacts": "name", "boundaries": "boundary", "prompts": "text", "sessions": "day"}
 # Words for the person: (one, many).
 NOUNS = {
     "reflections": ("entry", "entries"),

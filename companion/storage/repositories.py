@@ -15,6 +15,7 @@ from tinydb.table import Table as TinyTable
 from companion.domain.boundary import Boundary
 from companion.domain.contact import Contact
 from companion.domain.reflection import Reflection, ReflectionFilter
+from companion.domain.session import Session
 from companion.storage.merge import TOMBSTONES, record_uid, revision
 
 
@@ -179,6 +180,35 @@ class ContactRepository(Repository[Contact]):
 
     def __init__(self, store: Store) -> None:
         super().__init__(store, Contact.from_record)
+
+
+class SessionRepository(Repository[Session]):
+    """Therapy sessions."""
+
+    TABLE = "sessions"
+
+    def __init__(self, store: Store) -> None:
+        super().__init__(store, Session.from_record)
+
+
+class PreferenceRepository(Table):
+    """Small choices remembered inside the vault (they can be personal: never in settings.toml)."""
+
+    TABLE = "preferences"
+
+    def get(self, key: str, default: str = "") -> str:
+        """A remembered value."""
+        doc = self._table.get(doc_id=1)
+        value = doc.get(key) if doc else None
+        return value if isinstance(value, str) else default
+
+    def set(self, key: str, value: str) -> None:
+        """Remember a value (saved only when it changed)."""
+        doc = self._table.get(doc_id=1)
+        if doc is None:
+            self._table.insert({key: value})
+        elif doc.get(key) != value:
+            self.replace(1, {key: value})
 
 
 class PromptRepository(Table):

@@ -36,7 +36,7 @@ from companion.storage.sealed import Document, SealedStorage
 
 SCHEMA_VERSION = 1
 TABLES = ("reflections", "boundaries", "contacts")
-EXTRA_TABLES = ("prompts",)
+EXTRA_TABLES = ("prompts", "sessions")
 SAVE_ATTEMPTS = 3
 
 Clock = Callable[[], datetime]

@@ -1,9 +1,9 @@
-"""The bar across the top: the four areas and their keys, the current one marked."""
+"""The bar across the top: the areas and their keys, the current one marked; it fits any width."""
 
 from __future__ import annotations
 
 from textual.content import Content
-from textual.widgets import Static
+from textual.widget import Widget
 
 AREAS: dict[str, tuple[str, str]] = {
     "home": ("1", "Home"),
@@ -11,15 +11,29 @@ AREAS: dict[str, tuple[str, str]] = {
     "boundaries": ("3", "Boundaries"),
     "secure": ("4", "Secure base"),
     "share": ("5", "Share"),
+    "sessions": ("6", "Sessions"),
 }
 
 
-class AreaBar(Static):
-    """Shows where you are and how to go elsewhere."""
+class AreaBar(Widget):
+    """Shows where you are and how to go elsewhere; at narrow widths the other areas shrink to their keys."""
 
     def __init__(self, current: str) -> None:
-        parts: list[str | tuple[str, str]] = [("companion ", "bold")]
+        super().__init__(id="area-bar")
+        self.current = current
+
+    def render(self) -> Content:
+        for title, labels in ((True, True), (False, True), (False, False)):
+            content = self._bar(title, labels)
+            if content.cell_length <= self.size.width:
+                return content
+        return content
+
+    def _bar(self, title: bool, labels: bool) -> Content:
+        parts: list[str | tuple[str, str]] = [("companion ", "bold")] if title else []
         for area, (key, label) in AREAS.items():
-            style = "reverse bold" if area == current else ""
-            parts.extend([" ", (f" {key} {label} ", style)])
-        super().__init__(Content.assemble(*parts), id="area-bar")
+            here = area == self.current
+            # The current area is marked by reverse video and by brackets, so it shows without colour too.
+            text = f"[{key} {label}]" if here else f" {key} {label} " if labels else f" {key} "
+            parts.extend([" " if parts else "", (text, "reverse bold" if here else "")])
+        return Content.assemble(*parts)

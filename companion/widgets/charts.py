@@ -1,13 +1,12 @@
-"""Small charts that describe without judging: the give-and-take bar and labelled sparklines."""
+"""Small charts that describe without judging: the give-and-take bars and the 1-5 scale over days."""
 
 from __future__ import annotations
 
-from textual.app import ComposeResult
-from textual.containers import Horizontal
 from textual.content import Content
-from textual.widgets import Label, Sparkline, Static
+from textual.widgets import Static
 
 from companion.domain.contact import Balance
+from companion.domain.series import GAP, Series
 
 
 def balance_content(balance: Balance, width: int = 12) -> Content:
@@ -25,23 +24,17 @@ def balance_content(balance: Balance, width: int = 12) -> Content:
     )
 
 
-class LabelledSparkline(Horizontal):
-    """A label, a sparkline of the days with a value, and a plain caption."""
+class ScaleChart(Static):
+    """A label, one character a day on the fixed 1-5 scale (a dot where nothing was noted), and a caption."""
 
     def __init__(self, label: str, caption: str, id: str) -> None:
-        super().__init__(id=id, classes="spark-row")
+        super().__init__("", id=id, classes="scale-chart")
         self._label, self._caption = label, caption
 
-    def compose(self) -> ComposeResult:
-        yield Label(self._label, classes="spark-label")
-        yield Sparkline([], classes="spark")
-        yield Static("", classes="spark-caption")
-
-    def show(self, values: list[float | None]) -> None:
-        """Draw the days that have a value (days with nothing logged are left out, not drawn as lows)."""
-        logged = [v for v in values if v is not None]
-        spark = self.query_one(Sparkline)
-        spark.data = logged
-        spark.display = bool(logged)
-        caption = f"{len(logged)} day{'s' if len(logged) != 1 else ''} · {self._caption}" if logged else "nothing logged in the last 30 days"
-        self.query_one(".spark-caption", Static).update(caption)
+    def show(self, values: Series) -> None:
+        """Draw the days; low days stay low and missing days stay visible."""
+        if not values.noted:
+            self.update(Content.assemble((f"{self._label:<19}", "dim"), ("nothing noted in the last 30 days", "dim")))
+            return
+        self.update(Content.assemble((f"{self._label:<19}", "dim"), values.spark(),
+                                     (f" {self._caption} · {GAP} nothing noted", "dim")))

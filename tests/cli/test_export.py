@@ -1,4 +1,5 @@
-"""Exports, backups, restore and import, checked with tools we did not write: age, qpdf, pdftotext."""
+"""Exports, backups, restore and import, checked with tools we did not write: age, qpdf, and the PDF
+readers a therapist opens the file with (poppler, MuPDF, pdf.js), each given the encrypted file itself."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from pdfreaders import page_count, pdf_text, read_everywhere, refused_everywhere
 from test_cli import one_sentence, run
 
 from companion.domain.reflection import Reflection
@@ -45,14 +47,6 @@ def base(vault: Path, pw: Path) -> tuple[str, ...]:
     return ("--data", str(vault), "--passphrase-file", str(pw))
 
 
-def pdf_text(pdf: Path, password: str) -> str:
-    plain = pdf.with_suffix(".plain.pdf")
-    subprocess.run(["qpdf", f"--password={password}", "--decrypt", str(pdf), str(plain)], check=True, capture_output=True)
-    text = subprocess.run(["pdftotext", str(plain), "-"], check=True, capture_output=True, text=True).stdout
-    plain.unlink()
-    return text
-
-
 def test_pdf_opens_with_the_right_passphrase_only(therapy_vault: Path, passphrase_file, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     out = tmp_path / "share.pdf"
     secret = passphrase_file("the words we agreed on", "export-pass")
@@ -64,9 +58,7 @@ def test_pdf_opens_with_the_right_passphrase_only(therapy_vault: Path, passphras
     info = subprocess.run(["qpdf", "--show-encryption", "--password=the words we agreed on", str(out)],
                           capture_output=True, text=True).stdout
     assert "R = 6" in info  # AES-256, PDF 2.0
-    wrong = subprocess.run(["qpdf", "--password=not it", "--decrypt", str(out), str(tmp_path / "x.pdf")],
-                           capture_output=True, text=True)
-    assert wrong.returncode != 0
+    refused_everywhere(out, "not it")
     text = pdf_text(out, "the words we agreed on")
     assert "FLAGGED-RECENT" in text
     assert "UNFLAGGED-RECENT" not in text and "FLAGGED-OLD" not in text
@@ -81,9 +73,11 @@ def test_pdf_with_a_generated_passphrase(therapy_vault: Path, passphrase_file, t
     done = run(*base(therapy_vault, passphrase_file()), "export", "--out", str(out), "--format", "pdf")
     assert done.returncode == 0, done.stderr
     words = next(line.strip() for line in done.stdout.splitlines() if line.startswith("    "))
-    assert len(words.split("-")) == 6
+    assert len(words.split("-")) == 6 and len(words.encode()) <= 32 and words.isascii()
     assert "different way" in done.stdout
-    assert "FLAGGED-RECENT" in pdf_text(out, words)
+    for reader, text in read_everywhere(out, words).items():
+        assert "FLAGGED-RECENT" in text, reader
+    refused_everywhere(out, words[:-1])
 
 
 def test_contact_details_stay_out_unless_asked(therapy_vault: Path, passphrase_file, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -118,6 +112,9 @@ def test_export_refuses_to_overwrite_and_bad_input_is_plain(therapy_vault: Path,
     done = run(*base(therapy_vault, passphrase_file()), "export", "--out", str(out), "--format", "pdf")
     assert done.returncode == 1 and "--force" in one_sentence(done.stderr)
     assert out.read_bytes() == b"someone's file"
+    reversed_dates = run(*base(therapy_vault, passphrase_file()), "export", "--out", str(tmp_path / "n.pdf"),
+                         "--format", "pdf", "--since", "2026-11-20", "--until", "2026-11-01")
+    assert reversed_dates.returncode == 2 and "comes after the end date" in one_sentence(reversed_dates.stderr)
     bad_date = run(*base(therapy_vault, passphrase_file()), "export", "--out", str(tmp_path / "n.pdf"),
                    "--format", "pdf", "--since", "last week")
     assert bad_date.returncode == 2
@@ -226,8 +223,12 @@ def test_import_round_trip_and_reimport(make_vault, passphrase_file, tmp_path: P
     listed = json.loads(run(*base(vault, passphrase_file()), "list", "--json").stdout)
     assert sorted(e["text"] for e in listed) == sorted(texts)
     if source == "jrnl":
+        # a star is not consent to share: it becomes a tag, and 'bring to therapy' stays off
         starred = next(e for e in listed if e["text"].startswith("Asked"))
-        assert starred["flagged"] and starred["tags"] == ["work"]
+        assert not starred["flagged"] and starred["tags"] == ["work", "starred"]
+        plain = next(e for e in listed if e["text"].startswith("Quiet"))
+        assert plain["tags"] == []
+    assert not any(e["flagged"] for e in listed)
 
 
 @pytest.mark.parametrize(("content", "words"), [
@@ -245,3 +246,99 @@ def test_malformed_imports_add_nothing(make_vault, passphrase_file, tmp_path: Pa
     assert done.returncode == 2
     assert words in one_sentence(done.stderr)
     assert vault.read_bytes() == before
+
+
+@pytest.mark.parametrize(("typed", "why"), [
+    ("a passphrase that is well over thirty-two bytes long", "longer than 32"),
+    ("naïve café words", "accents"),
+])
+def test_a_pdf_passphrase_some_readers_cannot_open_is_refused(therapy_vault: Path, passphrase_file, tmp_path: Path,  # type: ignore[no-untyped-def]
+                                                              typed: str, why: str) -> None:
+    out = tmp_path / "share.pdf"
+    done = run(*base(therapy_vault, passphrase_file()), "export", "--out", str(out), "--format", "pdf",
+               "--export-passphrase-file", str(passphrase_file(typed, "export-pass")))
+    assert done.returncode == 2
+    assert why in one_sentence(done.stderr) and "readers" in done.stderr
+    assert not out.exists()
+    # the same words are fine for an age file, which has no such limit
+    age_out = tmp_path / "share.md.age"
+    fine = run(*base(therapy_vault, passphrase_file()), "export", "--out", str(age_out), "--format", "age",
+               "--export-passphrase-file", str(passphrase_file(typed, "export-pass")))
+    assert fine.returncode == 0, fine.stderr
+
+
+def test_three_short_entries_fit_on_two_pages_summary_first(make_vault: Callable[..., Path], passphrase_file,  # type: ignore[no-untyped-def]
+                                                            tmp_path: Path) -> None:
+    from companion.domain.boundary import Boundary
+
+    path = make_vault([])
+    with Vault.open(path, PASSPHRASE) as vault:
+        journal = Journal(vault, fixed_clock)
+        journal.boundaries.save(Boundary(who="Mum", boundary="No calls about my weight", status="said",
+                                         review_on=(NOW - timedelta(days=1)).date()))
+        journal.boundaries.save(Boundary(who="Work", boundary="No messages after 8pm", status="holding"))
+        for i, (text, mood) in enumerate([("Asked Sam for a lift. ENTRY-ONE", 2), ("Rested alone. ENTRY-TWO", 4),
+                                          ("Said no kindly. ENTRY-THREE", 3)]):
+            journal.reflections.save(Reflection(text=text, created=NOW - timedelta(days=6 - 2 * i), mood=mood,
+                                                reliance=3, tags=["week"], flagged=i != 1))
+    out = tmp_path / "session.pdf"
+    secret = passphrase_file("tea and biscuits", "export-pass")
+    done = run(*base(path, passphrase_file()), "export", "--out", str(out), "--format", "pdf",
+               "--since", (NOW - timedelta(days=7)).date().isoformat(), "--until", NOW.date().isoformat(),
+               "--from", "A. B.", "--note", "The lift, and why asking felt so hard",
+               "--export-passphrase-file", str(secret))
+    assert done.returncode == 0, done.stderr
+    assert page_count(out, "tea and biscuits") <= 2
+    texts = read_everywhere(out, "tea and biscuits")
+    text = texts["poppler"]
+    first = text.split("\f")[0]
+    for words in ("From: A. B.", "Period: Fri 20 Nov 2026 to Fri 27 Nov 2026", "What I want to bring up",
+                  "The lift, and why asking felt so hard", "Marked to bring to therapy", "Mood",
+                  "Boundaries at a glance", "Summary"):
+        assert words in first, words
+    assert first.index("Summary") < first.index("ENTRY-ONE")  # the summary comes first
+    assert "review was due" in first  # an overdue review is named
+    assert "page 1 of 2" in text or "page 1 of 1" in text
+    assert "#week" in text and "to bring to therapy" in text  # tags and the mark on each entry
+    for reader, found in texts.items():
+        assert "ENTRY-THREE" in found and "A. B." in found, reader
+    # remembered: the next export says who it is from without being told
+    again = tmp_path / "again.pdf"
+    assert run(*base(path, passphrase_file()), "export", "--out", str(again), "--format", "pdf",
+               "--export-passphrase-file", str(secret)).returncode == 0
+    assert "From: A. B." in pdf_text(again, "tea and biscuits")
+
+
+def test_the_age_file_carries_the_same_document(therapy_vault: Path, passphrase_file, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    key, public = keypair(tmp_path)
+    md = tmp_path / "share.md.age"
+    pdf = tmp_path / "share.pdf"
+    secret = passphrase_file("tea and biscuits", "export-pass")
+    common = ("--flagged-only", "--note", "Sleep, mostly")
+    assert run(*base(therapy_vault, passphrase_file()), "export", "--out", str(md), "--format", "age",
+               "--recipient", public, *common).returncode == 0
+    assert run(*base(therapy_vault, passphrase_file()), "export", "--out", str(pdf), "--format", "pdf",
+               "--export-passphrase-file", str(secret), *common).returncode == 0
+    markdown = subprocess.run(["age", "-d", "-i", str(key), str(md)], check=True, capture_output=True, text=True).stdout
+    text = " ".join(pdf_text(pdf, "tea and biscuits").split())
+    for words in ("What I want to bring up", "Sleep, mostly", "Marked to bring to therapy", "#guided",
+                  "to bring to therapy", "Boundaries at a glance"):
+        assert words in markdown and words in text, words
+
+
+def test_export_for_a_session_then_sessions_list(therapy_vault: Path, passphrase_file, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    secret = passphrase_file("tea and biscuits", "export-pass")
+    out = tmp_path / "tuesday.pdf"
+    done = run(*base(therapy_vault, passphrase_file()), "export", "--out", str(out), "--format", "pdf",
+               "--flagged-only", "--session", "2026-12-01", "--note", "The move", "--export-passphrase-file", str(secret))
+    assert done.returncode == 0, done.stderr
+    assert "Recorded for your session on Tue 01 Dec 2026" in done.stdout
+    listed = json.loads(run(*base(therapy_vault, passphrase_file()), "sessions", "list", "--json").stdout)
+    # newest first; the seeded session on that day is the one the export is recorded with
+    assert [s["day"] for s in listed] == ["2026-12-01", "2026-11-17"]
+    session = listed[0]
+    assert session["day"] == "2026-12-01" and session["agenda"] == "The move" and session["state"] == "coming up"
+    assert session["shared"]["file"] == "tuesday.pdf" and session["shared"]["format"] == "pdf"
+    assert len(session["shared_reflections"]) == 4  # the flagged entries it held
+    plain = run(*base(therapy_vault, passphrase_file()), "sessions", "list").stdout
+    assert plain.startswith("Tue 01 Dec 2026  coming up; shared")

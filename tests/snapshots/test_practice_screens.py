@@ -73,6 +73,9 @@ FULL = {
     "share_preview": keys("5", "ctrl+r"),
     "restore_dialog": keys("5", "ctrl+b"),
     "change_passphrase": keys("ctrl+k"),
+    "export_dialog": keys("5", "ctrl+e"),
+    "sessions": keys("6"),
+    "session_new": keys("6", "n"),
 }
 EMPTY = {
     "reflections": keys("2"),
@@ -83,6 +86,7 @@ EMPTY = {
     "prompt_picker": keys("n"),
     "people": keys("n", "f", "ctrl+o"),
     "share": keys("5"),
+    "sessions": keys("6"),
 }
 
 
@@ -111,15 +115,18 @@ def test_support_card_while_locked(snap_compare, seeded_vault: Path, size: tuple
 def test_share_done(snap_compare, full_vault: Path, tmp_path: Path, monkeypatch, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
     from companion.services import sharing
 
-    monkeypatch.setattr(sharing, "generate_passphrase", lambda: "quiet-harbour-lantern-meadow-copper-violet")
+    monkeypatch.setattr(sharing, "generate_passphrase", lambda: "tidy-oven-pluck-gift-siren-woven")
     monkeypatch.chdir(tmp_path)
 
     async def run_before(pilot) -> None:  # type: ignore[no-untyped-def]
         await submit_passphrase(pilot, PASSPHRASE)
         await pilot.press("5")
         await pilot.pause()
-        pilot.app.screen.query_one("#path", Input).value = "for-my-therapist.pdf"
         await pilot.press("ctrl+e")
+        await pilot.pause()
+        pilot.app.screen.query_one("#path", Input).value = "for-my-therapist.pdf"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
         await pilot.app.workers.wait_for_complete()
         await pilot.pause()
         await pilot.pause()
@@ -132,4 +139,18 @@ def test_home_offers_a_conflict_copy(snap_compare, full_vault: Path, size: tuple
     import shutil
 
     shutil.copy2(full_vault, full_vault.with_name("vault.sync-conflict-20261128-101500-ABCDEFG.companion"))
+    assert snap_compare(make_app(full_vault), terminal_size=size, run_before=keys())
+
+
+@SIZES
+def test_home_asks_about_a_session(snap_compare, full_vault: Path, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
+    from datetime import timedelta
+
+    from companion.domain.session import Session
+    from companion.services.journal import Journal
+    from companion.storage.vault import Vault
+    from conftest import NOW, fixed_clock
+
+    with Vault.open(full_vault, PASSPHRASE) as vault:
+        Journal(vault, fixed_clock).sessions.save(Session(day=(NOW - timedelta(days=3)).date(), agenda="The move"))
     assert snap_compare(make_app(full_vault), terminal_size=size, run_before=keys())

@@ -1,4 +1,4 @@
-"""Pilot tests of the Share screen: choose, preview, export; the PDF checked with qpdf and pdftotext."""
+"""Pilot tests of the Share screen: choose, preview, export; the files checked with poppler, MuPDF, pdf.js and age."""
 
 from __future__ import annotations
 
@@ -7,7 +7,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 from conftest import NOW, PASSPHRASE, fixed_clock, seed_practices, unlocked
-from textual.widgets import Checkbox, Input, SelectionList
+from pdfreaders import pdf_text, read_everywhere, refused_everywhere
+from textual.widgets import Checkbox, Input, Select, SelectionList
+
+from companion.dialogs.confirm import ConfirmDialog
+from companion.dialogs.export import ExportDialog
 
 from companion.dialogs.info import DetailDialog, NoticeDialog
 from companion.domain.reflection import Reflection
@@ -29,6 +33,25 @@ def _therapy_vault(make_vault: Callable[..., Path]) -> Path:
     return path
 
 
+async def _export_dialog(app, pilot, **fields: str) -> ExportDialog:  # type: ignore[no-untyped-def]
+    """Open the export dialog from Share and fill it in."""
+    await pilot.press("ctrl+e")
+    await pilot.pause()
+    dialog = app.screen
+    assert isinstance(dialog, ExportDialog)
+    for field, value in fields.items():
+        dialog.query_one(f"#{field}", Input).value = value
+    return dialog
+
+
+async def _write(app, pilot) -> None:  # type: ignore[no-untyped-def]
+    await pilot.press("ctrl+s")
+    await pilot.pause()
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+    await pilot.pause()
+
+
 async def test_last_months_flagged_and_one_boundary_to_a_pdf(make_vault: Callable[..., Path], tmp_path: Path) -> None:
     path = _therapy_vault(make_vault)
     out = tmp_path / "for-my-therapist.pdf"
@@ -44,28 +67,32 @@ async def test_last_months_flagged_and_one_boundary_to_a_pdf(make_vault: Callabl
         assert len(reflections) == 3  # flagged, in the last 30 days (seeded guided answers 0 and 2, and SHARE-ME)
         for value in boundaries[1:]:
             items.deselect(value)  # keep just one boundary
-        screen.query_one("#path", Input).value = str(out)
         await pilot.pause()
-        await pilot.press("ctrl+r")
+        await _export_dialog(app, pilot, path=str(out), author="A. B.", note="SLEEP-AGENDA")
+        await pilot.press("ctrl+r")  # preview from the export dialog: the note and name are in it
         await pilot.pause()
         assert isinstance(app.screen, DetailDialog)
         preview = str(app.screen.query_one(".dialog-lines").render())
         assert "SHARE-ME" in preview and "KEEP-PRIVATE" not in preview and "OLD flagged" not in preview
+        assert "SLEEP-AGENDA" in preview and "From: A. B." in preview and "#guided" in preview
         await pilot.press("escape")
         await pilot.pause()
-        await pilot.press("ctrl+e")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        assert isinstance(app.screen, ExportDialog)  # back where we were, with what was typed
+        assert app.screen.query_one("#note", Input).value == "SLEEP-AGENDA"
+        await _write(app, pilot)
         assert isinstance(app.screen, NoticeDialog)
         notice = str(app.screen.query_one(".dialog-lines").render())
         words = next(line.strip() for line in notice.splitlines() if line.startswith("    "))
     assert (out.stat().st_mode & 0o777) == 0o600
-    plain = tmp_path / "plain.pdf"
-    subprocess.run(["qpdf", f"--password={words}", "--decrypt", str(out), str(plain)], check=True, capture_output=True)
-    text = subprocess.run(["pdftotext", str(plain), "-"], check=True, capture_output=True, text=True).stdout
-    assert "SHARE-ME" in text and "KEEP-PRIVATE" not in text and "OLD flagged" not in text
+    assert len(words.encode()) <= 32
+    texts = read_everywhere(out, words)
+    for reader, text in texts.items():
+        assert "SHARE-ME" in text and "KEEP-PRIVATE" not in text and "OLD flagged" not in text, reader
+        assert "SLEEP-AGENDA" in text, reader
+    text = texts["poppler"]
     assert text.count("Status:") == 1  # exactly one boundary
     assert "Secure base" not in text  # contacts stay out unless chosen
+    refused_everywhere(out, "not the words")
 
 
 async def test_choosing_sections_and_bad_dates(make_vault: Callable[..., Path]) -> None:
@@ -86,34 +113,90 @@ async def test_choosing_sections_and_bad_dates(make_vault: Callable[..., Path]) 
         assert isinstance(app.screen, ShareScreen)
 
 
-async def test_export_with_my_own_passphrase_never_overwrites(make_vault: Callable[..., Path], tmp_path: Path) -> None:
+async def test_export_with_my_own_passphrase_asks_before_replacing(make_vault: Callable[..., Path],
+                                                                   tmp_path: Path) -> None:
     path = _therapy_vault(make_vault)
     out = tmp_path / "mine.pdf"
     async with unlocked(path, size=(100, 40)) as (app, pilot):
         await pilot.press("5")
         await pilot.pause()
-        screen = app.screen
-        screen.query_one("#path", Input).value = str(out)
-        screen.query_one("#secret", Input).value = "short"
-        await pilot.press("ctrl+e")
+        dialog = await _export_dialog(app, pilot, path=str(out), secret="short", again="short")
+        await pilot.press("ctrl+s")
         await pilot.pause()
-        assert "at least" in str(screen.query_one("#share-status").render()) and not out.exists()
-        screen.query_one("#secret", Input).value = "words we chose together"
-        await pilot.press("ctrl+e")
-        await app.workers.wait_for_complete()
+        assert "at least" in str(dialog.query_one("#form-error").render()) and not out.exists()
+        too_long = "a passphrase well beyond thirty-two bytes"
+        dialog.query_one("#secret", Input).value = too_long
+        dialog.query_one("#again", Input).value = too_long
+        await pilot.press("ctrl+s")
         await pilot.pause()
+        assert "longer than 32" in str(dialog.query_one("#form-error").render()) and not out.exists()
+        dialog.query_one("#secret", Input).value = "words we chose"
+        dialog.query_one("#again", Input).value = "words we chose!"  # a typo in the second one
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert "not the same" in str(dialog.query_one("#form-error").render()) and not out.exists()
+        dialog.query_one("#again", Input).value = "words we chose"
+        await _write(app, pilot)
         assert isinstance(app.screen, NoticeDialog)
         assert "passphrase you typed" in str(app.screen.query_one(".dialog-lines").render())
         await pilot.press("escape")
         await pilot.pause()
         before = out.read_bytes()
-        await pilot.press("ctrl+e")  # the same name again: refused, the file is untouched
-        await app.workers.wait_for_complete()
+        await _export_dialog(app, pilot, path=str(out), secret="words we chose", again="words we chose")
+        await pilot.press("ctrl+s")  # the same name again: the app asks (it never mentions --force)
         await pilot.pause()
-        assert "already exists" in str(screen.query_one("#share-status").render())
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmDialog)
+        question = str(app.screen.query_one(".dialog-text").render())
+        assert "already exists" in question and "--force" not in question
+        await pilot.press("n")
+        await pilot.pause()
+        await pilot.pause()
+        assert isinstance(app.screen, ExportDialog)
+        assert "another name" in str(app.screen.query_one("#form-error").render())
+        await pilot.press("escape")
+        await pilot.pause()
     assert out.read_bytes() == before
-    plain = tmp_path / "plain.pdf"
-    subprocess.run(["qpdf", "--password=words we chose together", "--decrypt", str(out), str(plain)], check=True)
+    assert "Status:" in pdf_text(out, "words we chose")
+
+
+async def test_several_age_recipients(make_vault: Callable[..., Path], tmp_path: Path) -> None:
+    keys = []
+    for name in ("therapist", "supervisor"):
+        key = tmp_path / f"{name}.txt"
+        subprocess.run(["age-keygen", "-o", str(key)], check=True, capture_output=True)
+        keys.append((key, subprocess.run(["age-keygen", "-y", str(key)], check=True, capture_output=True,
+                                         text=True).stdout.strip()))
+    path = _therapy_vault(make_vault)
+    out = tmp_path / "share.md.age"
+    async with unlocked(path, size=(100, 40)) as (app, pilot):
+        await pilot.press("5")
+        await pilot.pause()
+        dialog = await _export_dialog(app, pilot)
+        dialog.query_one("#format", Select).value = "age"
+        await pilot.pause()
+        dialog.query_one("#path", Input).value = str(out)
+        dialog.query_one("#recipients", Input).value = f"{keys[0][1]}, {keys[1][1]}"
+        await _write(app, pilot)
+        assert "age keys you gave" in str(app.screen.query_one(".dialog-lines").render())
+    for key, _ in keys:
+        text = subprocess.run(["age", "-d", "-i", str(key), str(out)], check=True, capture_output=True, text=True).stdout
+        assert "SHARE-ME" in text
+
+
+async def test_a_reversed_date_range_is_refused(make_vault: Callable[..., Path]) -> None:
+    path = _therapy_vault(make_vault)
+    async with unlocked(path, size=(100, 40)) as (app, pilot):
+        await pilot.press("5")
+        await pilot.pause()
+        screen = app.screen
+        screen.query_one("#since", Input).value = "2026-11-20"
+        screen.query_one("#until", Input).value = "2026-11-01"
+        await pilot.pause()
+        assert "comes after the end date" in str(screen.query_one("#share-status").render())
+        await pilot.press("ctrl+e")
+        await pilot.pause()
+        assert isinstance(app.screen, ShareScreen)  # no dialog: nothing could match
 
 
 async def test_restore_from_the_app(make_vault: Callable[..., Path], tmp_path: Path) -> None:
@@ -133,6 +216,14 @@ async def test_restore_from_the_app(make_vault: Callable[..., Path], tmp_path: P
         await pilot.pause()
         assert isinstance(app.screen, RestoreDialog)
         app.screen.query_one("#backup", Input).value = str(backup)
+        app.screen.query_one("#secret", Input).value = "not the backup's words"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        await pilot.pause()
+        # the error stays in view, in the dialog, with what was typed
+        assert isinstance(app.screen, RestoreDialog)
+        assert "does not open this backup" in str(app.screen.query_one("#form-error").render())
+        assert app.screen.query_one("#backup", Input).value == str(backup)
         app.screen.query_one("#secret", Input).value = "backup words here"
         await pilot.press("ctrl+s")
         await pilot.pause()

@@ -12,7 +12,8 @@ from companion.domain.clock import friendly_day, parse_day
 from companion.domain.contact import Contact, Interaction
 from companion.domain.prompts import BUILT_IN, CUSTOM_THEME, THEMES, all_prompts, prompt_of_the_day
 from companion.domain.query import parse_filter
-from companion.domain.reflection import Reflection, ReflectionFilter, daily_series
+from companion.domain.reflection import Reflection, ReflectionFilter
+from companion.domain.series import last_days, series
 from companion.settings import DEFAULT_CRISIS_LINES, ensure_settings_file, load_settings
 from conftest import NOW
 
@@ -120,14 +121,33 @@ def test_filter_matching() -> None:
     assert not parse_filter("flagged").matches(Reflection(text="x", created=NOW))
 
 
-def test_daily_series_averages_logged_days() -> None:
+def test_series_average_noted_days_and_keep_gaps() -> None:
     entries = [Reflection(text="a", created=NOW, mood=2), Reflection(text="b", created=NOW, mood=4),
                Reflection(text="c", created=NOW - timedelta(days=2), mood=5),
                Reflection(text="d", created=NOW - timedelta(days=40), mood=1)]
-    series = daily_series(entries, "mood", NOW.date(), 30, NOW.tzinfo)
-    assert len(series) == 30
-    assert series[-1] == 3.0 and series[-3] == 5.0 and series[-2] is None
-    assert sum(v is not None for v in series) == 2
+    found = last_days(entries, "mood", NOW.date(), 30, NOW.tzinfo)
+    assert len(found.values) == 30 and found.unit == "day"
+    assert found.values[-1] == 3.0 and found.values[-3] == 5.0 and found.values[-2] is None
+    assert found.noted == [5.0, 3.0]
+    assert found.spark()[-3:] == "█·▅"
+    assert found.describe() == "2 of 30 days noted; from 3 to 5 on the 1-5 scale"
+
+
+def test_the_scale_is_fixed_so_low_weeks_look_low() -> None:
+    low = [Reflection(text="x", created=NOW - timedelta(days=d), mood=1) for d in range(7)]
+    high = [Reflection(text="x", created=NOW - timedelta(days=d), mood=5) for d in range(7)]
+    assert last_days(low, "mood", NOW.date(), 7, NOW.tzinfo).spark() == "▁" * 7
+    assert last_days(high, "mood", NOW.date(), 7, NOW.tzinfo).spark() == "█" * 7
+    rows = last_days(low, "mood", NOW.date(), 7, NOW.tzinfo).rows()
+    assert rows[0] == "5 ┤" and rows[-1] == "1 ┤" + "█" * 7
+
+
+def test_long_periods_average_each_week_and_say_so() -> None:
+    entries = [Reflection(text="x", created=NOW - timedelta(days=d), mood=1 + d % 5) for d in range(0, 200, 3)]
+    found = series(entries, "mood", (NOW - timedelta(days=199)).date(), NOW.date(), NOW.tzinfo)
+    assert found.unit == "week" and len(found.values) == 29
+    assert "(each an average)" in found.describe()
+    assert min(found.noted) < 3 < max(found.noted)  # low weeks are kept, not dropped
 
 
 def test_dates_typed_by_a_person() -> None:

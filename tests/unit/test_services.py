@@ -141,7 +141,7 @@ def test_home_summary(make_vault: Callable[..., Path]) -> None:
     assert (s.reflections, s.boundaries, s.contacts) == (9, 3, 3)
     assert s.flagged == 2
     assert [c.name for c in s.due_contacts] == ["Priya"]
-    assert len(s.mood) == 30 and s.mood[-1] is not None
+    assert len(s.mood.values) == 30 and s.mood.values[-1] is not None
     assert s.prompt.text
     journal.close()
 

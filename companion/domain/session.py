@@ -1,0 +1,87 @@
+"""Therapy sessions: what was prepared and shared for one, and what the person took away from it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from companion.domain.clock import day_text
+
+TAKEAWAY_DAYS = 21  # after this, a session without take-aways is no longer mentioned on Home
+
+
+@dataclass(frozen=True)
+class Shared:
+    """The export made for a session: which file, in what form, and what it held."""
+
+    file: str
+    format: str
+    made: datetime
+    summary: str
+
+    def to_record(self) -> dict[str, Any]:
+        """The stored dict."""
+        return {"file": self.file, "format": self.format, "made": self.made.isoformat(), "summary": self.summary}
+
+    @classmethod
+    def from_record(cls, record: dict[str, Any]) -> Shared:
+        """From a stored dict."""
+        return cls(str(record.get("file", "")), str(record.get("format", "")),
+                   datetime.fromisoformat(record["made"]), str(record.get("summary", "")))
+
+
+@dataclass
+class Session:
+    """One therapy session: the day, the agenda, what was shared, and afterwards the take-aways."""
+
+    day: date
+    agenda: str = ""
+    shared: Shared | None = None
+    shared_reflections: list[int] = field(default_factory=list)
+    takeaways: str = ""
+    follow_boundaries: list[int] = field(default_factory=list)
+    follow_contacts: list[int] = field(default_factory=list)
+    id: int | None = None
+
+    def waiting_for_takeaways(self, today: date) -> bool:
+        """Held (today or before), recently, and nothing kept from it yet: Home asks, gently, once in a while."""
+        return self.day <= today and (today - self.day).days <= TAKEAWAY_DAYS and not self.takeaways.strip()
+
+    def called(self, today: date) -> str:
+        """How to name it in a sentence: "today's session", "Tuesday's session", "the session on …"."""
+        delta = (today - self.day).days
+        if delta == 0:
+            return "today's session"
+        if delta == 1:
+            return "yesterday's session"
+        if 1 < delta < 7:
+            return f"{self.day:%A}'s session"
+        return f"the session on {day_text(self.day)}"
+
+    def state(self, today: date) -> str:
+        """Where the session stands, in words (never a judgement)."""
+        if self.day > today:
+            return "coming up"
+        return "take-aways noted" if self.takeaways.strip() else "nothing noted yet"
+
+    def to_record(self) -> dict[str, Any]:
+        """The stored dict."""
+        return {
+            "day": self.day.isoformat(), "agenda": self.agenda,
+            "shared": self.shared.to_record() if self.shared else None,
+            "shared_reflections": list(self.shared_reflections), "takeaways": self.takeaways,
+            "follow_boundaries": list(self.follow_boundaries), "follow_contacts": list(self.follow_contacts),
+        }
+
+    @classmethod
+    def from_record(cls, record: dict[str, Any], id: int | None = None) -> Session:
+        """From a stored dict."""
+        shared = record.get("shared")
+        return cls(
+            day=date.fromisoformat(record["day"]), agenda=record.get("agenda", ""),
+            shared=Shared.from_record(shared) if isinstance(shared, dict) else None,
+            shared_reflections=list(record.get("shared_reflections", [])), takeaways=record.get("takeaways", ""),
+            follow_boundaries=list(record.get("follow_boundaries", [])),
+            follow_contacts=list(record.get("follow_contacts", [])), id=id,
+        )

@@ -1,0 +1,187 @@
+"""The shared document as one model: a summary to prepare from, then the entries, flowing.
+
+The preview, the Markdown inside an age file and the PDF are all rendered from this one model, so
+what the person previews is exactly what the therapist reads.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from companion.domain.boundary import EVENT_KINDS, STATUSES
+from companion.domain.clock import day_text, moment_text
+from companion.domain.contact import INTERACTION_KINDS, ROLES
+from companion.domain.prompts import THEME_LABELS
+from companion.domain.reflection import MOODS, RELIANCE
+from companion.domain.series import Series, series
+from companion.services.export import ExportContent
+
+TITLE = "Shared from companion"
+NOT_CLINICAL = "A private journal, shared by its author with the person they chose. It is not a clinical record."
+
+
+@dataclass(frozen=True)
+class Heading:
+    """A heading: 1 the title, 2 a section, 3 one item."""
+
+    text: str
+    level: int
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """Running text; `muted` for the quieter lines (prompts, facts, dates)."""
+
+    text: str
+    muted: bool = False
+
+
+@dataclass(frozen=True)
+class Bullets:
+    """A short list."""
+
+    items: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A check-in over the period on the fixed 1-5 scale, with a text equivalent."""
+
+    title: str
+    scale: str  # what 1 and 5 mean
+    values: Series
+
+
+Block = Heading | Paragraph | Bullets | Chart
+
+
+@dataclass(frozen=True)
+class Document:
+    """Everything the file holds, in order."""
+
+    blocks: tuple[Block, ...]
+
+
+def build_document(content: ExportContent, names: dict[int, str]) -> Document:
+    """The summary first, then each chosen section; only what `content` holds goes in."""
+    blocks: list[Block] = [*_front(content), *_summary(content)]
+    if content.reflections:
+        blocks.append(Heading("Reflections", 2))
+        tz = content.made.tzinfo
+        for r in content.reflections:
+            blocks.append(Heading(moment_text(r.created.astimezone(tz)), 3))
+            facts = r.facts(names)
+            if facts:
+                blocks.append(Paragraph(" · ".join(facts), muted=True))
+            if r.prompt:
+                blocks.append(Paragraph(f"{THEME_LABELS.get(r.theme or '', 'Prompt')}: {r.prompt}", muted=True))
+            blocks.append(Paragraph(r.text.rstrip()))
+    if content.boundaries:
+        blocks.append(Heading("Boundaries", 2))
+        for b in content.boundaries:
+            blocks.append(Heading(b.boundary, 3))
+            blocks.append(Bullets(tuple(f"{label}: {value}" for label, value in b.details())))
+            if b.events:
+                blocks.append(Bullets(tuple(f"{day_text(e.day)}: {EVENT_KINDS[e.kind]}" + (f" · {e.note}" if e.note else "")
+                                            for e in b.events)))
+    if content.contacts:
+        blocks.append(Heading("Secure base", 2))
+        for c in content.contacts:
+            blocks.append(Heading(f"{c.name} ({ROLES[c.role]})", 3))
+            details = tuple(f"{label}: {value}" for label, value in c.details())
+            moments = tuple(f"{day_text(i.day)}: {INTERACTION_KINDS[i.kind][0]}" + (f" · {i.note}" if i.note else "")
+                            for i in c.interactions)
+            if details:
+                blocks.append(Bullets(details))
+            if moments:
+                blocks.append(Bullets(moments))
+    return Document(tuple(blocks))
+
+
+def _front(content: ExportContent) -> list[Block]:
+    c = content.choice
+    lines = []
+    if c.author.strip():
+        lines.append(f"From: {c.author.strip()}")
+    lines += [f"Period: {content.range_text()}", f"Prepared on {day_text(content.made)}",
+              f"Includes: {content.summary()}"]
+    return [Heading(TITLE, 1), Paragraph("\n".join(lines)), Paragraph(NOT_CLINICAL, muted=True)]
+
+
+def _summary(content: ExportContent) -> list[Block]:
+    blocks: list[Block] = [Heading("Summary", 2)]
+    note = content.choice.note.strip()
+    if note:
+        blocks += [Heading("What I want to bring up", 3), Paragraph(note)]
+    tz = content.made.tzinfo
+    flagged = [r for r in content.reflections if r.flagged]
+    if flagged:
+        blocks += [Heading("Marked to bring to therapy", 3),
+                   Bullets(tuple(f"{day_text(r.created.astimezone(tz))}: {r.first_line}" for r in flagged))]
+    if content.reflections:
+        start, end = content.period()
+        for field, title, scale in (("mood", "Mood", f"1 {MOODS[1]} … 5 {MOODS[5]}"),
+                                    ("reliance", "Reliance", f"1 {RELIANCE[1]} … 3 {RELIANCE[3]} … 5 {RELIANCE[5]}")):
+            values = series(content.reflections, field, start, end, tz)
+            if values.noted:
+                blocks.append(Chart(title, scale, values))
+    if content.boundaries:
+        blocks += [Heading("Boundaries at a glance", 3), Bullets(_boundaries_at_a_glance(content))]
+    if content.contacts:
+        blocks += [Heading("Give and take with my secure base", 3), Bullets(_give_and_take(content))]
+    if len(blocks) == 1:
+        blocks.append(Paragraph("Nothing in this file needs a summary.", muted=True))
+    return blocks
+
+
+def _boundaries_at_a_glance(content: ExportContent) -> tuple[str, ...]:
+    today = content.made.date()
+    order = list(STATUSES)
+    lines = []
+    for b in sorted(content.boundaries, key=lambda b: order.index(b.status)):
+        line = f"{STATUSES[b.status]}: {b.boundary}"
+        if b.is_due(today) and b.review_on is not None:
+            line += f" (review was due {day_text(b.review_on)})"
+        lines.append(line)
+    return tuple(lines)
+
+
+def _give_and_take(content: ExportContent) -> tuple[str, ...]:
+    lines = []
+    for c in content.contacts:
+        given = sum(1 for i in c.interactions if INTERACTION_KINDS[i.kind][1] < 0)
+        received = sum(1 for i in c.interactions if INTERACTION_KINDS[i.kind][1] > 0)
+        shared = len(c.interactions) - given - received
+        if not c.interactions:
+            lines.append(f"{c.name}: nothing logged in this period")
+        else:
+            lines.append(f"{c.name}: I received {received} · I gave {given} · together {shared}")
+    return tuple(lines)
+
+
+# -- Markdown: the preview and the age file -------------------------------------------------------
+def to_markdown(document: Document) -> str:
+    """The document as Markdown (plain enough to read as text)."""
+    out: list[str] = []
+    for block in document.blocks:
+        if isinstance(block, Heading):
+            out += ["#" * block.level + " " + block.text, ""]
+        elif isinstance(block, Paragraph):
+            lines = block.text.rstrip().splitlines()
+            if block.muted:
+                lines = [f"*{line}*" if line.strip() else line for line in lines]
+            # a line break the person made stays a line break (two spaces: Markdown's hard break)
+            out += ["\n".join(line + "  " if line.strip() else line for line in lines[:-1]) + "\n" + lines[-1]
+                    if len(lines) > 1 else "".join(lines), ""]
+        elif isinstance(block, Bullets):
+            out += [*(f"- {item}" for item in block.items), ""]
+        else:
+            out += [f"**{block.title}**", "", "```", *block.values.rows(), "```", "",
+                    chart_caption(block, "a dot on the 1 line"), ""]
+    return "\n".join(out).rstrip() + "\n"
+
+
+def chart_caption(chart: Chart, gap: str) -> str:
+    """The words under a chart: the period, what a column is, how a gap looks, the scale, the facts."""
+    v = chart.values
+    return (f"{day_text(v.start)} to {day_text(v.end)}, one column a {v.unit}; {gap}: nothing noted. "
+            f"{chart.scale}. {v.describe().capitalize()}.")

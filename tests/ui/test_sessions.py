@@ -1,0 +1,96 @@
+"""The session loop from the keyboard: prepare and export for a session, then come back and keep
+what you took away; the shared entries are marked talked through and leave 'bring to therapy'."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from textual.widgets import Checkbox, Input, OptionList, Static, TextArea
+
+from companion.dialogs.export import ExportDialog
+from companion.dialogs.info import DetailDialog, NoticeDialog
+from companion.dialogs.session import SessionDialog
+from companion.screens.home import HomeScreen
+from companion.screens.sessions import SessionsScreen
+from companion.services.journal import Journal
+from companion.storage.vault import Vault
+from conftest import NOW, PASSPHRASE, fixed_clock, seed_practices, unlocked
+
+
+async def test_prepare_export_and_close_a_session(make_vault: Callable[..., Path], tmp_path: Path) -> None:
+    path = make_vault([])
+    seed_practices(path)  # two guided entries are marked to bring to therapy
+    out = tmp_path / "today.pdf"
+    async with unlocked(path, size=(100, 40)) as (app, pilot):
+        home = app.screen
+        assert not home.query_one("#session-line", Static).display
+        await pilot.press("5", "ctrl+e")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, ExportDialog)
+        dialog.query_one("#session", Input).value = NOW.date().isoformat()
+        dialog.query_one("#note", Input).value = "The move, and asking Priya"
+        dialog.query_one("#path", Input).value = str(out)
+        await pilot.press("ctrl+s")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.pause()
+        assert isinstance(app.screen, NoticeDialog)
+        assert "kept with your session on Fri 27 Nov 2026" in str(app.screen.query_one(".dialog-lines").render())
+        await pilot.press("escape", "6")
+        await pilot.pause()
+        sessions = app.screen
+        assert isinstance(sessions, SessionsScreen)
+        rows = sessions.query_one("#sessions", OptionList)
+        labels = [str(rows.get_option_at_index(i).prompt) for i in range(rows.option_count)]
+        assert len(labels) == 3 and "Fri 27 Nov 2026" in labels[1] and "nothing noted yet" in labels[1]
+        await pilot.press("down", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, DetailDialog)
+        card = str(app.screen.query_one(".dialog-lines").render())
+        assert "The move, and asking Priya" in card and "today.pdf" in card
+        await pilot.press("escape", "1")
+        await pilot.pause()
+        # Home asks gently, once the session has been held
+        line = app.screen.query_one("#session-line", Static)
+        assert line.display and "Anything you want to keep from today's session?" in str(line.render())
+        await pilot.press("t")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, SessionDialog)
+        assert app.focused is dialog.query_one("#takeaways", TextArea)
+        app.focused.insert("Asking is a skill; practise it with small things.")
+        assert dialog.query_one("#discussed", Checkbox).value  # offered, already ticked
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+        assert not app.screen.query_one("#session-line", Static).display
+    with Vault.open(path, PASSPHRASE) as vault:
+        journal = Journal(vault, fixed_clock)
+        session = journal.sessions.on(NOW.date())
+        assert session is not None
+        assert session.takeaways == "Asking is a skill; practise it with small things."
+        shared = [journal.reflections.get(i) for i in session.shared_reflections]
+        assert len(shared) == 2
+        assert all(e is not None and not e.flagged and e.discussed == NOW.date() for e in shared)
+        assert journal.reflections.flagged_count() == 0  # the next preparation starts fresh
+
+
+async def test_a_session_without_an_export(make_vault: Callable[..., Path]) -> None:
+    path = make_vault([])
+    seed_practices(path)
+    async with unlocked(path, size=(100, 40)) as (app, pilot):
+        await pilot.press("6", "n")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, SessionDialog)
+        assert not dialog.query("#discussed")  # nothing was shared, so nothing to mark
+        dialog.query_one("#day", Input).value = "2026-12-04"
+        dialog.query_one("#agenda", Input).value = "Boundaries with work"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        await pilot.pause()
+        rows = app.screen.query_one("#sessions", OptionList)
+        assert "Fri 04 Dec 2026  → coming up" in str(rows.get_option_at_index(0).prompt)
