@@ -132,6 +132,11 @@ def test_share_done(snap_compare, full_vault: Path, tmp_path: Path, monkeypatch,
         await pilot.pause()
 
     assert snap_compare(make_app(full_vault), terminal_size=size, run_before=run_before)
+    # the PDF it wrote opens, encrypted, in every reader a therapist might use
+    from pdfreaders import read_everywhere
+
+    assert all("Shared from companion" in text
+               for text in read_everywhere(tmp_path / "for-my-therapist.pdf", "tidy-oven-pluck-gift-siren-woven").values())
 
 
 @SIZES
