@@ -1,4 +1,4 @@
-"""The App: wiring only — modes, global bindings and the lock/unlock lifecycle."""
+"""The App: wiring only — modes, global bindings, the lock/unlock lifecycle, and the journal's thread."""
 
 from __future__ import annotations
 
@@ -6,19 +6,23 @@ import asyncio
 import os
 import signal
 import threading
-from collections.abc import Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from pathlib import Path
+from typing import Any, TypeVar
 
 from textual import on, work
-from textual.app import App, SystemCommand
+from textual.app import SystemCommand
 from textual.binding import Binding
 from textual.message import Message
 from textual.screen import Screen
 
-from companion.crypto.envelope import DEFAULT_KDF, Header, KdfParams
+from companion.crash_guard import QuietCrash
+from companion.crypto.envelope import DEFAULT_KDF, KdfParams
 from companion.dialogs.info import HelpDialog, SupportDialog
 from companion.dialogs.passphrase import ChangePassphraseDialog
 from companion.domain.clock import Clock, local_now
+from companion.domain.prompts import Prompt
+from companion.domain.reflection import Reflection
 from companion.errors import CompanionError, WrongPassphrase
 from companion.paths import settings_path
 from companion.resources import stylesheets
@@ -34,10 +38,12 @@ from companion.screens.sessions import SessionsScreen
 from companion.screens.share import ShareScreen
 from companion.screens.unlock import UnlockScreen
 from companion.services.journal import Journal
+from companion.services.opening import create_journal, open_journal
+from companion.services.runner import JournalRunner
 from companion.settings import ensure_settings_file, load_settings
-from companion.storage.vault import Vault
 
-AREAS = {
+T = TypeVar("T")
+AREAS: dict[str, type[AreaScreen]] = {
     "home": HomeScreen,
     "reflections": ReflectionsScreen,
     "boundaries": BoundariesScreen,
@@ -50,13 +56,10 @@ NO_SCREENSHOTS = "Screenshots are turned off so your writing never lands on disk
 POLL_SECONDS = 2.0  # how often the journal file is checked for a copy that changed underneath
 HANG_UPS = (signal.SIGHUP, signal.SIGTERM, signal.SIGINT)
 HANG_UP_GRACE = 1.0  # seconds: after this, exit whatever the terminal is doing
-CRASH_MESSAGE = (
-    "companion met an unexpected problem and closed. Your journal is safe on disk, "
-    "and any unfinished entry was kept as a draft."
-)
+LOCK_WAIT = 0.6  # seconds a hang-up waits for a save in progress before locking anyway
 
 
-class CompanionApp(App[int]):
+class CompanionApp(QuietCrash):
     """companion's terminal interface."""
 
     TITLE = "companion"
@@ -91,20 +94,38 @@ class CompanionApp(App[int]):
         handle_signals: bool = False,
     ) -> None:
         super().__init__(css_path=stylesheets())
-        self.handle_signals = handle_signals
-        self._hanging_up = False
-        self._watchdog: threading.Timer | None = None
         self.vault_path = vault_path
         self.kdf = kdf
         self.clock = clock
         self.settings_file = settings_file or settings_path(vault_path)
         self.settings = load_settings(self.settings_file)
-        self.journal: Journal | None = None
+        self.handle_signals = handle_signals
+        self.runner: JournalRunner | None = None
+        self._modes_added: set[str] = set()
+        self._editors: list[EditorScreen] = []
+        self._hanging_up = False
+        self._watchdog: threading.Timer | None = None
+
+    @property
+    def unlocked(self) -> bool:
+        """Whether a journal is open."""
+        return self.runner is not None
+
+    # -- modes (our own bookkeeping: Textual keeps its own privately) --------------------------------
+    def _add_mode(self, mode: str, screen: Callable[[], Screen[Any]] | type[Screen[Any]]) -> None:
+        if mode not in self._modes_added:
+            self.add_mode(mode, screen)
+            self._modes_added.add(mode)
+
+    async def _remove_mode(self, mode: str) -> None:
+        if mode in self._modes_added:
+            self._modes_added.discard(mode)
+            await self.remove_mode(mode)
 
     # -- lifecycle ----------------------------------------------------------------------------
     def on_mount(self) -> None:
         gate = "unlock" if self.vault_path.exists() else "create"
-        self.add_mode(gate, UnlockScreen if gate == "unlock" else CreateScreen)
+        self._add_mode(gate, UnlockScreen if gate == "unlock" else CreateScreen)
         self.switch_mode(gate)
         if self.handle_signals:
             loop = asyncio.get_running_loop()
@@ -112,6 +133,155 @@ class CompanionApp(App[int]):
                 loop.add_signal_handler(sig, self.hang_up, sig)
         self.set_interval(POLL_SECONDS, self.check_disk)
         self.app_resume_signal.subscribe(self, lambda _: self.check_disk())
+
+    @on(PassphraseEntered)
+    def _passphrase_entered(self, event: PassphraseEntered) -> None:
+        self._open_vault(event.passphrase, event.create)
+
+    @work(thread=True, exclusive=True, group="unlock")
+    def _open_vault(self, passphrase: str, create: bool) -> None:
+        """The KDF is deliberately slow: run it off the event loop."""
+        try:
+            if create:
+                journal = create_journal(self.vault_path, passphrase, kdf=self.kdf, clock=self.clock)
+            else:
+                journal = open_journal(self.vault_path, passphrase, clock=self.clock)
+        except WrongPassphrase:
+            self.post_message(self.UnlockFailed(KIND_WRONG_PASSPHRASE))
+            return
+        except CompanionError as exc:
+            self.post_message(self.UnlockFailed(exc.message))
+            return
+        except Exception as exc:  # never a traceback on screen
+            self.post_message(self.UnlockFailed(f"companion could not open the journal ({type(exc).__name__})."))
+            return
+        self.post_message(self.Unlocked(journal))
+
+    def on_companion_app_unlocked(self, event: Unlocked) -> None:
+        ensure_settings_file(self.settings_file)
+        self.runner = JournalRunner(event.journal)
+        clock = self.clock
+        for mode, screen_class in AREAS.items():
+            self._add_mode(mode, lambda cls=screen_class: cls(clock))
+        self.switch_mode("home")
+        self.refresh_bindings()
+        self.journal_job(lambda j: j.reflections.draft(), self._offer_draft)
+
+    def _offer_draft(self, found: tuple[dict[str, Any] | None, str]) -> None:
+        draft, note = found
+        if draft is not None:
+            self.push_screen(EditorScreen(self.clock, draft=draft))
+            self.notify(note, timeout=6)
+
+    def on_companion_app_unlock_failed(self, event: UnlockFailed) -> None:
+        screen = self.screen
+        if isinstance(screen, GateScreen):
+            screen.failed(event.message)
+
+    # -- the journal's thread: every job in order; results and failures come back here -----------------
+    def journal_job(self, job: Callable[[Journal], T], then: Callable[[T], object] | None = None) -> None:
+        """Run `job` on the journal's thread; `then(result)` runs here. A CompanionError is told plainly."""
+        if self.runner is None:
+            return
+        future = asyncio.wrap_future(self.runner.submit(job))
+        self.run_worker(self._finish(future, then), group="journal")
+
+    async def _finish(self, future: Awaitable[T], then: Callable[[T], object] | None) -> None:
+        try:
+            result = await future
+        except CompanionError as exc:
+            self.notify(exc.message, severity="error", timeout=10)
+            return
+        finally:
+            self._tell_news()
+        if then is not None:
+            then(result)
+
+    async def journal_ask(self, job: Callable[[Journal], T], fallback: T) -> T:
+        """Run `job` on the journal's thread and wait for it; on a CompanionError, tell it and give `fallback`."""
+        if self.runner is None:
+            return fallback
+        try:
+            return await asyncio.wrap_future(self.runner.submit(job))
+        except CompanionError as exc:
+            self.notify(exc.message, severity="error", timeout=10)
+            return fallback
+        finally:
+            self._tell_news()
+
+    def _tell_news(self) -> None:
+        if self.runner is not None:
+            for line in self.runner.journal.news():
+                self.notify(line, timeout=8)
+
+    def check_disk(self) -> None:
+        """Fold in a copy of the journal that a sync tool (or another device) put in place, and say so."""
+
+        def told(lines: list[str]) -> None:
+            for line in lines:
+                self.notify(line, timeout=8)
+            if lines and isinstance(self.screen, AreaScreen):
+                self.screen.reload()
+
+        self.journal_job(lambda j: j.sync(), told)
+
+    # -- editors (our own bookkeeping of which are open, in any mode) --------------------------------
+    def open_editor(self, *, entry: Reflection | None = None, prompt: Prompt | None = None) -> None:
+        """The editor on a new entry, or on an existing one (remembering which version it started from)."""
+        if entry is None:
+            self.push_screen(EditorScreen(self.clock, prompt=prompt))
+            return
+        self.journal_job(lambda j: j.reflections.revision(entry.id),
+                         lambda base: self.push_screen(EditorScreen(self.clock, entry=entry, base=base)))
+
+    def editor_opened(self, editor: EditorScreen) -> None:
+        """An editor is on screen (its draft is kept on lock, quit and hang-up)."""
+        self._editors.append(editor)
+
+    def editor_closed(self, editor: EditorScreen) -> None:
+        """An editor went away."""
+        if editor in self._editors:
+            self._editors.remove(editor)
+
+    def _drafts(self) -> list[dict[str, Any]]:
+        return [state for editor in self._editors if (state := editor.draft_state()) is not None]
+
+    def _close_journal(self, timeout: float | None = None) -> None:
+        """Keep every unfinished entry (after what is queued), then lock the journal."""
+        runner, self.runner = self.runner, None
+        if runner is None:
+            return
+        drafts = self._drafts()
+
+        def keep(journal: Journal) -> None:
+            for state in drafts:
+                journal.reflections.keep_draft(state)
+
+        try:
+            runner.close(keep, timeout)
+        except CompanionError as exc:
+            self.notify(exc.message, severity="error", timeout=10)
+
+    # -- locking, quitting, hanging up ---------------------------------------------------------------
+    async def action_lock(self) -> None:
+        """Keep any draft, drop every screen that held decrypted text, release the vault."""
+        if self.runner is None:
+            return
+        self._close_journal()
+        self._add_mode("unlock", UnlockScreen)
+        await self.switch_mode("unlock")
+        for mode in (*AREAS, "create"):
+            await self._remove_mode(mode)
+        self._editors.clear()
+        screen = self.screen
+        if isinstance(screen, UnlockScreen):
+            screen.reset()
+        self.refresh_bindings()
+
+    async def action_quit(self) -> None:
+        """Quit; an unfinished entry is kept as a sealed draft and comes back on the next unlock."""
+        self._close_journal()
+        self.exit()
 
     def hang_up(self, signum: int) -> None:
         """A dropped SSH connection, SIGTERM or a SIGINT from outside: keep every word, then go.
@@ -128,114 +298,28 @@ class CompanionApp(App[int]):
             self._watchdog.start()
         # Keys already read from the terminal wait in the focused widget's queue: seal the draft
         # after them, so it holds every keystroke that arrived.
-        (self.focused or self.screen).call_later(self._keep_and_exit, 128 + signum)
+        (self.focused or self.screen).call_later(self._hung_up, 128 + signum)
 
-    def _keep_and_exit(self, return_code: int = 0) -> None:
-        self._keep_and_close()
+    def _hung_up(self, return_code: int) -> None:
+        self._close_journal(timeout=LOCK_WAIT)
         self.exit(return_code=return_code)
-
-    async def action_quit(self) -> None:
-        """Quit; an unfinished entry is kept as a sealed draft and comes back on the next unlock."""
-        self._keep_and_exit()
 
     def exited(self) -> None:
         """The app has finished on its own: the hang-up timer is no longer needed."""
         if self._watchdog is not None:
             self._watchdog.cancel()
 
-    def _keep_and_close(self) -> None:
-        if self.journal is None:
-            return
-        for editor in self._open_editors():
-            editor.keep_draft()
-        self.journal.close()
-        self.journal = None
+    def on_unmount(self) -> None:
+        self._close_journal(timeout=LOCK_WAIT)
+        if self.handle_signals:
+            loop = asyncio.get_running_loop()
+            for sig in HANG_UPS:
+                loop.remove_signal_handler(sig)
 
-    def check_disk(self) -> None:
-        """Fold in a copy of the journal that a sync tool (or another device) put in place, and say so."""
-        if self.journal is None:
-            return
-        try:
-            news = self.journal.sync()
-        except CompanionError as exc:
-            self.notify(exc.message, severity="error", timeout=12)
-            return
-        for line in news:
-            self.notify(line, timeout=8)
-        screen = self.screen
-        if news and isinstance(screen, AreaScreen):
-            screen.reload()
-
-    @on(PassphraseEntered)
-    def _passphrase_entered(self, event: PassphraseEntered) -> None:
-        self._open_vault(event.passphrase, event.create)
-
-    @work(thread=True, exclusive=True, group="unlock")
-    def _open_vault(self, passphrase: str, create: bool) -> None:
-        """The KDF is deliberately slow: run it off the event loop."""
-        try:
-            if create:
-                vault = Vault.create(self.vault_path, passphrase, self.kdf)
-            else:
-                vault = Vault.open(self.vault_path, passphrase)
-        except WrongPassphrase:
-            self.post_message(self.UnlockFailed(KIND_WRONG_PASSPHRASE))
-            return
-        except CompanionError as exc:
-            self.post_message(self.UnlockFailed(exc.message))
-            return
-        except Exception as exc:  # never a traceback on screen
-            self.post_message(self.UnlockFailed(f"companion could not open the journal ({type(exc).__name__})."))
-            return
-        self.post_message(self.Unlocked(Journal(vault, self.clock)))
-
-    def on_companion_app_unlocked(self, event: Unlocked) -> None:
-        ensure_settings_file(self.settings_file)
-        self.journal = journal = event.journal
-        clock = self.clock
-        for mode, screen_class in AREAS.items():
-            self.add_mode(mode, lambda cls=screen_class: cls(journal, clock))
-        self.switch_mode("home")
-        self.refresh_bindings()
-        draft, note = journal.reflections.draft()
-        if draft is not None:
-            self.push_screen(EditorScreen(journal, clock, draft=draft))
-            self.notify(note, timeout=6)
-        for line in journal.vault.take_news():  # a draft set aside, a legacy draft re-sealed
-            self.notify(line, timeout=8)
-
-    def on_companion_app_unlock_failed(self, event: UnlockFailed) -> None:
-        screen = self.screen
-        if isinstance(screen, GateScreen):
-            screen.failed(event.message)
-
-    def _open_editors(self) -> list[EditorScreen]:
-        # Every mode keeps its own stack; an editor may sit in any of them.
-        stacks = self._screen_stacks.values()
-        return [s for stack in stacks for s in stack if isinstance(s, EditorScreen)]
-
-    async def action_lock(self) -> None:
-        """Keep any draft, drop every screen that held decrypted text, release the vault."""
-        if self.journal is None:
-            return
-        for editor in self._open_editors():
-            editor.keep_draft()
-        if "unlock" not in self._modes:
-            self.add_mode("unlock", UnlockScreen)
-        await self.switch_mode("unlock")
-        for mode in (*AREAS, "create"):
-            if mode in self._modes:
-                await self.remove_mode(mode)
-        self.journal.close()
-        self.journal = None
-        screen = self.screen
-        if isinstance(screen, UnlockScreen):
-            screen.reset()
-        self.refresh_bindings()
-
+    # -- areas, help, support ----------------------------------------------------------------------
     def action_switch_area(self, area: str) -> None:
-        """Go to one of the four areas."""
-        if self.journal is not None and area in AREAS:
+        """Go to one of the areas."""
+        if self.runner is not None and area in AREAS:
             self.switch_mode(area)
 
     def action_support(self) -> None:
@@ -260,58 +344,37 @@ class CompanionApp(App[int]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("lock", "switch_area", "change_passphrase"):
-            return self.journal is not None
+            return self.runner is not None
         return True
 
-    def on_unmount(self) -> None:
-        self._keep_and_close()
-        if self.handle_signals:
-            loop = asyncio.get_running_loop()
-            for sig in HANG_UPS:
-                loop.remove_signal_handler(sig)
-
-    # -- changing the passphrase: the dialog asks, a worker runs the KDFs, the loop commits ---------
-    @work
+    # -- changing the passphrase: the dialog asks; the journal's thread checks and re-seals -------------
+    @work(group="app-dialog")
     async def action_change_passphrase(self) -> None:
         """Ask for the current and a new passphrase, then re-seal everything."""
         answer = await self.push_screen_wait(ChangePassphraseDialog())
-        if answer is not None and self.journal is not None:
-            self.notify("Changing your passphrase…", timeout=3)
-            self._derive_new_header(*answer)
+        if answer is None:
+            return
+        current, new = answer
+        kdf = self.kdf
+        self.notify("Changing your passphrase…", timeout=3)
 
-    @work(thread=True, exclusive=True, group="passphrase")
-    def _derive_new_header(self, current: str, new: str) -> None:
-        journal = self.journal
-        if journal is None:
-            return
-        try:
-            journal.vault.verify_passphrase(current)
-            header = journal.vault.new_header(new, self.kdf)
-        except WrongPassphrase:
-            self.call_from_thread(self.notify, "That is not your current passphrase; nothing was changed.",
-                                  severity="error", timeout=8)
-            return
-        except CompanionError as exc:
-            self.call_from_thread(self.notify, exc.message, severity="error", timeout=8)
-            return
-        self.call_from_thread(self._commit_passphrase, header)
+        def change(journal: Journal) -> list[Path] | str:
+            try:
+                return journal.change_passphrase(current, new, kdf)
+            except WrongPassphrase:
+                return "That is not your current passphrase; nothing was changed."
 
-    def _commit_passphrase(self, header: Header) -> None:
-        if self.journal is None:
-            return
-        try:
-            failed = self.journal.vault.rewrap_to(header)
-        except CompanionError as exc:
-            self.notify(exc.message, severity="error", timeout=10)
-            return
-        if failed:
-            self.notify(f"Your passphrase has been changed, but {len(failed)} older copies in backups/ could not "
+        result = await self.journal_ask(change, None)
+        if isinstance(result, str):
+            self.notify(result, severity="error", timeout=8)
+        elif result:
+            self.notify(f"Your passphrase has been changed, but {len(result)} older copies in backups/ could not "
                         "be re-sealed and still open with the old one.", severity="warning", timeout=12)
-        else:
+        elif result is not None:
             self.notify("Your passphrase has been changed. The old one opens nothing companion keeps.", timeout=8)
 
     # -- the palette offers every key's action; no screenshots (they would put text on disk) -----
-    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         for command in super().get_system_commands(screen):
             if "screenshot" not in command.title.lower():
                 yield command
@@ -322,13 +385,6 @@ class CompanionApp(App[int]):
             node, action = active.node, binding.action
             yield SystemCommand(binding.description, f"key: {self.get_key_display(binding)}",
                                 lambda node=node, action=action: node.run_action(action))
-
-    def _fatal_error(self) -> None:
-        # Textual's crash report prints a traceback with local variables, which would put
-        # decrypted text on the terminal: say one plain sentence instead.
-        self.bell()
-        self._exit_renderables.append(CRASH_MESSAGE)
-        self._close_messages_no_wait()
 
     def action_screenshot(self, filename: str | None = None, path: str | None = None) -> None:
         self.notify(NO_SCREENSHOTS)

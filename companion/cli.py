@@ -177,9 +177,9 @@ def _dispatch(args: argparse.Namespace) -> int:
 def _run_tui(vault: Path, passphrase_file: str | None) -> int:
     if passphrase_file is not None:
         raise UsageError("The app asks for the passphrase itself; --passphrase-file is for commands.")
-    from companion.commands import preflight_tui
+    from companion.services.opening import preflight
 
-    preflight_tui(vault)
+    preflight(vault)
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
         raise UsageError("The companion app needs a terminal; from a script, use a command such as 'companion list'.")
     from companion.app import CompanionApp  # only now: subcommands never import textual

@@ -1,9 +1,10 @@
-"""The subcommands behind `companion init|add|list|check|passwd` (no textual here)."""
+"""The subcommands: argument handling and printing only; the work is done by the services (no Textual here)."""
 
 from __future__ import annotations
 
 import argparse
 import dataclasses
+import shlex
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -12,18 +13,16 @@ from typing import TypeVar
 
 import orjson
 
-from companion.crypto import age, envelope
-from companion.crypto.words import generate_passphrase
 from companion.domain.boundary import STATUSES
 from companion.domain.clock import day_text, local_now
 from companion.domain.contact import ROLES
 from companion.domain.reflection import Reflection, ReflectionFilter
-from companion.errors import StorageFailure, UsageError, VaultBusy, VaultDamaged
+from companion.errors import StorageFailure, UsageError, VaultDamaged
 from companion.passphrase_input import ask, ask_new, check_new, read_passphrase_file
 from companion.services.journal import Journal
+from companion.services.opening import create_journal, open_journal
 from companion.storage.disk import read_bytes
-from companion.storage.lock import BUSY_MESSAGE, is_busy
-from companion.storage.vault import Vault, damaged_sentence, utc_now
+from companion.storage.vault import CheckReport
 
 CLI_LOCK_WAIT = 3.0
 T = TypeVar("T")
@@ -35,17 +34,52 @@ def _passphrase(passphrase_file: str | None) -> str:
     return ask("Passphrase: ")
 
 
-def _open(vault: Path, passphrase_file: str | None) -> Journal:
-    passphrase = _passphrase(passphrase_file)
-    return Journal(Vault.open(vault, passphrase, lock_timeout=CLI_LOCK_WAIT), local_now)
+@contextmanager
+def _journal(vault: Path, passphrase_file: str | None, passphrase: str | None = None) -> Iterator[Journal]:
+    """The unlocked journal for one command; closed after, and what happened underneath told on stderr."""
+    journal = open_journal(vault, passphrase if passphrase is not None else _passphrase(passphrase_file),
+                           lock_timeout=CLI_LOCK_WAIT)
+    try:
+        yield journal
+        for line in journal.news():
+            print(line, file=sys.stderr)
+    finally:
+        journal.close()
 
 
-def _tell(opened: Vault) -> None:
-    """What happened underneath while saving (a merged copy, an unconfirmed write), on stderr."""
-    for line in opened.take_news():
-        print(line, file=sys.stderr)
+def _read(vault: Path, passphrase_file: str | None, read: Callable[[Journal], T]) -> T:
+    """Open the journal, read what is asked, and close it again straight away."""
+    with _journal(vault, passphrase_file) as journal:
+        return read(journal)
 
 
+def _print_json(data: object) -> None:
+    sys.stdout.buffer.write(orjson.dumps(data, option=orjson.OPT_INDENT_2) + b"\n")
+
+
+def _stdin_once(*files: str | None) -> None:
+    if sum(1 for f in files if f == "-") > 1:
+        raise UsageError("Only one passphrase can come from standard input.")
+
+
+def _show_generated(passphrase: str) -> None:
+    print(f"The passphrase that opens it:\n\n    {passphrase}\n")
+    print("It is shown only this once. Pass it on by a different way than the file "
+          "(say, tell it in person or send it by text if the file goes by e-mail).")
+
+
+@contextmanager
+def _forcing_hint() -> Iterator[None]:
+    """On the command line, an existing file may be replaced with --force: say so."""
+    from companion.services.export import ExportExists
+
+    try:
+        yield
+    except ExportExists as exc:
+        raise StorageFailure(f"{exc.path} already exists; choose another name, or use --force to replace it.") from None
+
+
+# -- creating and writing ------------------------------------------------------------------------------
 def cmd_init(args: argparse.Namespace, vault: Path, passphrase_file: str | None) -> int:
     """Create a new vault; never overwrites."""
     if vault.exists():
@@ -56,7 +90,7 @@ def cmd_init(args: argparse.Namespace, vault: Path, passphrase_file: str | None)
         print("A forgotten passphrase cannot be recovered: nobody, not even companion, can open the "
               "journal without it.", file=sys.stderr)
         passphrase = ask_new()
-    Vault.create(vault, passphrase).close()
+    create_journal(vault, passphrase).close()
     print(f"Created your journal at {vault}.")
     return 0
 
@@ -73,13 +107,13 @@ def cmd_add(args: argparse.Namespace, vault: Path, passphrase_file: str | None) 
         text = sys.stdin.read()
     if not text.strip():
         raise UsageError("A reflection needs some text.")
-    with Vault.open(vault, passphrase, lock_timeout=CLI_LOCK_WAIT) as opened:
-        Journal(opened, utc_now).add_reflection(text, mood=args.mood, tags=args.tag)
+    with _journal(vault, passphrase_file, passphrase) as journal:
+        journal.add_reflection(text, mood=args.mood, tags=args.tag)
         print("Saved your reflection.")
-        _tell(opened)
     return 0
 
 
+# -- reading ---------------------------------------------------------------------------------------------
 def reflection_json(entry: Reflection) -> dict[str, object]:
     """The JSON shape of a reflection for `list --json`."""
     return {"id": entry.id, **entry.to_record()}
@@ -106,19 +140,6 @@ def _format_entry(entry: Reflection) -> str:
     head = "  ".join([when, *extras])
     body = "\n".join(f"  {line}" for line in entry.text.rstrip().splitlines())
     return f"{head}\n{body}\n\n"
-
-
-def _print_json(data: object) -> None:
-    sys.stdout.buffer.write(orjson.dumps(data, option=orjson.OPT_INDENT_2) + b"\n")
-
-
-def _read(vault: Path, passphrase_file: str | None, read: Callable[[Journal], list[T]]) -> list[T]:
-    """Open the journal, read what is asked, and close it again straight away."""
-    journal = _open(vault, passphrase_file)
-    try:
-        return read(journal)
-    finally:
-        journal.close()
 
 
 def cmd_boundaries(args: argparse.Namespace, vault: Path, passphrase_file: str | None) -> int:
@@ -153,125 +174,6 @@ def cmd_contacts(args: argparse.Namespace, vault: Path, passphrase_file: str | N
     return 0
 
 
-def cmd_check(args: argparse.Namespace, vault: Path, passphrase_file: str | None) -> int:
-    """Verify the vault and its backups; print counts."""
-    passphrase = _passphrase(passphrase_file)
-    with Vault.open(vault, passphrase, lock_timeout=CLI_LOCK_WAIT) as opened:
-        report = opened.check(passphrase)
-        _tell(opened)
-    c = report.counts
-    print(f"{vault}: opens correctly; {c['reflections']} reflections, {c['boundaries']} boundaries, "
-          f"{c['contacts']} contacts.")
-    readable = sum(1 for b in report.backups if b.state == "ok")
-    other = sum(1 for b in report.backups if b.state == "other passphrase")
-    line = f"Backups: {readable} of {len(report.backups)} open correctly"
-    if other:
-        line += f", {other} open with a different passphrase"
-    print(line + ".")
-    if report.kept:
-        print(f"Kept copies (never pruned), in {report.kept[0].path.parent}:")
-        for kept in report.kept:
-            state = "opens correctly" if kept.state == "ok" else kept.state
-            print(f"  {kept.path.name}: {state}")
-    if report.draft is not None:
-        state = "opens correctly" if report.draft.state == "ok" else report.draft.state
-        print(f"Unfinished entry (draft) {report.draft.path.name}: {state}.")
-    for copy in report.conflicts:
-        print(f"A sync tool left a conflict copy: {copy.name}. Merge it with: companion merge {_quote(copy)}")
-    if report.draft is not None and report.draft.state != "ok":
-        print(f"The draft {report.draft.path} {report.draft.state}.", file=sys.stderr)
-        return VaultDamaged.exit_code
-    if report.damaged_backups:
-        first = report.damaged_backups[0]
-        print(f"{len(report.damaged_backups)} backup(s) cannot be read, for example {first.path} "
-              f"{first.state}.", file=sys.stderr)
-        return VaultDamaged.exit_code
-    return 0
-
-
-def cmd_passwd(args: argparse.Namespace, vault: Path, passphrase_file: str | None) -> int:
-    """Change the passphrase (the data key is rewrapped, not changed)."""
-    if passphrase_file == "-" and args.new_passphrase_file == "-":
-        raise UsageError("Only one of the passphrases can come from standard input.")
-    passphrase = _passphrase(passphrase_file)
-    if args.new_passphrase_file is not None:
-        new = check_new(read_passphrase_file(args.new_passphrase_file))
-    else:
-        new = ask_new("passphrase")
-    with Vault.open(vault, passphrase, lock_timeout=CLI_LOCK_WAIT) as opened:
-        failed = opened.change_passphrase(new)
-        print("Your passphrase has been changed.")
-        _tell(opened)
-    if failed:
-        print(f"{len(failed)} older copies could not be re-sealed and still open with the old passphrase: "
-              + ", ".join(str(p) for p in failed), file=sys.stderr)
-        return 1
-    return 0
-
-
-def _read_or_generate(passphrase_file: str | None) -> tuple[str, bool]:
-    if passphrase_file is not None:
-        return check_new(read_passphrase_file(passphrase_file)), False
-    return generate_passphrase(), True
-
-
-def _show_generated(passphrase: str) -> None:
-    print(f"The passphrase that opens it:\n\n    {passphrase}\n")
-    print("It is shown only this once. Pass it on by a different way than the file "
-          "(say, tell it in person or send it by text if the file goes by e-mail).")
-
-
-def _stdin_once(*files: str | None) -> None:
-    if sum(1 for f in files if f == "-") > 1:
-        raise UsageError("Only one passphrase can come from standard input.")
-
-
-def cmd_export(args: argparse.Namespace, vault: Path, passphrase_file: str | None) -> int:
-    """An encrypted PDF or age file holding exactly what was chosen (and, with --session, a session record)."""
-    from companion.services.export import AUTHOR_KEY, DEFAULT_SECTIONS, ExportChoice, ExportRequest, build
-    from companion.services.sharing import produce, remember
-
-    _stdin_once(passphrase_file, args.export_passphrase_file)
-    secret = read_passphrase_file(args.export_passphrase_file) if args.export_passphrase_file else None
-    request = ExportRequest(args.format, Path(args.out), tuple(args.recipient), secret, args.force)
-    choice = ExportChoice(sections=args.include or DEFAULT_SECTIONS, since=args.since, until=args.until,
-                          flagged_only=args.flagged_only, with_contact_details=args.with_contact_details,
-                          author=args.author or "", note=args.note or "")
-    with _forcing_hint():
-        request.check()  # before the journal is opened: a typo costs nothing
-        choice.check()
-    journal = _open(vault, passphrase_file)
-    try:
-        if args.author is None:  # not given: the name remembered from the last export
-            choice = dataclasses.replace(choice, author=journal.preferences.get(AUTHOR_KEY))
-        content = build(journal, choice)
-        if content.empty:
-            raise StorageFailure("Nothing matched what you chose, so no file was written.")
-        with _forcing_hint():
-            done = produce(content, journal.contacts.names(), request, isolated=False)
-        done = remember(journal, content, done, args.format, args.session)
-    finally:
-        journal.close()
-    print(f"Wrote {done.path}: {content.summary()} ({content.range_text()}).")
-    if done.session is not None:
-        print(f"Recorded for your session on {day_text(done.session.day)}; afterwards, note what you took "
-              "away in the app (Sessions).")
-    if done.passphrase:
-        _show_generated(done.passphrase)
-    return 0
-
-
-@contextmanager
-def _forcing_hint() -> Iterator[None]:
-    """On the command line, an existing file may be replaced with --force: say so."""
-    from companion.services.export import ExportExists
-
-    try:
-        yield
-    except ExportExists as exc:
-        raise StorageFailure(f"{exc.path} already exists; choose another name, or use --force to replace it.") from None
-
-
 def cmd_sessions(args: argparse.Namespace, vault: Path, passphrase_file: str | None) -> int:
     """`sessions list`: therapy sessions, the most recent first."""
     items = _read(vault, passphrase_file, lambda j: j.sessions.all())
@@ -289,36 +191,127 @@ def cmd_sessions(args: argparse.Namespace, vault: Path, passphrase_file: str | N
     return 0
 
 
+# -- keeping it whole -----------------------------------------------------------------------------------
+def cmd_check(args: argparse.Namespace, vault: Path, passphrase_file: str | None) -> int:
+    """Verify the vault, its backups, kept copies and draft; print counts; name conflict copies."""
+    passphrase = _passphrase(passphrase_file)
+    with _journal(vault, passphrase_file, passphrase) as journal:
+        report = journal.check(passphrase)
+    _print_check(vault, report)
+    if report.draft is not None and report.draft.state != "ok":
+        print(f"The draft {report.draft.path} {report.draft.state}.", file=sys.stderr)
+        return VaultDamaged.exit_code
+    if report.damaged_backups:
+        first = report.damaged_backups[0]
+        print(f"{len(report.damaged_backups)} backup(s) cannot be read, for example {first.path} "
+              f"{first.state}.", file=sys.stderr)
+        return VaultDamaged.exit_code
+    return 0
+
+
+def _print_check(vault: Path, report: CheckReport) -> None:
+    c = report.counts
+    print(f"{vault}: opens correctly; {c['reflections']} reflections, {c['boundaries']} boundaries, "
+          f"{c['contacts']} contacts.")
+    readable = sum(1 for b in report.backups if b.state == "ok")
+    other = sum(1 for b in report.backups if b.state == "other passphrase")
+    line = f"Backups: {readable} of {len(report.backups)} open correctly"
+    print(line + (f", {other} open with a different passphrase" if other else "") + ".")
+    if report.kept:
+        print(f"Kept copies (never pruned), in {report.kept[0].path.parent}:")
+        for kept in report.kept:
+            print(f"  {kept.path.name}: {'opens correctly' if kept.state == 'ok' else kept.state}")
+    if report.draft is not None:
+        state = "opens correctly" if report.draft.state == "ok" else report.draft.state
+        print(f"Unfinished entry (draft) {report.draft.path.name}: {state}.")
+    for copy in report.conflicts:
+        print(f"A sync tool left a conflict copy: {copy.name}. Merge it with: companion merge {shlex.quote(str(copy))}")
+
+
+def cmd_merge(args: argparse.Namespace, vault: Path, passphrase_file: str | None) -> int:
+    """Merge a copy of the journal (a sync tool's conflict copy) in; the copy then moves into backups/."""
+    copy = Path(args.copy).expanduser()
+    if copy.resolve() == vault.resolve():
+        raise UsageError("That is the journal itself; give the path of a copy to merge into it.")
+    with _journal(vault, passphrase_file) as journal:
+        report, moved = journal.merge_copy(copy)
+        print(report.sentence())
+        print(f"The copy was moved to {moved}.")
+    return 0
+
+
+def cmd_passwd(args: argparse.Namespace, vault: Path, passphrase_file: str | None) -> int:
+    """Change the passphrase; the journal and every copy are sealed again, or nothing changes."""
+    if passphrase_file == "-" and args.new_passphrase_file == "-":
+        raise UsageError("Only one of the passphrases can come from standard input.")
+    passphrase = _passphrase(passphrase_file)
+    if args.new_passphrase_file is not None:
+        new = check_new(read_passphrase_file(args.new_passphrase_file))
+    else:
+        new = ask_new("passphrase")
+    with _journal(vault, passphrase_file, passphrase) as journal:
+        failed = journal.change_passphrase(passphrase, new)
+        print("Your passphrase has been changed.")
+    if failed:
+        print(f"{len(failed)} older copies could not be re-sealed and still open with the old passphrase: "
+              + ", ".join(str(p) for p in failed), file=sys.stderr)
+        return 1
+    return 0
+
+
+# -- sharing, backing up, bringing in ---------------------------------------------------------------------
+def cmd_export(args: argparse.Namespace, vault: Path, passphrase_file: str | None) -> int:
+    """An encrypted PDF or age file holding exactly what was chosen (and, with --session, a session record)."""
+    from companion.services.export import AUTHOR_KEY, DEFAULT_SECTIONS, ExportChoice, ExportRequest, build
+    from companion.services.sharing import produce, remember
+
+    _stdin_once(passphrase_file, args.export_passphrase_file)
+    secret = read_passphrase_file(args.export_passphrase_file) if args.export_passphrase_file else None
+    request = ExportRequest(args.format, Path(args.out), tuple(args.recipient), secret, args.force)
+    choice = ExportChoice(sections=args.include or DEFAULT_SECTIONS, since=args.since, until=args.until,
+                          flagged_only=args.flagged_only, with_contact_details=args.with_contact_details,
+                          author=args.author or "", note=args.note or "")
+    with _forcing_hint():
+        request.check()  # before the journal is opened: a typo costs nothing
+        choice.check()
+    with _journal(vault, passphrase_file) as journal:
+        if args.author is None:  # not given: the name remembered from the last export
+            choice = dataclasses.replace(choice, author=journal.preferences.get(AUTHOR_KEY))
+        content = build(journal, choice)
+        if content.empty:
+            raise StorageFailure("Nothing matched what you chose, so no file was written.")
+        with _forcing_hint():
+            done = produce(content, journal.contacts.names(), request, isolated=False)
+        done = remember(journal, content, done, args.format, args.session)
+    print(f"Wrote {done.path}: {content.summary()} ({content.range_text()}).")
+    if done.session is not None:
+        print(f"Recorded for your session on {day_text(done.session.day)}; afterwards, note what you took "
+              "away in the app (Sessions).")
+    if done.passphrase:
+        _show_generated(done.passphrase)
+    return 0
+
+
 def cmd_backup(args: argparse.Namespace, vault: Path, passphrase_file: str | None) -> int:
     """The whole journal as documented JSON inside an age file."""
-    from companion.services.backup import backup_json
-    from companion.services.export import check_free, write_export
+    from companion.services.export import ExportRequest
+    from companion.services.sharing import write_backup
 
-    out = Path(args.out)
-    with _forcing_hint():
-        check_free(out, force=args.force)
     _stdin_once(passphrase_file, args.export_passphrase_file)
-    journal = _open(vault, passphrase_file)
-    try:
-        plaintext = backup_json(journal.vault, local_now())
-    finally:
-        journal.close()
-    generated = False
-    if args.recipient:
-        data = age.encrypt_to(plaintext, args.recipient)
-    else:
-        secret, generated = _read_or_generate(args.export_passphrase_file)
-        data = age.encrypt_with_passphrase(plaintext, secret)
+    secret = read_passphrase_file(args.export_passphrase_file) if args.export_passphrase_file else None
+    request = ExportRequest("age", Path(args.out), tuple(args.recipient), secret, args.force)
     with _forcing_hint():
-        write_export(out, data, force=args.force)
-    print(f"Wrote the backup to {out}.")
-    if generated:
-        _show_generated(secret)
+        request.check()
+        with _journal(vault, passphrase_file) as journal:
+            done = write_backup(journal, request, isolated=False)
+    print(f"Wrote the backup to {done.path}.")
+    if done.passphrase:
+        _show_generated(done.passphrase)
     return 0
 
 
 def cmd_restore(args: argparse.Namespace, vault: Path, passphrase_file: str | None) -> int:
-    """Show what a backup holds, ask, then replace the journal (the old one goes to backups/ first)."""
+    """Show what a backup holds, ask, then replace the journal (the replaced one is kept in backups/)."""
     from companion.services.backup import open_backup_files
 
     _stdin_once(passphrase_file, args.export_passphrase_file)
@@ -336,12 +329,14 @@ def cmd_restore(args: argparse.Namespace, vault: Path, passphrase_file: str | No
             print("Nothing was changed.")
             return 0
     if vault.exists():
-        opened = Vault.open(vault, _passphrase(passphrase_file), lock_timeout=CLI_LOCK_WAIT)
+        journal = open_journal(vault, _passphrase(passphrase_file), lock_timeout=CLI_LOCK_WAIT)
     else:
-        new = check_new(read_passphrase_file(passphrase_file)) if passphrase_file else ask_new()
-        opened = Vault.create(vault, new)
-    with opened:
-        kept = opened.replace_document(tables)
+        journal = create_journal(vault, check_new(read_passphrase_file(passphrase_file)) if passphrase_file
+                                 else ask_new())
+    try:
+        kept = journal.restore(tables)
+    finally:
+        journal.close()
     print(f"Restored. The journal it replaced is kept at {kept}.")
     return 0
 
@@ -352,44 +347,8 @@ def cmd_import(args: argparse.Namespace, vault: Path, passphrase_file: str | Non
 
     raw = read_bytes(Path(args.file), "read the file to import")
     entries = parse_jrnl(raw) if args.source == "jrnl" else parse_dayone(raw)  # checked whole first
-    journal = _open(vault, passphrase_file)
-    try:
+    with _journal(vault, passphrase_file) as journal:
         result = import_entries(journal, entries)
-    finally:
-        journal.close()
     print(f"Imported {result.added} entr{'y' if result.added == 1 else 'ies'}"
           + (f"; {result.skipped} were already here." if result.skipped else "."))
     return 0
-
-
-def cmd_merge(args: argparse.Namespace, vault: Path, passphrase_file: str | None) -> int:
-    """Merge a copy of the journal (a sync tool's conflict copy) in; the copy then moves into backups/."""
-    copy = Path(args.copy).expanduser()
-    if copy.resolve() == vault.resolve():
-        raise UsageError("That is the journal itself; give the path of a copy to merge into it.")
-    journal = _open(vault, passphrase_file)
-    try:
-        report, moved = journal.merge_copy(copy)
-        print(report.sentence())
-        print(f"The copy was moved to {moved}.")
-        _tell(journal.vault)
-    finally:
-        journal.close()
-    return 0
-
-
-def _quote(path: Path) -> str:
-    import shlex
-
-    return shlex.quote(str(path))
-
-
-def preflight_tui(vault: Path) -> None:
-    """Before the app starts: refuse plainly if the vault is busy, unreadable or damaged."""
-    if vault.parent.is_dir() and is_busy(vault):
-        raise VaultBusy(BUSY_MESSAGE)
-    if vault.exists() or vault.is_symlink():
-        try:
-            envelope.parse_header(read_bytes(vault, limit=envelope.MIN_FILE_LEN))  # the header is enough here
-        except VaultDamaged as exc:
-            raise VaultDamaged(damaged_sentence(vault, exc.message)) from None

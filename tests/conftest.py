@@ -83,14 +83,36 @@ def make_app(path: Path):  # type: ignore[no-untyped-def]
     return CompanionApp(path, kdf=FAST_KDF, clock=fixed_clock, settings_file=SHOWN_SETTINGS)
 
 
+# Workers that finish by themselves (the journal's jobs, the KDF, encrypting an export); the others
+# wait on a dialog and are left alone.
+BACKGROUND = {"journal", "unlock", "export", "share-written", "passphrase"}
+
+
+async def settle(pilot) -> None:  # type: ignore[no-untyped-def]
+    """Let the app finish what it started in the background (saves, loads, the KDF), then draw."""
+    for _ in range(50):
+        await pilot.pause()
+        busy = [w for w in pilot.app.workers if w.group in BACKGROUND and w.is_running]
+        if not busy:
+            await pilot.pause()
+            return
+        for worker in busy:
+            await worker.wait()
+    raise AssertionError("the app never settled")
+
+
 async def submit_passphrase(pilot, *values: str) -> None:  # type: ignore[no-untyped-def]
-    """Fill the focused field with each value and press Enter, then wait for the KDF worker."""
+    """Fill the focused field with each value and press Enter, then wait for the KDF and the first loads."""
     for value in values:
         pilot.app.focused.value = value  # typing key by key is covered by test_strength_hint_follows_typing
         await pilot.press("enter")
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-    await pilot.pause()
+    await settle(pilot)
+
+
+def journal_of(app):  # type: ignore[no-untyped-def]
+    """The open journal behind the app (tests look at it only after settle())."""
+    assert app.runner is not None, "the journal is locked"
+    return app.runner.journal
 
 
 def seed_practices(path: Path, passphrase: str = PASSPHRASE) -> None:

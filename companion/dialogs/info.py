@@ -59,32 +59,31 @@ class HelpDialog(Dialog[None]):
 
 
 class DetailDialog(Dialog[str]):
-    """A record shown in full; returns 'edit', 'delete', or an extra action's name."""
+    """A record shown in full; returns 'edit', 'delete' or 'log' (only the keys that apply are offered)."""
 
     BINDINGS = [
         Binding("e", "choose('edit')", "Edit", id="detail.edit"),
         Binding("d", "choose('delete')", "Delete", id="detail.delete"),
+        Binding("l", "choose('log')", "Log", id="detail.log"),
         Binding("escape", "close", "Close", id="detail.close"),
     ]
 
-    def __init__(self, title: str, body: Content, extra: tuple[str, str, str] | None = None, actions: bool = True) -> None:
+    def __init__(self, title: str, body: Content, *, actions: bool = True, loggable: bool = False) -> None:
         super().__init__()
-        self._title, self._body, self._extra, self._actions = title, body, extra, actions
-        if not actions:
-            self._bindings.key_to_bindings.pop("e", None)
-            self._bindings.key_to_bindings.pop("d", None)
-        if extra is not None:
-            key, action, label = extra
-            self._bindings.bind(key, f"choose('{action}')", label)
+        self._title, self._body = title, body
+        self._actions, self._loggable = actions, loggable
 
     def compose(self) -> ComposeResult:
-        hint = "e edit · d delete · escape close" if self._actions else "escape close"
-        if self._extra is not None:
-            hint = f"{self._extra[0]} {self._extra[2].lower()} · " + hint
+        keys = (["l log"] if self._loggable else []) + (["e edit", "d delete"] if self._actions else [])
         with VerticalScroll(classes="dialog", id="detail"):
             yield Static(Content(self._title), classes="dialog-title")
             yield Static(self._body, classes="dialog-lines")
-            yield Static(hint, classes="dialog-hint")
+            yield Static(" · ".join([*keys, "escape close"]), classes="dialog-hint")
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "choose":
+            return self._loggable if parameters == ("log",) else self._actions
+        return True
 
     def action_choose(self, action: str) -> None:
         """Return the chosen action."""

@@ -41,3 +41,9 @@ def parse_filter(query: str) -> ReflectionFilter:
     if since and until and since > until:
         raise ValueError("since: comes after until:, so nothing could match.")
     return ReflectionFilter(text=" ".join(words), tag=tag, theme=theme, flagged_only=flagged, since=since, until=until)
+
+
+def words_match(query: str, *fields: str) -> bool:
+    """The filter of the smaller lists: the typed words, any case, anywhere in the fields."""
+    needle = query.strip().casefold()
+    return not needle or needle in " ".join(fields).casefold()

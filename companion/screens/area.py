@@ -1,13 +1,11 @@
-"""What every unlocked area shares: the area bar, the help line, the footer, the area keys."""
+"""What every unlocked area shares: the area bar, the help line, the footer, the area keys, and the way
+an area works with the journal — jobs run on the journal's thread and come back here."""
 
 from __future__ import annotations
-
-from collections.abc import Callable
 
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
 from textual.widgets import Footer
 
 from companion.dialogs.choosers import PromptPickerDialog
@@ -16,17 +14,16 @@ from companion.domain.clock import Clock
 from companion.domain.prompts import CUSTOM_THEME, Prompt, all_prompts
 from companion.domain.reflection import Reflection
 from companion.domain.session import Session
-from companion.errors import CompanionError
+from companion.screens.client import JournalScreen
 from companion.services.journal import Journal
 from companion.widgets.area_bar import AreaBar
 from companion.widgets.urgent_help import UrgentHelp
 
-
 AREAS_GROUP = Binding.Group("Areas", compact=True)
 
 
-class AreaScreen(Screen[None]):
-    """Base of Home, Reflections, Boundaries and Secure base."""
+class AreaScreen(JournalScreen):
+    """Base of every area: Home, Reflections, Boundaries, Secure base, Share and Sessions."""
 
     AREA = ""
     BINDINGS = [
@@ -39,9 +36,8 @@ class AreaScreen(Screen[None]):
         Binding("question_mark", "app.help", "Keys", id="help"),
     ]
 
-    def __init__(self, journal: Journal, clock: Clock) -> None:
+    def __init__(self, clock: Clock) -> None:
         super().__init__()
-        self.journal = journal
         self.clock = clock
 
     def compose_body(self) -> ComposeResult:
@@ -61,42 +57,42 @@ class AreaScreen(Screen[None]):
     def reload(self) -> None:
         """Read again from the journal (after a change, or coming back to this area)."""
 
-    # -- writing flows shared by Home and Reflections ----------------------------------------------
+    # -- flows shared by Home, Reflections and Sessions ----------------------------------------------
     def write(self, prompt: Prompt | None, entry: Reflection | None = None) -> None:
         """Open the editor on a new entry (with a prompt, or free) or an existing one."""
-        from companion.screens.editor import EditorScreen
+        self.host.open_editor(entry=entry, prompt=prompt)
 
-        self.app.push_screen(EditorScreen(self.journal, self.clock, entry=entry, prompt=prompt))
-
-    @work
+    @work(group="area-dialog")
     async def choose_and_write(self) -> None:
         """Ask which prompt, then open the editor."""
-        service = self.journal.reflections
-        choice = await self.app.push_screen_wait(
-            PromptPickerDialog(service.today_prompt(), all_prompts(service.prompts.all()))
-        )
+        found = await self.ask(lambda j: (j.reflections.today_prompt(), j.reflections.prompts.all()), None)
+        if found is None:
+            return
+        today, custom = found
+        choice = await self.app.push_screen_wait(PromptPickerDialog(today, all_prompts(custom)))
         if choice is None:
             return
         prompt = choice.prompt
         if choice.new_prompt:
-            service.add_prompt(choice.new_prompt)
-            prompt = Prompt(CUSTOM_THEME, choice.new_prompt, custom=True)
-        self.write(prompt)
+            text = choice.new_prompt
 
-    def attempt(self, change: Callable[[], object]) -> bool:
-        """Run a change to the journal; a failure (say, a full disk) is told plainly and nothing is lost."""
-        try:
-            change()
-        except CompanionError as exc:
-            self.notify(exc.message, severity="error", timeout=8)
-            return False
-        return True
+            def keep(journal: Journal) -> bool:
+                journal.reflections.add_prompt(text)
+                return True
+
+            if not await self.ask(keep, False):
+                return
+            prompt = Prompt(CUSTOM_THEME, text, custom=True)
+        self.write(prompt)
 
     async def edit_session(self, session: Session | None, *, after: bool) -> None:
         """Open the session dialog (on the take-aways once it was held) and save what it returns."""
-        boundaries = {b.id: b.boundary for b in self.journal.boundaries.all() if b.id is not None}
+        names = await self.ask(lambda j: ({b.id: b.boundary for b in j.boundaries.all() if b.id is not None},
+                                          j.contacts.names()), None)
+        if names is None:
+            return
+        boundaries, people = names
         result = await self.app.push_screen_wait(
-            SessionDialog(session, self.clock().date().isoformat(), boundaries, self.journal.contacts.names(),
-                          after=after))
+            SessionDialog(session, self.clock().date().isoformat(), boundaries, people, after=after))
         if isinstance(result, SessionForm):
-            self.attempt(lambda: self.journal.sessions.close(result.session, mark_discussed=result.mark_discussed))
+            await self.ask(lambda j: j.sessions.close(result.session, mark_discussed=result.mark_discussed), None)

@@ -8,54 +8,40 @@ from textual.widgets.option_list import Option
 
 from companion.dialogs.editors import BoundaryDialog, LogDialog
 from companion.domain.boundary import EVENT_KINDS, STATUSES, Boundary, BoundaryEvent
-from companion.screens.records import RecordListScreen
+from companion.domain.clock import day_text
+from companion.domain.query import words_match
+from companion.screens.list_screen import Card, Found, ListScreen
+from companion.services.journal import Journal
+from companion.widgets.rows import boundary_rows
 
 
-class BoundariesScreen(RecordListScreen[Boundary]):
+class BoundariesScreen(ListScreen[Boundary]):
     """The person's boundary notes."""
 
     AREA = "boundaries"
     LIST_ID = "boundaries"
     EMPTY = "No boundaries yet. Press n to write down a limit you want to set or keep."
+    LOGGABLE = True
     BINDINGS = [Binding("s", "cycle_status", "Status", id="boundaries.status", show=False)]
 
     status_filter: str | None = None
 
-    def load_records(self) -> list[Boundary]:
-        return self.journal.boundaries.all(self.status_filter)
-
-    def record_options(self, records: list[Boundary]) -> list[Option | None]:
-        today = self.clock().date()
-        rows: list[Option | None] = []
-        current = None
-        for b in records:
-            if b.status != current:
-                if rows:
-                    rows.append(None)
-                rows.append(Option(Content.styled(STATUSES[b.status], "bold"), disabled=True))
-                current = b.status
-            due = ("  ● review due", "bold") if b.is_due(today) else ""
-            who = (f"{b.who}: ", "dim") if b.who else ""
-            rows.append(Option(Content.assemble("  ", who, b.boundary, due), id=str(b.id)))
-        return rows
-
-    def record_status(self, records: list[Boundary]) -> str:
+    def find(self, journal: Journal, query: str, offset: int, limit: int) -> Found[Boundary]:
+        items = [b for b in journal.boundaries.all(self.status_filter)
+                 if words_match(query, b.who, b.boundary, b.why, b.script)]
         shown = STATUSES[self.status_filter] if self.status_filter else "all statuses"
-        due = sum(1 for b in records if b.is_due(self.clock().date()))
-        text = f"{len(records)} boundar{'y' if len(records) == 1 else 'ies'} · {shown} (s to change)"
-        return text + (f" · {due} to review" if due else "")
+        due = sum(1 for b in items if b.is_due(self.clock().date()))
+        status = f"{self.status_of(len(items), 'boundary', 'boundaries', query)} · {shown} (s to change)"
+        return Found(items[offset:offset + limit], len(items), status + (f" · {due} to review" if due else ""))
 
-    def find_record(self, record_id: int) -> Boundary | None:
-        return self.journal.boundaries.get(record_id)
+    def rows(self, items: list[Boundary]) -> list[Option | None]:
+        return boundary_rows(items, self.clock().date())
 
-    def title_of(self, record: Boundary) -> str:
-        return record.boundary
-
-    def record_text(self, record: Boundary) -> str:
-        return " ".join([record.who, record.boundary, record.why, record.script])
-
-    def body_of(self, record: Boundary) -> Content:
-        people = self.journal.contacts.names()
+    def card(self, journal: Journal, record_id: int) -> Card | None:
+        record = journal.boundaries.get(record_id)
+        if record is None:
+            return None
+        people = journal.contacts.names()
         lines: list[str | tuple[str, str]] = []
         for label, value in record.details(people.get(record.contact_id) if record.contact_id else None):
             lines.extend([(f"{label}: ", "dim"), value, "\n"])
@@ -63,26 +49,36 @@ class BoundariesScreen(RecordListScreen[Boundary]):
         if not record.events:
             lines.append(("nothing logged yet (l to log)", "dim"))
         for event in reversed(record.events):
-            lines.extend([(f"{event.day.isoformat()}  ", "dim"), EVENT_KINDS[event.kind],
+            lines.extend([(f"{day_text(event.day)}  ", "dim"), EVENT_KINDS[event.kind],
                           f" · {event.note}" if event.note else "", "\n"])
-        return Content.assemble(*lines)
+        return Card(record.boundary, Content.assemble(*lines), loggable=True)
 
-    async def edit_record(self, record: Boundary | None) -> None:
-        result = await self.app.push_screen_wait(BoundaryDialog(record, self.journal.contacts.names()))
+    async def edit(self, record_id: int | None) -> None:
+        found = await self.ask(lambda j: (None if record_id is None else j.boundaries.get(record_id),
+                                          j.contacts.names()), None)
+        if found is None:
+            return
+        record, people = found
+        result = await self.app.push_screen_wait(BoundaryDialog(record, people))
         if isinstance(result, Boundary):
-            self.attempt(lambda: self.journal.boundaries.save(result))
+            await self.ask(lambda j: j.boundaries.save(result), None)
 
-    async def log_record(self, record: Boundary) -> None:
+    async def log_moment(self, record_id: int) -> None:
+        record = await self.ask(lambda j: j.boundaries.get(record_id), None)
+        if record is None:
+            return
         result = await self.app.push_screen_wait(
-            LogDialog(f"What happened with: {record.boundary}", EVENT_KINDS, self.clock().date().isoformat())
-        )
+            LogDialog(f"What happened with: {record.boundary}", EVENT_KINDS, self.clock().date().isoformat()))
         if isinstance(result, tuple):
             kind, note, day = result
-            self.attempt(lambda: self.journal.boundaries.log(record, BoundaryEvent(day, kind, note)))
+            await self.ask(lambda j: j.boundaries.log(record, BoundaryEvent(day, kind, note)), None)
 
-    def delete_record(self, record: Boundary) -> None:
-        assert record.id is not None
-        self.attempt(lambda: self.journal.boundaries.delete(record.id))  # type: ignore[arg-type]
+    def describe(self, journal: Journal, record_id: int) -> str | None:
+        record = journal.boundaries.get(record_id)
+        return None if record is None else f"“{record.boundary}”"
+
+    def delete(self, journal: Journal, record_id: int) -> None:
+        journal.boundaries.delete(record_id)
 
     def action_cycle_status(self) -> None:
         """Show one status at a time, then all again."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from textual import work
@@ -9,7 +10,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.screen import Screen
 from textual.widgets import Checkbox, Footer, Input, Label, Select, Static, TextArea
 
 from companion.dialogs.choosers import PeopleDialog
@@ -17,14 +17,14 @@ from companion.dialogs.confirm import UnsavedDialog
 from companion.domain.clock import Clock
 from companion.domain.prompts import THEME_LABELS, Prompt
 from companion.domain.reflection import MOODS, RELIANCE, Reflection
-from companion.errors import CompanionError
+from companion.screens.client import JournalScreen
 from companion.services.journal import Journal
 from companion.widgets.urgent_help import UrgentHelp
 
 AUTOSAVE_SECONDS = 4.0
 
 
-class EditorScreen(Screen[None]):
+class EditorScreen(JournalScreen):
     """Write or edit one reflection."""
 
     BINDINGS = [
@@ -36,27 +36,28 @@ class EditorScreen(Screen[None]):
 
     def __init__(
         self,
-        journal: Journal,
         clock: Clock,
         *,
         entry: Reflection | None = None,
         prompt: Prompt | None = None,
         draft: dict[str, Any] | None = None,
+        base: str | None = None,
     ) -> None:
         super().__init__()
-        self.journal = journal
         self.clock = clock
         if draft is not None:
             entry = Reflection.from_record(draft, draft.get("id"))
+            base = draft.get("base")
         elif entry is None:
             entry = Reflection(text="", created=clock(), prompt=prompt.text if prompt else None,
                                theme=prompt.theme if prompt else None)
         self.entry = entry
         # Which stored version this edit started from: a draft carries it, so it is never saved
         # over a version that changed since.
-        self._base = draft.get("base") if draft is not None else journal.reflections.revision(entry.id)
+        self._base = base
         self._saved_state = None if draft is not None else self._state_of(entry)
         self._draft_state: dict[str, Any] | None = None
+        self._names: dict[int, str] = {}
 
     # -- layout --------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -85,95 +86,105 @@ class EditorScreen(Screen[None]):
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
+        self.host.editor_opened(self)
         self.query_one("#text", TextArea).focus()
-        self._show_people()
+        self.run(lambda j: j.contacts.names(), self._got_names)
         self.set_interval(AUTOSAVE_SECONDS, self.keep_draft)
+
+    def on_unmount(self) -> None:
+        self.host.editor_closed(self)
 
     # -- state ---------------------------------------------------------------------------------
     def _state_of(self, e: Reflection) -> dict[str, Any]:
-        # The stored form plus the id: what the draft holds, and what "unsaved" compares.
+        # The stored form plus the id and base: what the draft holds, and what "unsaved" compares.
         return {"id": e.id, "base": self._base, **e.to_record()}
 
     def _collect(self) -> Reflection:
-        e = self.entry
+        """The entry as the fields hold it now (a fresh object: the journal's thread may be saving another)."""
         mood = self.query_one("#mood", Select).value
         reliance = self.query_one("#reliance", Select).value
-        e.text = self.query_one("#text", TextArea).text
-        e.mood = mood if isinstance(mood, int) else None
-        e.reliance = reliance if isinstance(reliance, int) else None
-        e.tags = [t for t in self.query_one("#tags", Input).value.replace(",", " ").split() if t.strip("#")]
-        e.flagged = self.query_one("#flagged", Checkbox).value
-        return e
+        tags = [t for t in self.query_one("#tags", Input).value.replace(",", " ").split() if t.strip("#")]
+        return dataclasses.replace(
+            self.entry, text=self.query_one("#text", TextArea).text, tags=tags,
+            mood=mood if isinstance(mood, int) else None, reliance=reliance if isinstance(reliance, int) else None,
+            flagged=self.query_one("#flagged", Checkbox).value, contacts=list(self.entry.contacts))
 
     @property
     def dirty(self) -> bool:
         """Whether there are changes not saved to the vault."""
         return self._state_of(self._collect()) != self._saved_state
 
-    def keep_draft(self) -> None:
-        """Seal the unfinished entry aside when it changed (runs every few seconds, and on lock)."""
+    def draft_state(self) -> dict[str, Any] | None:
+        """What a draft would hold now, or None when there is nothing new to keep."""
         if not self.is_mounted:
-            return
+            return None
         state = self._state_of(self._collect())
-        if state in (self._draft_state, self._saved_state):
-            return
-        try:
-            self.journal.reflections.keep_draft(state)
-        except CompanionError as exc:
-            self._status(exc.message, error=True)
+        return None if state in (self._draft_state, self._saved_state) else state
+
+    def keep_draft(self) -> None:
+        """Seal the unfinished entry aside when it changed (every few seconds)."""
+        state = self.draft_state()
+        if state is None:
             return
         self._draft_state = state
-        self._status(f"Draft kept safely at {self.clock().strftime('%H:%M')}.")
+        self.run(lambda j: j.reflections.keep_draft(state),
+                 lambda _: self._status(f"Draft kept safely at {self.clock().strftime('%H:%M')}."))
 
-    def _status(self, text: str, error: bool = False) -> None:
-        line = self.query_one("#editor-status", Static)
-        line.update(text)
-        line.set_class(error, "error")
+    def _status(self, text: str) -> None:
+        if self.is_mounted:
+            self.query_one("#editor-status", Static).update(text)
+
+    def _got_names(self, names: dict[int, str]) -> None:
+        self._names = names
+        self._show_people()
 
     def _show_people(self) -> None:
-        names = self.journal.contacts.names()
-        chosen = [names[c] for c in self.entry.contacts if c in names]
+        if not self.is_mounted:
+            return
+        chosen = [self._names[c] for c in self.entry.contacts if c in self._names]
         self.query_one("#people-line", Static).update(
             Content.assemble(("People: ", "dim"), ", ".join(chosen) or "none", ("   ctrl+o to choose", "dim"))
         )
 
     # -- actions -------------------------------------------------------------------------------
     def action_save(self) -> None:
-        """Save to the vault and go back."""
-        if self._save():
-            self.dismiss()
-
-    def _save(self) -> bool:
+        """Save to the vault and go back (on the journal's thread; a failure leaves the editor open)."""
         entry = self._collect()
-        try:
-            self.journal.reflections.save(entry)
-            self.journal.reflections.drop_draft()
-        except CompanionError as exc:
-            self._status(exc.message, error=True)
-            return False
-        self._base = self.journal.reflections.revision(entry.id)
+
+        def save(journal: Journal) -> tuple[Reflection, str | None]:
+            journal.reflections.save(entry)
+            journal.reflections.drop_draft()
+            return entry, journal.reflections.revision(entry.id)
+
+        self.run(save, self._saved)
+
+    def _saved(self, result: tuple[Reflection, str | None]) -> None:
+        entry, self._base = result
+        self.entry = entry
         self._saved_state = self._state_of(entry)
         self.notify("Saved.", timeout=2)
-        return True
+        if self.is_current:
+            self.dismiss()
 
-    @work
+    @work(group="editor-dialog")
     async def action_leave(self) -> None:
         """Go back, asking first when there are unsaved changes."""
         if not self.dirty:
-            self.journal.reflections.drop_draft()
+            self.run(lambda j: j.reflections.drop_draft())
             self.dismiss()
             return
         answer = await self.app.push_screen_wait(UnsavedDialog())
         if answer == "save":
             self.action_save()
         elif answer == "discard":
-            self.journal.reflections.drop_draft()
+            self.run(lambda j: j.reflections.drop_draft())
             self.dismiss()
 
-    @work
+    @work(group="editor-dialog")
     async def action_people(self) -> None:
         """Link secure-base people to this entry."""
-        chosen = await self.app.push_screen_wait(PeopleDialog(self.journal.contacts.names(), self.entry.contacts))
+        self._names = await self.ask(lambda j: j.contacts.names(), self._names)
+        chosen = await self.app.push_screen_wait(PeopleDialog(self._names, self.entry.contacts))
         if chosen is not None:
-            self.entry.contacts = chosen
+            self.entry = dataclasses.replace(self.entry, contacts=chosen)
             self._show_people()

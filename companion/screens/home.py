@@ -10,30 +10,19 @@ from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.widgets import OptionList, Static
-from textual.widgets.option_list import Option
 
 from companion.domain.clock import friendly_day, greeting
-from companion.domain.prompts import THEME_LABELS, THEME_SHORT
-from companion.domain.reflection import Reflection
-from companion.errors import CompanionError
+from companion.domain.prompts import THEME_LABELS
 from companion.screens.area import AreaScreen
-from companion.services.journal import Summary
+from companion.services.journal import Journal, Summary
 from companion.widgets.charts import ScaleChart
+from companion.widgets.rows import reflection_row
 
 EMPTY = "Nothing written yet. Press w to answer today's prompt, or n to choose another."
 
 
 def _plural(n: int, one: str, many: str) -> str:
     return f"{n} {one if n == 1 else many}"
-
-
-def reflection_option(entry: Reflection, now: datetime) -> Option:
-    """One list row: date, theme, a flag mark, the first line (Content: never parsed as markup)."""
-    when = entry.created.astimezone(now.tzinfo).strftime("%a %d %b %Y %H:%M")
-    theme = THEME_SHORT.get(entry.theme or "", "free")
-    mark = ("⚑ " if entry.flagged else "  ", "bold")
-    return Option(Content.assemble((when, "dim"), "  ", (f"{theme:<12}", "italic dim"), mark, entry.first_line),
-                  id=str(entry.id))
 
 
 class HomeScreen(AreaScreen):
@@ -49,6 +38,7 @@ class HomeScreen(AreaScreen):
     ]
 
     skip = 0
+    summary: Summary | None = None
 
     def compose_body(self) -> ComposeResult:
         with VerticalScroll(id="home"):
@@ -70,9 +60,16 @@ class HomeScreen(AreaScreen):
             yield Static(EMPTY, id="newest-empty")
 
     def reload(self) -> None:
-        """Read the summary again."""
+        """Read the summary again (on the journal's thread)."""
+        skip = self.skip
+        self.run(lambda j: j.summary(newest=5, prompt_skip=skip), self.show)
+
+    def show(self, summary: Summary) -> None:
+        """Draw what the summary holds."""
+        if not self.is_mounted:
+            return
+        self.summary = summary
         now = self.clock()
-        summary = self.journal.summary(newest=5, prompt_skip=self.skip)
         self.query_one("#greeting", Static).update(greeting(now))
         self.query_one("#counts", Static).update(
             "Your journal holds "
@@ -84,13 +81,17 @@ class HomeScreen(AreaScreen):
             Content.assemble(("Today's prompt", "bold"), ("  " + THEME_LABELS[summary.prompt.theme], "dim"))
         )
         self.query_one("#prompt-text", Static).update(Content(summary.prompt.text))
-        self._show_conflicts()
-        self._waiting = summary.waiting_session
+        conflicts = self.query_one("#conflicts", Static)
+        conflicts.display = bool(summary.conflicts)
+        conflicts.update(Content.assemble(
+            ("A sync tool left another copy of your journal: ", "bold"), ", ".join(summary.conflicts),
+            ". Press m to merge it in; nothing is lost either way."))
         line = self.query_one("#session-line", Static)
-        line.display = self._waiting is not None
-        if self._waiting is not None:
-            line.update(Content.assemble(f"Anything you want to keep from {self._waiting.called(now.date())}? ",
-                                         ("t to note it, whenever you like", "dim")))
+        line.display = summary.waiting_session is not None
+        if summary.waiting_session is not None:
+            line.update(Content.assemble(
+                f"Anything you want to keep from {summary.waiting_session.called(now.date())}? ",
+                ("t to note it, whenever you like", "dim")))
         self.query_one("#due", Static).update(self._due_text(summary, now))
         self.query_one("#mood-spark", ScaleChart).show(summary.mood)
         self.query_one("#reliance-spark", ScaleChart).show(summary.reliance)
@@ -99,45 +100,10 @@ class HomeScreen(AreaScreen):
         flagged.display = summary.flagged > 0
         newest = self.query_one("#newest", OptionList)
         newest.clear_options()
-        newest.add_options([reflection_option(entry, now) for entry in summary.newest])
+        newest.add_options([reflection_row(entry, now.tzinfo) for entry in summary.newest])
         newest.display = bool(summary.newest)
         self.query_one("#newest-empty").display = not summary.newest
-
-    def _show_conflicts(self) -> None:
-        copies = self.journal.conflicts()
-        line = self.query_one("#conflicts", Static)
-        line.display = bool(copies)
-        if copies:
-            names = ", ".join(c.name for c in copies)
-            line.update(Content.assemble(
-                ("A sync tool left another copy of your journal: ", "bold"), names,
-                ". Press m to merge it in; nothing is lost either way."))
         self.refresh_bindings()
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "merge_copies":
-            return bool(self.journal.conflicts())
-        if action == "takeaways":
-            return getattr(self, "_waiting", None) is not None
-        return True
-
-    @work
-    async def action_takeaways(self) -> None:
-        """Note what you took away from the session Home asks about."""
-        if self._waiting is not None:
-            await self.edit_session(self._waiting, after=True)
-            self.reload()
-
-    def action_merge_copies(self) -> None:
-        """Merge the copies a sync tool left beside the journal; each then moves into backups/."""
-        for copy in self.journal.conflicts():
-            try:
-                report, moved = self.journal.merge_copy(copy)
-            except CompanionError as exc:
-                self.notify(exc.message, severity="error", timeout=10)
-                continue
-            self.notify(f"{report.sentence()} The copy was moved to {moved}.", timeout=10)
-        self.reload()
 
     def _due_text(self, summary: Summary, now: datetime) -> Content:
         today = now.date()
@@ -152,9 +118,17 @@ class HomeScreen(AreaScreen):
             parts.extend([("Boundaries to look at again: ", "bold"), notes])
         return Content.assemble(*parts) if parts else Content("Nothing is waiting for you. Take your time.")
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "merge_copies":
+            return self.summary is not None and bool(self.summary.conflicts)
+        if action == "takeaways":
+            return self.summary is not None and self.summary.waiting_session is not None
+        return True
+
     def action_write_today(self) -> None:
         """Write to the prompt shown."""
-        self.write(self.journal.reflections.today_prompt(self.skip))
+        if self.summary is not None:
+            self.write(self.summary.prompt)
 
     def action_skip_prompt(self) -> None:
         """Show the next prompt in the rotation."""
@@ -164,3 +138,27 @@ class HomeScreen(AreaScreen):
     def action_new(self) -> None:
         """Choose a prompt, or write freely."""
         self.choose_and_write()
+
+    def action_merge_copies(self) -> None:
+        """Merge the copies a sync tool left beside the journal; each then moves into backups/."""
+
+        def merge_all(journal: Journal) -> list[str]:
+            told = []
+            for copy in journal.conflicts():
+                report, moved = journal.merge_copy(copy)
+                told.append(f"{report.sentence()} The copy was moved to {moved}.")
+            return told
+
+        def tell(lines: list[str]) -> None:
+            for line in lines:
+                self.notify(line, timeout=10)
+            self.reload()
+
+        self.run(merge_all, tell)
+
+    @work(group="area-dialog")
+    async def action_takeaways(self) -> None:
+        """Note what you took away from the session Home asks about."""
+        if self.summary is not None and self.summary.waiting_session is not None:
+            await self.edit_session(self.summary.waiting_session, after=True)
+            self.reload()

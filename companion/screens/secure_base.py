@@ -6,50 +6,39 @@ from textual.content import Content
 from textual.widgets.option_list import Option
 
 from companion.dialogs.editors import ContactDialog, LogDialog
-from companion.domain.clock import friendly_day
+from companion.domain.clock import day_text, friendly_day
+from companion.domain.query import words_match
 from companion.domain.contact import INTERACTION_KINDS, ROLES, Contact
-from companion.screens.records import RecordListScreen
+from companion.screens.list_screen import Card, Found, ListScreen
+from companion.services.journal import Journal
 from companion.widgets.charts import balance_content
+from companion.widgets.rows import contact_row
 
 KIND_LABELS = {kind: label for kind, (label, _) in INTERACTION_KINDS.items()}
 
 
-class SecureBaseScreen(RecordListScreen[Contact]):
+class SecureBaseScreen(ListScreen[Contact]):
     """The people in the secure base."""
 
     AREA = "secure"
     LIST_ID = "contacts"
+    LOGGABLE = True
     EMPTY = "Nobody here yet. Press n to add someone you can turn to, and come back to."
 
-    def load_records(self) -> list[Contact]:
-        return self.journal.contacts.all()
+    def find(self, journal: Journal, query: str, offset: int, limit: int) -> Found[Contact]:
+        items = [c for c in journal.contacts.all() if words_match(query, c.name, ROLES[c.role], c.supports, c.offer)]
+        due = sum(1 for c in items if c.is_due(self.clock().date()))
+        status = f"{self.status_of(len(items), 'person', 'people', query)} · l then 1-5 logs a moment"
+        return Found(items[offset:offset + limit], len(items), status + (f" · {due} to reconnect with" if due else ""))
 
-    def record_options(self, records: list[Contact]) -> list[Option | None]:
+    def rows(self, items: list[Contact]) -> list[Option | None]:
         today = self.clock().date()
-        rows: list[Option | None] = []
-        for c in records:
-            due = ("  ● reconnect when you can", "bold") if c.is_due(today) else ""
-            rows.append(Option(Content.assemble(
-                (f"{c.name:<18}", "bold"), (f"{ROLES[c.role]:<14}", "dim"),
-                f"last: {friendly_day(c.last_contact, today)}", due,
-            ), id=str(c.id)))
-        return rows
+        return [contact_row(c, today) for c in items]
 
-    def record_status(self, records: list[Contact]) -> str:
-        due = sum(1 for c in records if c.is_due(self.clock().date()))
-        text = f"{len(records)} {'person' if len(records) == 1 else 'people'} · l then 1-5 logs a moment"
-        return text + (f" · {due} to reconnect with" if due else "")
-
-    def find_record(self, record_id: int) -> Contact | None:
-        return self.journal.contacts.get(record_id)
-
-    def title_of(self, record: Contact) -> str:
-        return record.name
-
-    def record_text(self, record: Contact) -> str:
-        return " ".join([record.name, ROLES[record.role], record.supports, record.offer])
-
-    def body_of(self, record: Contact) -> Content:
+    def card(self, journal: Journal, record_id: int) -> Card | None:
+        record = journal.contacts.get(record_id)
+        if record is None:
+            return None
         today = self.clock().date()
         lines: list[str | tuple[str, str] | Content] = []
 
@@ -63,29 +52,39 @@ class SecureBaseScreen(RecordListScreen[Contact]):
         field("Last contact", friendly_day(record.last_contact, today))
         if record.reconnect_days:
             due = record.reconnect_on()
-            field("Reconnect", f"every {record.reconnect_days} days" + (f", next around {due.isoformat()}" if due else ""))
+            field("Reconnect", f"every {record.reconnect_days} days" + (f", next around {day_text(due)}" if due else ""))
         lines.append(("\nGive and take, last 90 days\n", "bold"))
         lines.append(balance_content(record.balance(today)))
         lines.append(("\n\nMoments\n", "bold"))
         if not record.interactions:
             lines.append(("nothing logged yet (l to log)", "dim"))
         for i in reversed(record.interactions[-20:]):
-            lines.extend([(f"{i.day.isoformat()}  ", "dim"), KIND_LABELS[i.kind], f" · {i.note}" if i.note else "", "\n"])
-        return Content.assemble(*lines)
+            lines.extend([(f"{day_text(i.day)}  ", "dim"), KIND_LABELS[i.kind], f" · {i.note}" if i.note else "", "\n"])
+        return Card(record.name, Content.assemble(*lines), loggable=True)
 
-    async def edit_record(self, record: Contact | None) -> None:
+    async def edit(self, record_id: int | None) -> None:
+        record = None
+        if record_id is not None:
+            record = await self.ask(lambda j: j.contacts.get(record_id), None)
+            if record is None:
+                return
         result = await self.app.push_screen_wait(ContactDialog(record))
         if isinstance(result, Contact):
-            self.attempt(lambda: self.journal.contacts.save(result))
+            await self.ask(lambda j: j.contacts.save(result), None)
 
-    async def log_record(self, record: Contact) -> None:
+    async def log_moment(self, record_id: int) -> None:
+        record = await self.ask(lambda j: j.contacts.get(record_id), None)
+        if record is None:
+            return
         result = await self.app.push_screen_wait(
-            LogDialog(f"A moment with {record.name}", KIND_LABELS, self.clock().date().isoformat())
-        )
+            LogDialog(f"A moment with {record.name}", KIND_LABELS, self.clock().date().isoformat()))
         if isinstance(result, tuple):
             kind, note, day = result
-            self.attempt(lambda: self.journal.contacts.log(record, kind, note, day))
+            await self.ask(lambda j: j.contacts.log(record, kind, note, day), None)
 
-    def delete_record(self, record: Contact) -> None:
-        assert record.id is not None
-        self.attempt(lambda: self.journal.contacts.delete(record.id))  # type: ignore[arg-type]
+    def describe(self, journal: Journal, record_id: int) -> str | None:
+        record = journal.contacts.get(record_id)
+        return None if record is None else f"“{record.name}”"
+
+    def delete(self, journal: Journal, record_id: int) -> None:
+        journal.contacts.delete(record_id)

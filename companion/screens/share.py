@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 from datetime import date, timedelta
 from pathlib import Path
@@ -67,6 +68,8 @@ class ShareScreen(AreaScreen):
     def on_mount(self) -> None:
         self._left_out = set()
         self._candidates = ExportContent(ExportChoice(), self.clock())  # filled by reload when shown
+        self._names: dict[int, str] = {}
+        self._asked: ExportChoice | None = None
         self._form = ExportForm(author="", note="", session=None, fmt="pdf", passphrase="", recipients="",
                                 path=str(Path.home() / f"companion-{self.clock().date().isoformat()}.pdf"))
 
@@ -86,13 +89,23 @@ class ShareScreen(AreaScreen):
         )
 
     def reload(self) -> None:
-        """List every candidate, all ticked; the person unticks what stays private."""
+        """List every candidate (found on the journal's thread), all ticked; the person unticks what stays private."""
         try:
-            content = candidates(self.journal, self._choice(picked=False))
+            choice = self._choice(picked=False)
+            choice.check()
         except (ValueError, CompanionError) as exc:
             self._status(getattr(exc, "message", str(exc)), error=True)
             return
-        self._candidates = content
+        self._asked = choice
+        self.run(lambda j: (candidates(j, choice), j.contacts.names(), j.preferences.get(AUTHOR_KEY)),
+                 lambda found: self._listed(choice, *found))
+
+    def _listed(self, choice: ExportChoice, content: ExportContent, names: dict[int, str], author: str) -> None:
+        if choice != self._asked or not self.is_mounted:
+            return  # the choice changed again meanwhile
+        self._candidates, self._names = content, names
+        if not self._form.author:
+            self._form = dataclasses.replace(self._form, author=author)
         tz = self.clock().tzinfo
         items = self.query_one("#items", SelectionList)
         # Remember what the person left out, across filter changes and coming back from a preview.
@@ -150,22 +163,19 @@ class ShareScreen(AreaScreen):
     # -- preview and export --------------------------------------------------------------------------
     def action_preview(self) -> None:
         """Show exactly what the file will contain."""
-        author = self._form.author or self.journal.preferences.get(AUTHOR_KEY)
-        content = self._content(author=author, note=self._form.note)
+        content = self._content(author=self._form.author, note=self._form.note)
         if content is not None:
-            self._show_preview(content)
+            self.app.push_screen(self._preview(content))
 
-    def _show_preview(self, content: ExportContent) -> None:
-        text = preview(content, self.journal.contacts.names())
-        self.app.push_screen(DetailDialog("Preview: exactly what the file will hold", Content(text), actions=False))
+    def _preview(self, content: ExportContent) -> DetailDialog:
+        text = preview(content, self._names)
+        return DetailDialog("Preview: exactly what the file will hold", Content(text), actions=False)
 
     @work(exclusive=True, group="share-dialog")
     async def action_export(self) -> None:
         """Ask how it is sent (checking what was typed), then encrypt and write in a worker."""
         if self._content() is None:
             return
-        if not self._form.author:
-            self._form = dataclasses.replace(self._form, author=self.journal.preferences.get(AUTHOR_KEY))
         error = ""
         while True:
             form = await self.app.push_screen_wait(ExportDialog(self._form, error))
@@ -176,9 +186,7 @@ class ShareScreen(AreaScreen):
             if content is None:
                 return
             if form.action == "preview":
-                await self.app.push_screen_wait(
-                    DetailDialog("Preview: exactly what the file will hold",
-                                 Content(preview(content, self.journal.contacts.names())), actions=False))
+                await self.app.push_screen_wait(self._preview(content))
                 error = ""
                 continue
             request = ExportRequest(form.fmt, Path(form.path).expanduser(), split_recipients(form.recipients),
@@ -200,19 +208,22 @@ class ShareScreen(AreaScreen):
 
     @work(thread=True, exclusive=True, group="export")
     def _produce(self, content: ExportContent, request: ExportRequest, session: date | None) -> None:
+        """Build and encrypt in a thread of its own (a PDF takes a moment); the journal is not needed."""
         try:
-            done = produce(content, self.journal.contacts.names(), request)
+            done = produce(content, self._names, request)
         except CompanionError as exc:
             self.app.call_from_thread(self._status, exc.message, True)
             return
-        self.app.call_from_thread(self._finished, content, request, done, session)
+        self.app.call_from_thread(self._written, content, request, done, session)
 
-    def _finished(self, content: ExportContent, request: ExportRequest, done: ExportDone,
-                  session: date | None) -> None:
-        try:
-            done = remember(self.journal, content, done, request.fmt, session)
-        except CompanionError as exc:
-            self.notify(exc.message, severity="error", timeout=10)
+    @work(group="share-written")
+    async def _written(self, content: ExportContent, request: ExportRequest, done: ExportDone,
+                       session: date | None) -> None:
+        # Remember who it is from and the session; if that fails, the file and its passphrase still show.
+        remembered = await self.ask(lambda j: remember(j, content, done, request.fmt, session), done)
+        self._finished(remembered, request)
+
+    def _finished(self, done: ExportDone, request: ExportRequest) -> None:
         self._status(f"Wrote {done.path}.")
         lines = [f"Wrote {done.path} ({done.summary})."]
         if done.passphrase:
@@ -240,9 +251,9 @@ class ShareScreen(AreaScreen):
                 return
             answer = result
             backup, identity, secret = answer
-            try:
-                tables, summary = open_backup_files(Path(backup), Path(identity) if identity else None,
-                                                    secret or None)
+            try:  # age's scrypt is slow on purpose: off the event loop
+                tables, summary = await asyncio.to_thread(
+                    open_backup_files, Path(backup), Path(identity) if identity else None, secret or None)
             except CompanionError as exc:
                 error = exc.message  # shown in the dialog, which opens again with what was typed
                 continue
@@ -250,10 +261,8 @@ class ShareScreen(AreaScreen):
         question = f"{summary.describe()} Replace your journal with it? The current one is kept in backups/."
         if not await self.app.push_screen_wait(ConfirmDialog(question, yes="Replace", no="Keep mine")):
             return
-        try:
-            kept = self.journal.restore(tables)
-        except CompanionError as exc:
-            self.app.push_screen(NoticeDialog("The journal was not replaced", exc.message))
+        kept = await self.ask(lambda j: j.restore(tables), None)
+        if kept is None:
             return
         self.notify(f"Restored. The journal it replaced is kept at {kept}. Unlock again to see it.", timeout=12)
         # Lock from the App's own queue: this worker belongs to a screen that locking removes.

@@ -7,6 +7,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+from companion.crypto.envelope import DEFAULT_KDF, KdfParams
 from companion.domain.boundary import Boundary
 from companion.domain.clock import Clock
 from companion.domain.contact import Contact
@@ -20,7 +21,7 @@ from companion.services.sessions import SessionService
 from companion.storage.conflicts import conflict_copies
 from companion.storage.merge import MergeReport
 from companion.storage.repositories import PreferenceRepository
-from companion.storage.vault import Vault
+from companion.storage.vault import CheckReport, Vault
 
 SPARK_DAYS = 30
 
@@ -40,6 +41,7 @@ class Summary:
     reliance: Series
     flagged: int
     waiting_session: Session | None  # held recently, nothing kept from it yet
+    conflicts: list[str]  # names of copies a sync tool left beside the journal
 
 
 class Journal:
@@ -77,6 +79,7 @@ class Journal:
             reliance=last_days(recent, "reliance", now.date(), SPARK_DAYS, now.tzinfo),
             flagged=self.reflections.flagged_count(),
             waiting_session=self.sessions.waiting(),
+            conflicts=[c.name for c in self.conflicts()],
         )
 
     # -- copies of the journal: synced, left by a sync tool, restored ------------------------------
@@ -86,7 +89,7 @@ class Journal:
         A conflict copy that a sync tool just left is mentioned once (Home offers to merge it).
         """
         self.vault.sync()
-        news = self.vault.take_news()
+        news = self.news()
         for copy in self.conflicts():
             if copy.name not in self._told:
                 self._told.add(copy.name)
@@ -101,6 +104,22 @@ class Journal:
     def merge_copy(self, copy: Path) -> tuple[MergeReport, Path]:
         """Merge one copy in; it is moved into backups/ (returned) afterwards."""
         return self.vault.merge_copy(copy)
+
+    def check(self, passphrase: str) -> CheckReport:
+        """Verify the journal's backups, kept copies and draft; counts and states."""
+        return self.vault.check(passphrase)
+
+    def change_passphrase(self, current: str, new: str, kdf: KdfParams = DEFAULT_KDF) -> list[Path]:
+        """Check the current passphrase, then seal everything again under the new one (see Vault.rewrap_to).
+
+        Returns the copies that could not be re-sealed (they still open with the old passphrase).
+        """
+        self.vault.verify_passphrase(current)
+        return self.vault.change_passphrase(new, kdf)
+
+    def news(self) -> list[str]:
+        """Sentences about what happened underneath (a merged copy, an unconfirmed save), each told once."""
+        return self.vault.take_news()
 
     def restore(self, tables: dict[str, Any]) -> Path:
         """Replace the whole journal with a backup's tables; returns where the replaced one was kept."""

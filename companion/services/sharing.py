@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -9,6 +10,7 @@ from pathlib import Path
 from companion.crypto import age
 from companion.crypto.words import generate_passphrase
 from companion.domain.session import Session, Shared
+from companion.services.backup import backup_json
 from companion.services.document import build_document, to_markdown
 from companion.services.export import AUTHOR_KEY, ExportContent, ExportRequest, write_export
 from companion.services.journal import Journal
@@ -53,6 +55,23 @@ def produce(content: ExportContent, names: dict[int, str], request: ExportReques
                                                isolated=isolated)
     write_export(request.path, data, force=request.force)
     return ExportDone(request.path, content.summary(), generated)
+
+
+def write_backup(journal: Journal, request: ExportRequest, *, isolated: bool = True) -> ExportDone:
+    """The whole journal as documented JSON inside an age file: to age keys, or to a passphrase
+    (made up and returned to be shown once when none is given)."""
+    request = dataclasses.replace(request, fmt="age")
+    request.check()
+    plaintext = backup_json(journal.vault, journal.reflections.now())
+    generated = None
+    if request.recipients:
+        data = age.encrypt_to(plaintext, list(request.recipients))
+    else:
+        passphrase = request.passphrase or generate_passphrase()
+        generated = None if request.passphrase else passphrase
+        data = age.encrypt_with_passphrase(plaintext, passphrase, isolated=isolated)
+    write_export(request.path, data, force=request.force)
+    return ExportDone(request.path, "the whole journal", generated)
 
 
 def remember(journal: Journal, content: ExportContent, done: ExportDone, fmt: str,

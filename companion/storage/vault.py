@@ -16,6 +16,7 @@ from tinydb import TinyDB
 
 from companion.crypto import envelope
 from companion.crypto.envelope import DEFAULT_KDF, KdfParams
+from companion.domain.clock import Clock, local_now
 from companion.errors import CompanionError, StorageFailure, VaultDamaged, WrongPassphrase
 from companion.paths import backups_dir, draft_path, legacy_draft_path
 from companion.storage import backups
@@ -39,14 +40,8 @@ TABLES = ("reflections", "boundaries", "contacts")
 EXTRA_TABLES = ("prompts", "sessions")
 SAVE_ATTEMPTS = 3
 
-Clock = Callable[[], datetime]
 UNCONFIRMED = ("Saved, but the disk reported an error while confirming it; "
                "companion will confirm again on the next save.")
-
-
-def utc_now() -> datetime:
-    """The real clock."""
-    return datetime.now(UTC)
 
 
 def damaged_sentence(path: Path, reason: str) -> str:
@@ -171,7 +166,7 @@ class Vault:
         passphrase: str,
         kdf: KdfParams = DEFAULT_KDF,
         *,
-        clock: Clock = utc_now,
+        clock: Clock = local_now,
     ) -> Vault:
         """Create a new vault at `path`; refuses to overwrite anything already there."""
         ensure_private_dir(path.parent)
@@ -196,7 +191,7 @@ class Vault:
         passphrase: str,
         *,
         lock_timeout: float = 0.0,
-        clock: Clock = utc_now,
+        clock: Clock = local_now,
     ) -> Vault:
         """Open the vault at `path` under its lock; errors leave the file untouched."""
         lock = VaultLock(path)
@@ -594,4 +589,4 @@ def _fsync_quietly(*folders: Path) -> None:
             pass
 
 
-__all__ = ["TOMBSTONES", "CheckReport", "FileStatus", "Vault", "damaged_sentence", "utc_now"]
+__all__ = ["TOMBSTONES", "CheckReport", "FileStatus", "Vault", "damaged_sentence"]

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from textual.widgets import Input
 
-from conftest import PASSPHRASE, make_app, submit_passphrase
+from conftest import PASSPHRASE, make_app, settle, submit_passphrase
 
 SIZES = [(80, 24), (120, 36)]
 
@@ -16,7 +16,7 @@ SIZES = [(80, 24), (120, 36)]
 async def _steady(pilot) -> None:  # type: ignore[no-untyped-def]
     for field in pilot.app.query(Input):
         field.cursor_blink = False
-    await pilot.pause()
+    await settle(pilot)
 
 
 @pytest.mark.parametrize("size", SIZES, ids=["80x24", "120x36"])

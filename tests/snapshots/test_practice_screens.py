@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from textual.widgets import Input, TextArea
 
-from conftest import PASSPHRASE, SEED_TEXTS, make_app, seed_practices, submit_passphrase
+from conftest import PASSPHRASE, SEED_TEXTS, make_app, seed_practices, settle, submit_passphrase
 
 SIZES = pytest.mark.parametrize("size", [(80, 24), (120, 36)], ids=["80x24", "120x36"])
 
@@ -20,7 +20,7 @@ def keys(*presses: str, text: str = "") -> Callable[..., object]:
         await submit_passphrase(pilot, PASSPHRASE)
         for key in presses:
             await pilot.press(key)
-            await pilot.pause()
+            await settle(pilot)
         if text:
             if isinstance(pilot.app.focused, TextArea):
                 pilot.app.focused.insert(text)
@@ -31,8 +31,8 @@ def keys(*presses: str, text: str = "") -> Callable[..., object]:
         for screen in pilot.app.screen_stack:  # the export path names the home folder: keep it fixed
             for field in screen.query("#path"):
                 field.value = "/home/you/companion-2026-11-27.pdf"
-        await pilot.pause()
-        await pilot.pause()
+        await settle(pilot)
+        await settle(pilot)
 
     return run_before
 
@@ -106,7 +106,7 @@ def test_empty(snap_compare, make_vault: Callable[..., Path], scene: str, size: 
 def test_support_card_while_locked(snap_compare, seeded_vault: Path, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
     async def run_before(pilot) -> None:  # type: ignore[no-untyped-def]
         await pilot.press("ctrl+g")
-        await pilot.pause()
+        await settle(pilot)
 
     assert snap_compare(make_app(seeded_vault), terminal_size=size, run_before=run_before)
 
@@ -121,15 +121,15 @@ def test_share_done(snap_compare, full_vault: Path, tmp_path: Path, monkeypatch,
     async def run_before(pilot) -> None:  # type: ignore[no-untyped-def]
         await submit_passphrase(pilot, PASSPHRASE)
         await pilot.press("5")
-        await pilot.pause()
+        await settle(pilot)
         await pilot.press("ctrl+e")
-        await pilot.pause()
+        await settle(pilot)
         pilot.app.screen.query_one("#path", Input).value = "for-my-therapist.pdf"
         await pilot.press("ctrl+s")
-        await pilot.pause()
+        await settle(pilot)
         await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
-        await pilot.pause()
+        await settle(pilot)
+        await settle(pilot)
 
     assert snap_compare(make_app(full_vault), terminal_size=size, run_before=run_before)
     # the PDF it wrote opens, encrypted, in every reader a therapist might use

@@ -23,7 +23,7 @@ from companion.services.journal import Journal
 from companion.storage.lock import is_busy
 from companion.storage.repositories import ReflectionRepository
 from companion.storage.vault import Vault
-from conftest import CANARY, NOW, PASSPHRASE, fixed_clock, unlocked
+from conftest import CANARY, NOW, PASSPHRASE, fixed_clock, settle, unlocked
 
 
 def _phone_adds(path: Path, text: str, name: str | None = None) -> None:
@@ -59,7 +59,7 @@ async def test_a_synced_copy_shows_up_with_one_calm_line(make_vault: Callable[..
     async with unlocked(path) as (app, pilot):
         notes = _capture_notes(app, monkeypatch)
         await pilot.press("2")
-        await pilot.pause()
+        await settle(pilot)
         _phone_adds(path, "written on the phone")
         await pilot.pause(2.5)  # the app checks the file every two seconds
         assert "1 entry from another copy of your journal was merged." in notes
@@ -79,7 +79,7 @@ async def test_home_offers_a_conflict_copy_and_m_merges_it(make_vault: Callable[
         assert line.display and name in str(line.render())
         assert "m" in dict(app.screen_keys())
         await pilot.press("m")
-        await pilot.pause()
+        await settle(pilot)
         assert not line.display
         assert "m" not in dict(app.screen_keys())
         assert any("was merged" in n and "backups" in n for n in notes)
@@ -97,7 +97,7 @@ async def test_a_hang_up_mid_entry_keeps_every_word(make_vault: Callable[..., Pa
         assert isinstance(editor, EditorScreen)
         editor.query_one("#text", TextArea).insert(f"{CANARY} typed a moment ago")
         app.hang_up(signal.SIGHUP)  # what a dropped SSH connection sends
-        await pilot.pause()
+        await settle(pilot)
         assert not is_busy(path)  # the lock is released straight after the keys already typed
     assert app.return_code == 128 + signal.SIGHUP
     assert CANARY.encode() not in draft_path(path).read_bytes()
@@ -113,27 +113,27 @@ async def test_change_the_passphrase_from_the_app(make_vault: Callable[..., Path
     async with unlocked(path) as (app, pilot):
         notes = _capture_notes(app, monkeypatch)
         await pilot.press("ctrl+k")
-        await pilot.pause()
+        await settle(pilot)
         dialog = app.screen
         assert isinstance(dialog, ChangePassphraseDialog)
         dialog.query_one("#current", Input).value = "not my passphrase"
         dialog.query_one("#new", Input).value = new
         dialog.query_one("#again", Input).value = "a typo in the new one"
         await pilot.press("ctrl+s")
-        await pilot.pause()
+        await settle(pilot)
         assert "not the same" in str(dialog.query_one("#form-error").render())
         dialog.query_one("#again", Input).value = new
         await pilot.press("ctrl+s")
         await app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(pilot)
         assert "That is not your current passphrase; nothing was changed." in notes
         await pilot.press("ctrl+k")
-        await pilot.pause()
+        await settle(pilot)
         for field, value in (("#current", PASSPHRASE), ("#new", new), ("#again", new)):
             app.screen.query_one(field, Input).value = value
         await pilot.press("ctrl+s")
         await app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(pilot)
         assert any(n.startswith("Your passphrase has been changed.") for n in notes)
     with pytest.raises(WrongPassphrase):
         Vault.open(path, PASSPHRASE)
@@ -145,10 +145,10 @@ async def test_the_reflections_list_follows_a_merge(make_vault: Callable[..., Pa
     path = make_vault(["one"])
     async with unlocked(path) as (app, pilot):
         await pilot.press("2")
-        await pilot.pause()
+        await settle(pilot)
         screen = app.screen
         assert isinstance(screen, ReflectionsScreen)
         _phone_adds(path, "two")
         app.check_disk()
-        await pilot.pause()
+        await settle(pilot)
         assert screen.query_one("#entries", OptionList).option_count == 2

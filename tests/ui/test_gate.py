@@ -11,7 +11,7 @@ from companion.screens.home import HomeScreen
 from companion.screens.unlock import UnlockScreen
 from companion.storage.lock import VaultLock, is_busy
 from companion.storage.vault import Vault
-from conftest import PASSPHRASE, SEED_TEXTS, make_app, submit_passphrase, unlocked
+from conftest import PASSPHRASE, SEED_TEXTS, make_app, settle, submit_passphrase, unlocked
 
 
 def _text(screen, selector: str) -> str:  # type: ignore[no-untyped-def]
@@ -87,9 +87,9 @@ async def test_lock_drops_decrypted_screens_and_releases_the_vault(seeded_vault:
         assert is_busy(seeded_vault)
         assert app.check_action("lock", ()) is True
         await pilot.press("ctrl+l")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, UnlockScreen)
-        assert app.journal is None
+        assert app.runner is None
         assert not any(isinstance(s, HomeScreen) for s in app.screen_stack)
         assert not is_busy(seeded_vault)
         assert app.check_action("lock", ()) is False
@@ -102,7 +102,7 @@ async def test_lock_after_creating_goes_to_unlock(vault_path: Path) -> None:
     async with app.run_test() as pilot:
         await submit_passphrase(pilot, PASSPHRASE, PASSPHRASE)
         await pilot.press("ctrl+l")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, UnlockScreen)
 
 
@@ -119,7 +119,7 @@ async def test_unlock_while_open_elsewhere_says_so(seeded_vault: Path) -> None:
 async def test_quit_is_one_key(seeded_vault: Path) -> None:
     async with unlocked(seeded_vault) as (app, pilot):
         await pilot.press("ctrl+q")
-        await pilot.pause()
+        await settle(pilot)
     assert not is_busy(seeded_vault)
 
 
@@ -130,14 +130,14 @@ async def test_no_screenshot_command(seeded_vault: Path, tmp_path: Path, monkeyp
         titles = [c.title for c in app.get_system_commands(app.screen)]
         assert titles and not any("creenshot" in t for t in titles)
         app.action_screenshot()
-        await pilot.pause()
+        await settle(pilot)
     assert not list(tmp_path.glob("*.svg"))
 
 
 async def test_home_reloads_after_an_outside_add_while_locked(seeded_vault: Path) -> None:
     async with unlocked(seeded_vault) as (app, pilot):
         await pilot.press("ctrl+l")
-        await pilot.pause()
+        await settle(pilot)
         from companion.services.journal import Journal
         from conftest import fixed_clock
 
@@ -164,12 +164,12 @@ async def test_unlocking_state_shows_while_the_kdf_runs(seeded_vault: Path, monk
     async with app.run_test() as pilot:
         app.focused.value = PASSPHRASE
         await pilot.press("enter")
-        await pilot.pause()
+        await pilot.pause()  # not settle(): the KDF is held back on purpose
         assert "Unlocking" in _text(app.screen, "#gate-status")
         assert app.screen.query_one("#passphrase", Input).disabled
         await pilot.press("x")  # the interface keeps answering while the KDF runs
         assert isinstance(app.screen, UnlockScreen)
         release.set()
         await app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, HomeScreen)

@@ -16,7 +16,7 @@ from companion.screens.reflections import ReflectionsScreen
 from companion.screens.unlock import UnlockScreen
 from companion.services.journal import Journal
 from companion.storage.vault import Vault
-from conftest import PASSPHRASE, SEED_TEXTS, fixed_clock, seed_many, submit_passphrase, unlocked
+from conftest import PASSPHRASE, SEED_TEXTS, fixed_clock, journal_of, seed_many, settle, submit_passphrase, unlocked
 
 
 def stored(path: Path) -> list:  # type: ignore[type-arg]
@@ -26,18 +26,18 @@ def stored(path: Path) -> list:  # type: ignore[type-arg]
 
 async def _type(pilot, text: str) -> None:  # type: ignore[no-untyped-def]
     pilot.app.focused.insert(text)
-    await pilot.pause()
+    await settle(pilot)
 
 
 async def test_write_a_guided_reflection_from_home(make_vault: Callable[..., Path]) -> None:
     path = make_vault([])
     async with unlocked(path) as (app, pilot):
-        prompt = app.journal.reflections.today_prompt()  # type: ignore[union-attr]
+        prompt = journal_of(app).reflections.today_prompt()
         await pilot.press("w")
         assert isinstance(app.screen, EditorScreen)
         await _type(pilot, "I asked Priya to sit with me while I made the call.")
         await pilot.press("ctrl+s")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, HomeScreen)
     [entry] = stored(path)
     assert entry.prompt == prompt.text and entry.theme == prompt.theme
@@ -52,7 +52,7 @@ async def test_choose_a_theme_prompt_set_mood_reliance_tags_and_flag(make_vault:
         prompts = app.screen.query_one("#prompts", OptionList)
         prompts.highlighted = 4  # the first prompt under the first theme heading
         await pilot.press("enter")
-        await pilot.pause()
+        await settle(pilot)
         editor = app.screen
         assert isinstance(editor, EditorScreen)
         await _type(pilot, "Wanted to ask, did not.")
@@ -61,7 +61,7 @@ async def test_choose_a_theme_prompt_set_mood_reliance_tags_and_flag(make_vault:
         editor.query_one("#tags", Input).value = "#work #Asking"
         editor.query_one("#flagged").value = True
         await pilot.press("ctrl+s")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, ReflectionsScreen)
     [entry] = stored(path)
     assert entry.theme == "asking" and entry.prompt
@@ -74,14 +74,14 @@ async def test_write_freely_and_add_my_own_prompt(make_vault: Callable[..., Path
         await pilot.press("n", "f")
         assert isinstance(app.screen, EditorScreen) and app.screen.entry.prompt is None
         await pilot.press("escape")  # nothing typed: leaves without asking
-        await pilot.pause()
+        await settle(pilot)
         await pilot.press("n", "a")
         app.focused.value = "What did I carry today that was not mine?"
         await pilot.press("enter")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, EditorScreen)
         assert app.screen.entry.prompt == "What did I carry today that was not mine?"
-        assert app.journal.reflections.prompts.all() == ["What did I carry today that was not mine?"]  # type: ignore[union-attr]
+        assert journal_of(app).reflections.prompts.all() == ["What did I carry today that was not mine?"]
 
 
 async def test_leaving_with_unsaved_text_asks_first(make_vault: Callable[..., Path]) -> None:
@@ -90,16 +90,16 @@ async def test_leaving_with_unsaved_text_asks_first(make_vault: Callable[..., Pa
         await pilot.press("w")
         await _type(pilot, "half a thought")
         await pilot.press("escape")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, UnsavedDialog)
         await pilot.press("k")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, EditorScreen)
         assert app.screen.query_one("#text", TextArea).text == "half a thought"
         await pilot.press("escape")
-        await pilot.pause()
+        await settle(pilot)
         await pilot.press("d")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, HomeScreen)
     assert stored(path) == []
 
@@ -110,9 +110,9 @@ async def test_unsaved_dialog_can_save(make_vault: Callable[..., Path]) -> None:
         await pilot.press("w")
         await _type(pilot, "kept after all")
         await pilot.press("escape")
-        await pilot.pause()
+        await settle(pilot)
         await pilot.press("s")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, HomeScreen)
     assert [e.text for e in stored(path)] == ["kept after all"]
 
@@ -123,14 +123,14 @@ async def test_a_draft_survives_lock_and_unlock(make_vault: Callable[..., Path])
         await pilot.press("w")
         await _type(pilot, "Words I do not want to lose")
         await pilot.press("ctrl+l")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, UnlockScreen)
         assert not any(isinstance(s, EditorScreen) for s in app.screen_stack)
         await submit_passphrase(pilot, PASSPHRASE)
         assert isinstance(app.screen, EditorScreen)
         assert app.screen.query_one("#text", TextArea).text == "Words I do not want to lose"
         await pilot.press("ctrl+s")
-        await pilot.pause()
+        await settle(pilot)
     assert [e.text for e in stored(path)] == ["Words I do not want to lose"]
     with Vault.open(path, PASSPHRASE) as vault:
         assert vault.load_draft() is None
@@ -141,19 +141,19 @@ async def test_edit_and_delete_from_the_list(make_vault: Callable[..., Path]) ->
     async with unlocked(path) as (app, pilot):
         await pilot.press("2")
         await pilot.press("enter")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, DetailDialog)
         await pilot.press("e")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, EditorScreen)
         app.screen.query_one("#text", TextArea).text = "Rewritten gently."
         await pilot.press("ctrl+s")
-        await pilot.pause()
+        await settle(pilot)
         await pilot.press("down", "d")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, ConfirmDialog)
         await pilot.press("y")
-        await pilot.pause()
+        await settle(pilot)
     texts = [e.text for e in stored(path)]
     assert texts[0] == "Rewritten gently."
     assert SEED_TEXTS[-2] not in texts and len(texts) == 4
@@ -163,9 +163,9 @@ async def test_delete_can_be_declined(make_vault: Callable[..., Path]) -> None:
     path = make_vault(SEED_TEXTS)
     async with unlocked(path) as (app, pilot):
         await pilot.press("2", "d")
-        await pilot.pause()
+        await settle(pilot)
         await pilot.press("n")
-        await pilot.pause()
+        await settle(pilot)
     assert len(stored(path)) == 5
 
 
@@ -174,17 +174,17 @@ async def test_filter_finds_one_entry_among_ten_thousand(make_vault: Callable[..
     seed_many(path, 10_000)
     async with unlocked(path) as (app, pilot):
         await pilot.press("2")
-        await pilot.pause()
+        await settle(pilot)
         entries = app.screen.query_one("#entries", OptionList)
         assert entries.option_count == 200  # the newest page, the rest lazily
         await pilot.press("slash")
         app.focused.value = "lighthouse"
-        await pilot.pause()
+        await settle(pilot)
         assert entries.option_count == 1
         assert "lighthouse" in str(entries.get_option_at_index(0).prompt)
         app.focused.value = "since:nonsense"
-        await pilot.pause()
-        assert "needs a date" in str(app.screen.query_one("#filter-status").render())
+        await settle(pilot)
+        assert "needs a date" in str(app.screen.query_one(".list-status").render())
 
 
 async def test_more_entries_load_as_you_scroll(make_vault: Callable[..., Path]) -> None:
@@ -192,11 +192,11 @@ async def test_more_entries_load_as_you_scroll(make_vault: Callable[..., Path]) 
     seed_many(path, 450)
     async with unlocked(path) as (app, pilot):
         await pilot.press("2", "end")
-        await pilot.pause()
+        await settle(pilot)
         entries = app.screen.query_one("#entries", OptionList)
         assert entries.option_count == 400
         await pilot.press("end")
-        await pilot.pause()
+        await settle(pilot)
         assert entries.option_count == 450
 
 
@@ -207,10 +207,10 @@ async def test_flagged_toggle(make_vault: Callable[..., Path]) -> None:
     seed_practices(path)
     async with unlocked(path) as (app, pilot):
         await pilot.press("2", "f")
-        await pilot.pause()
+        await settle(pilot)
         assert app.screen.query_one("#entries", OptionList).option_count == 2
         await pilot.press("f")
-        await pilot.pause()
+        await settle(pilot)
         assert app.screen.query_one("#entries", OptionList).option_count == 9
 
 

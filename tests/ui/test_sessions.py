@@ -15,7 +15,7 @@ from companion.screens.home import HomeScreen
 from companion.screens.sessions import SessionsScreen
 from companion.services.journal import Journal
 from companion.storage.vault import Vault
-from conftest import NOW, PASSPHRASE, fixed_clock, seed_practices, unlocked
+from conftest import NOW, PASSPHRASE, fixed_clock, seed_practices, settle, unlocked
 
 
 async def test_prepare_export_and_close_a_session(make_vault: Callable[..., Path], tmp_path: Path) -> None:
@@ -26,7 +26,7 @@ async def test_prepare_export_and_close_a_session(make_vault: Callable[..., Path
         home = app.screen
         assert not home.query_one("#session-line", Static).display
         await pilot.press("5", "ctrl+e")
-        await pilot.pause()
+        await settle(pilot)
         dialog = app.screen
         assert isinstance(dialog, ExportDialog)
         dialog.query_one("#session", Input).value = NOW.date().isoformat()
@@ -34,37 +34,37 @@ async def test_prepare_export_and_close_a_session(make_vault: Callable[..., Path
         dialog.query_one("#path", Input).value = str(out)
         await pilot.press("ctrl+s")
         await app.workers.wait_for_complete()
-        await pilot.pause()
-        await pilot.pause()
+        await settle(pilot)
+        await settle(pilot)
         assert isinstance(app.screen, NoticeDialog)
         assert "kept with your session on Fri 27 Nov 2026" in str(app.screen.query_one(".dialog-lines").render())
         await pilot.press("escape", "6")
-        await pilot.pause()
+        await settle(pilot)
         sessions = app.screen
         assert isinstance(sessions, SessionsScreen)
         rows = sessions.query_one("#sessions", OptionList)
         labels = [str(rows.get_option_at_index(i).prompt) for i in range(rows.option_count)]
         assert len(labels) == 3 and "Fri 27 Nov 2026" in labels[1] and "nothing noted yet" in labels[1]
         await pilot.press("down", "enter")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, DetailDialog)
         card = str(app.screen.query_one(".dialog-lines").render())
         assert "The move, and asking Priya" in card and "today.pdf" in card
         await pilot.press("escape", "1")
-        await pilot.pause()
+        await settle(pilot)
         # Home asks gently, once the session has been held
         line = app.screen.query_one("#session-line", Static)
         assert line.display and "Anything you want to keep from today's session?" in str(line.render())
         await pilot.press("t")
-        await pilot.pause()
+        await settle(pilot)
         dialog = app.screen
         assert isinstance(dialog, SessionDialog)
         assert app.focused is dialog.query_one("#takeaways", TextArea)
         app.focused.insert("Asking is a skill; practise it with small things.")
         assert dialog.query_one("#discussed", Checkbox).value  # offered, already ticked
         await pilot.press("ctrl+s")
-        await pilot.pause()
-        await pilot.pause()
+        await settle(pilot)
+        await settle(pilot)
         assert isinstance(app.screen, HomeScreen)
         assert not app.screen.query_one("#session-line", Static).display
     with Vault.open(path, PASSPHRASE) as vault:
@@ -83,14 +83,14 @@ async def test_a_session_without_an_export(make_vault: Callable[..., Path]) -> N
     seed_practices(path)
     async with unlocked(path, size=(100, 40)) as (app, pilot):
         await pilot.press("6", "n")
-        await pilot.pause()
+        await settle(pilot)
         dialog = app.screen
         assert isinstance(dialog, SessionDialog)
         assert not dialog.query("#discussed")  # nothing was shared, so nothing to mark
         dialog.query_one("#day", Input).value = "2026-12-04"
         dialog.query_one("#agenda", Input).value = "Boundaries with work"
         await pilot.press("ctrl+s")
-        await pilot.pause()
-        await pilot.pause()
+        await settle(pilot)
+        await settle(pilot)
         rows = app.screen.query_one("#sessions", OptionList)
         assert "Fri 04 Dec 2026  → coming up" in str(rows.get_option_at_index(0).prompt)

@@ -6,7 +6,7 @@ import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
-from conftest import NOW, PASSPHRASE, fixed_clock, seed_practices, unlocked
+from conftest import NOW, PASSPHRASE, fixed_clock, seed_practices, settle, unlocked
 from pdfreaders import pdf_text, read_everywhere, refused_everywhere
 from textual.widgets import Checkbox, Input, Select, SelectionList
 
@@ -36,7 +36,7 @@ def _therapy_vault(make_vault: Callable[..., Path]) -> Path:
 async def _export_dialog(app, pilot, **fields: str) -> ExportDialog:  # type: ignore[no-untyped-def]
     """Open the export dialog from Share and fill it in."""
     await pilot.press("ctrl+e")
-    await pilot.pause()
+    await settle(pilot)
     dialog = app.screen
     assert isinstance(dialog, ExportDialog)
     for field, value in fields.items():
@@ -46,10 +46,10 @@ async def _export_dialog(app, pilot, **fields: str) -> ExportDialog:  # type: ig
 
 async def _write(app, pilot) -> None:  # type: ignore[no-untyped-def]
     await pilot.press("ctrl+s")
-    await pilot.pause()
+    await settle(pilot)
     await app.workers.wait_for_complete()
-    await pilot.pause()
-    await pilot.pause()
+    await settle(pilot)
+    await settle(pilot)
 
 
 async def test_last_months_flagged_and_one_boundary_to_a_pdf(make_vault: Callable[..., Path], tmp_path: Path) -> None:
@@ -57,7 +57,7 @@ async def test_last_months_flagged_and_one_boundary_to_a_pdf(make_vault: Callabl
     out = tmp_path / "for-my-therapist.pdf"
     async with unlocked(path, size=(100, 40)) as (app, pilot):
         await pilot.press("5")
-        await pilot.pause()
+        await settle(pilot)
         screen = app.screen
         assert isinstance(screen, ShareScreen)
         items = screen.query_one("#items", SelectionList)
@@ -67,16 +67,16 @@ async def test_last_months_flagged_and_one_boundary_to_a_pdf(make_vault: Callabl
         assert len(reflections) == 3  # flagged, in the last 30 days (seeded guided answers 0 and 2, and SHARE-ME)
         for value in boundaries[1:]:
             items.deselect(value)  # keep just one boundary
-        await pilot.pause()
+        await settle(pilot)
         await _export_dialog(app, pilot, path=str(out), author="A. B.", note="SLEEP-AGENDA")
         await pilot.press("ctrl+r")  # preview from the export dialog: the note and name are in it
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, DetailDialog)
         preview = str(app.screen.query_one(".dialog-lines").render())
         assert "SHARE-ME" in preview and "KEEP-PRIVATE" not in preview and "OLD flagged" not in preview
         assert "SLEEP-AGENDA" in preview and "From: A. B." in preview and "#guided" in preview
         await pilot.press("escape")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, ExportDialog)  # back where we were, with what was typed
         assert app.screen.query_one("#note", Input).value == "SLEEP-AGENDA"
         await _write(app, pilot)
@@ -99,17 +99,17 @@ async def test_choosing_sections_and_bad_dates(make_vault: Callable[..., Path]) 
     path = _therapy_vault(make_vault)
     async with unlocked(path) as (app, pilot):
         await pilot.press("5")
-        await pilot.pause()
+        await settle(pilot)
         screen = app.screen
         screen.query_one("#sec-contacts", Checkbox).value = True
-        await pilot.pause()
+        await settle(pilot)
         items = screen.query_one("#items", SelectionList)
         assert any(items.get_option_at_index(i).value.startswith("contacts:") for i in range(items.option_count))
         screen.query_one("#since", Input).value = "last spring"
-        await pilot.pause()
+        await settle(pilot)
         assert "dates look like" in str(screen.query_one("#share-status").render())
         await pilot.press("ctrl+e")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, ShareScreen)
 
 
@@ -119,43 +119,43 @@ async def test_export_with_my_own_passphrase_asks_before_replacing(make_vault: C
     out = tmp_path / "mine.pdf"
     async with unlocked(path, size=(100, 40)) as (app, pilot):
         await pilot.press("5")
-        await pilot.pause()
+        await settle(pilot)
         dialog = await _export_dialog(app, pilot, path=str(out), secret="short", again="short")
         await pilot.press("ctrl+s")
-        await pilot.pause()
+        await settle(pilot)
         assert "at least" in str(dialog.query_one("#form-error").render()) and not out.exists()
         too_long = "a passphrase well beyond thirty-two bytes"
         dialog.query_one("#secret", Input).value = too_long
         dialog.query_one("#again", Input).value = too_long
         await pilot.press("ctrl+s")
-        await pilot.pause()
+        await settle(pilot)
         assert "longer than 32" in str(dialog.query_one("#form-error").render()) and not out.exists()
         dialog.query_one("#secret", Input).value = "words we chose"
         dialog.query_one("#again", Input).value = "words we chose!"  # a typo in the second one
         await pilot.press("ctrl+s")
-        await pilot.pause()
+        await settle(pilot)
         assert "not the same" in str(dialog.query_one("#form-error").render()) and not out.exists()
         dialog.query_one("#again", Input).value = "words we chose"
         await _write(app, pilot)
         assert isinstance(app.screen, NoticeDialog)
         assert "passphrase you typed" in str(app.screen.query_one(".dialog-lines").render())
         await pilot.press("escape")
-        await pilot.pause()
+        await settle(pilot)
         before = out.read_bytes()
         await _export_dialog(app, pilot, path=str(out), secret="words we chose", again="words we chose")
         await pilot.press("ctrl+s")  # the same name again: the app asks (it never mentions --force)
-        await pilot.pause()
-        await pilot.pause()
+        await settle(pilot)
+        await settle(pilot)
         assert isinstance(app.screen, ConfirmDialog)
         question = str(app.screen.query_one(".dialog-text").render())
         assert "already exists" in question and "--force" not in question
         await pilot.press("n")
-        await pilot.pause()
-        await pilot.pause()
+        await settle(pilot)
+        await settle(pilot)
         assert isinstance(app.screen, ExportDialog)
         assert "another name" in str(app.screen.query_one("#form-error").render())
         await pilot.press("escape")
-        await pilot.pause()
+        await settle(pilot)
     assert out.read_bytes() == before
     assert "Status:" in pdf_text(out, "words we chose")
 
@@ -171,10 +171,10 @@ async def test_several_age_recipients(make_vault: Callable[..., Path], tmp_path:
     out = tmp_path / "share.md.age"
     async with unlocked(path, size=(100, 40)) as (app, pilot):
         await pilot.press("5")
-        await pilot.pause()
+        await settle(pilot)
         dialog = await _export_dialog(app, pilot)
         dialog.query_one("#format", Select).value = "age"
-        await pilot.pause()
+        await settle(pilot)
         dialog.query_one("#path", Input).value = str(out)
         dialog.query_one("#recipients", Input).value = f"{keys[0][1]}, {keys[1][1]}"
         await _write(app, pilot)
@@ -188,14 +188,14 @@ async def test_a_reversed_date_range_is_refused(make_vault: Callable[..., Path])
     path = _therapy_vault(make_vault)
     async with unlocked(path, size=(100, 40)) as (app, pilot):
         await pilot.press("5")
-        await pilot.pause()
+        await settle(pilot)
         screen = app.screen
         screen.query_one("#since", Input).value = "2026-11-20"
         screen.query_one("#until", Input).value = "2026-11-01"
-        await pilot.pause()
+        await settle(pilot)
         assert "comes after the end date" in str(screen.query_one("#share-status").render())
         await pilot.press("ctrl+e")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, ShareScreen)  # no dialog: nothing could match
 
 
@@ -213,26 +213,26 @@ async def test_restore_from_the_app(make_vault: Callable[..., Path], tmp_path: P
     target = make_vault(["only this one"], path=tmp_path / "other" / "vault.companion")
     async with unlocked(target) as (app, pilot):
         await pilot.press("5", "ctrl+b")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, RestoreDialog)
         app.screen.query_one("#backup", Input).value = str(backup)
         app.screen.query_one("#secret", Input).value = "not the backup's words"
         await pilot.press("ctrl+s")
-        await pilot.pause()
-        await pilot.pause()
+        await settle(pilot)
+        await settle(pilot)
         # the error stays in view, in the dialog, with what was typed
         assert isinstance(app.screen, RestoreDialog)
         assert "does not open this backup" in str(app.screen.query_one("#form-error").render())
         assert app.screen.query_one("#backup", Input).value == str(backup)
         app.screen.query_one("#secret", Input).value = "backup words here"
         await pilot.press("ctrl+s")
-        await pilot.pause()
-        await pilot.pause()
+        await settle(pilot)
+        await settle(pilot)
         assert isinstance(app.screen, ConfirmDialog)
         assert "holds 7 reflections" in str(app.screen.query_one(".dialog-text").render())
         await pilot.press("y")
-        await pilot.pause()
-        await pilot.pause()
+        await settle(pilot)
+        await settle(pilot)
         assert isinstance(app.screen, UnlockScreen)
     with Vault.open(target, PASSPHRASE) as vault:
         assert Journal(vault, fixed_clock).reflections.count() == 7

@@ -1,0 +1,49 @@
+"""How a screen works with the journal: every job runs on the journal's own thread, in order, and its
+result comes back to the screen; a failure is told in one plain sentence by the App."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Protocol, TypeVar, cast
+
+from textual.screen import Screen
+
+from companion.domain.prompts import Prompt
+from companion.domain.reflection import Reflection
+from companion.services.journal import Journal
+
+if TYPE_CHECKING:
+    from companion.screens.editor import EditorScreen
+
+T = TypeVar("T")
+
+
+class JournalHost(Protocol):
+    """What screens need of the App (it lives above them; they never import it)."""
+
+    def journal_job(self, job: Callable[[Journal], T], then: Callable[[T], object] | None = None) -> None: ...
+
+    async def journal_ask(self, job: Callable[[Journal], T], fallback: T) -> T: ...
+
+    def open_editor(self, *, entry: Reflection | None = None, prompt: Prompt | None = None) -> None: ...
+
+    def editor_opened(self, editor: EditorScreen) -> None: ...
+
+    def editor_closed(self, editor: EditorScreen) -> None: ...
+
+
+class JournalScreen(Screen[None]):
+    """A screen that reads and changes the journal (never on the event loop)."""
+
+    @property
+    def host(self) -> JournalHost:
+        """The App, seen through what screens may ask of it."""
+        return cast(JournalHost, self.app)
+
+    def run(self, job: Callable[[Journal], T], then: Callable[[T], object] | None = None) -> None:
+        """Do `job` on the journal's thread; `then` gets its result here. A failure is told plainly."""
+        self.host.journal_job(job, then)
+
+    async def ask(self, job: Callable[[Journal], T], fallback: T) -> T:
+        """Do `job` on the journal's thread and wait for it (inside a worker); `fallback` if it failed."""
+        return await self.host.journal_ask(job, fallback)

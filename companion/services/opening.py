@@ -1,0 +1,35 @@
+"""One way to open or create a journal, for the app and the command line alike."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from companion.crypto import envelope
+from companion.crypto.envelope import DEFAULT_KDF, KdfParams
+from companion.domain.clock import Clock, local_now
+from companion.errors import VaultBusy, VaultDamaged
+from companion.services.journal import Journal
+from companion.storage.disk import read_bytes
+from companion.storage.lock import BUSY_MESSAGE, is_busy
+from companion.storage.vault import Vault, damaged_sentence
+
+
+def open_journal(path: Path, passphrase: str, *, clock: Clock = local_now, lock_timeout: float = 0.0) -> Journal:
+    """Unlock the journal at `path` (slow: the KDF runs); it holds the lock until closed."""
+    return Journal(Vault.open(path, passphrase, lock_timeout=lock_timeout, clock=clock), clock)
+
+
+def create_journal(path: Path, passphrase: str, *, kdf: KdfParams = DEFAULT_KDF, clock: Clock = local_now) -> Journal:
+    """Create a new, empty journal at `path`; never overwrites anything."""
+    return Journal(Vault.create(path, passphrase, kdf, clock=clock), clock)
+
+
+def preflight(path: Path) -> None:
+    """Before the app starts: refuse plainly if the journal is busy, unreadable or damaged."""
+    if path.parent.is_dir() and is_busy(path):
+        raise VaultBusy(BUSY_MESSAGE)
+    if path.exists() or path.is_symlink():
+        try:
+            envelope.parse_header(read_bytes(path, limit=envelope.MIN_FILE_LEN))  # the header is enough here
+        except VaultDamaged as exc:
+            raise VaultDamaged(damaged_sentence(path, exc.message)) from None

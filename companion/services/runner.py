@@ -1,0 +1,51 @@
+"""One thread for everything done with an unlocked journal: saves stay in order (one writer), reads see
+a settled journal, and an interface that hands its work here never waits on a save or a search."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
+from typing import TypeVar
+
+from companion.services.journal import Journal
+
+T = TypeVar("T")
+
+
+class JournalRunner:
+    """Runs jobs on the journal one at a time, in the order they were handed in."""
+
+    def __init__(self, journal: Journal) -> None:
+        self.journal = journal
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="journal")
+        self._closed = False
+
+    def submit(self, job: Callable[[Journal], T]) -> Future[T]:
+        """Queue `job(journal)`; its result (or its exception) arrives in the returned future."""
+        return self._executor.submit(job, self.journal)
+
+    def close(self, last: Callable[[Journal], object] | None = None, timeout: float | None = None) -> None:
+        """After what is queued, run `last` (keep the drafts), then lock the journal and stop the thread.
+
+        With a timeout (a hang-up), a job still running when it passes is abandoned: its save never
+        replaces the file, and the journal is locked here all the same.
+        """
+        if self._closed:
+            return
+        self._closed = True
+
+        def finish(journal: Journal) -> None:
+            try:
+                if last is not None:
+                    last(journal)
+            finally:
+                journal.close()
+
+        done = self._executor.submit(finish, self.journal)
+        try:
+            done.result(timeout)
+        except FutureTimeout:
+            self.journal.close()
+        finally:
+            self._executor.shutdown(wait=False, cancel_futures=True)

@@ -1,0 +1,37 @@
+"""The one private Textual API companion relies on: what a crash prints. If an upgrade renames it,
+these fail loudly instead of a crash silently printing decrypted text again."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from textual.app import App
+
+from companion.crash_guard import CRASH_MESSAGE, PRIVATE_NAMES, QuietCrash
+from companion.screens.home import HomeScreen
+from conftest import CANARY, settle, unlocked
+
+
+def test_textual_still_has_what_the_guard_overrides() -> None:
+    app = App()
+    for name in PRIVATE_NAMES:
+        assert hasattr(app, name), f"Textual no longer has App.{name}: update companion/crash_guard.py"
+    assert QuietCrash._fatal_error is not App._fatal_error
+
+
+async def test_a_real_crash_prints_one_plain_sentence(seeded_vault: Path, monkeypatch: pytest.MonkeyPatch,
+                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    def breaks(self: HomeScreen) -> None:
+        private = f"{CANARY} words in a local variable"
+        raise RuntimeError(private)
+
+    monkeypatch.setattr(HomeScreen, "action_write_today", breaks)
+    with pytest.raises(RuntimeError):  # the test harness re-raises it; a person sees only the sentence
+        async with unlocked(seeded_vault) as (app, pilot):
+            await pilot.press("w")
+            await settle(pilot)
+    assert app.return_code == 1
+    printed = " ".join(capsys.readouterr().err.split())
+    assert printed == CRASH_MESSAGE  # one sentence: no traceback, no local variables
+    assert CANARY not in printed
