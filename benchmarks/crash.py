@@ -14,7 +14,6 @@ acknowledged entries (must be 0).
 
 from __future__ import annotations
 
-import os
 import random
 import signal
 import subprocess

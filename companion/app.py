@@ -160,12 +160,15 @@ class CompanionApp(QuietCrash):
     def on_companion_app_unlocked(self, event: Unlocked) -> None:
         ensure_settings_file(self.settings_file)
         self.runner = JournalRunner(event.journal)
-        clock = self.clock
         for mode, screen_class in AREAS.items():
-            self._add_mode(mode, lambda cls=screen_class: cls(clock))
+            self._add_mode(mode, self._area_maker(screen_class))
         self.switch_mode("home")
         self.refresh_bindings()
         self.journal_job(lambda j: j.reflections.draft(), self._offer_draft)
+
+    def _area_maker(self, screen_class: type[AreaScreen]) -> Callable[[], AreaScreen]:
+        clock = self.clock
+        return lambda: screen_class(clock)
 
     def _offer_draft(self, found: tuple[dict[str, Any] | None, str]) -> None:
         draft, note = found
@@ -389,5 +392,5 @@ class CompanionApp(QuietCrash):
     def action_screenshot(self, filename: str | None = None, path: str | None = None) -> None:
         self.notify(NO_SCREENSHOTS)
 
-    def deliver_screenshot(self, *args: object, **kwargs: object) -> None:  # type: ignore[override]
+    def deliver_screenshot(self, *args: object, **kwargs: object) -> None:
         self.notify(NO_SCREENSHOTS)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import argparse
 import signal
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
 from typing import NoReturn
@@ -16,8 +16,6 @@ from typing import NoReturn
 from companion import __version__
 from companion.errors import CompanionError, UsageError
 from companion.hardening import harden_process
-
-
 
 
 class _Parser(argparse.ArgumentParser):
@@ -28,7 +26,7 @@ class _Parser(argparse.ArgumentParser):
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser (global options work before or after the subcommand)."""
-    common = argparse.ArgumentParser(add_help=False)
+    common = _Parser(add_help=False)
     common.add_argument("--data", metavar="PATH", default=argparse.SUPPRESS,
                         help="the vault file (default: vault.companion in $COMPANION_HOME or the user data folder)")
     common.add_argument("--passphrase-file", metavar="FILE", default=argparse.SUPPRESS,
@@ -170,7 +168,7 @@ def _dispatch(args: argparse.Namespace) -> int:
     passphrase_file = getattr(args, "passphrase_file", None)
     if args.command is None:
         return _run_tui(vault, passphrase_file)
-    handler = getattr(commands, f"cmd_{args.command}")
+    handler: Callable[[argparse.Namespace, Path, str | None], int] = getattr(commands, f"cmd_{args.command}")
     return handler(args, vault, passphrase_file)
 
 
@@ -187,7 +185,7 @@ def _run_tui(vault: Path, passphrase_file: str | None) -> int:
     app = CompanionApp(vault_path=vault, handle_signals=True)
     app.run()
     app.exited()
-    return app.return_code or 0
+    return int(app.return_code or 0)
 
 
 if __name__ == "__main__":  # pragma: no cover

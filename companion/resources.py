@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+from pathlib import Path, PurePath
 
 STYLE_FILES = ("base.tcss", "gate.tcss", "home.tcss", "lists.tcss", "editor.tcss", "dialogs.tcss", "share.tcss")
 
@@ -15,7 +15,7 @@ def styles_dir() -> Path:
     return Path(__file__).resolve().parent.parent / "styles"
 
 
-def stylesheets() -> list[Path]:
+def stylesheets() -> list[str | PurePath]:
     """Every stylesheet the app loads, in order."""
     folder = styles_dir()
     return [folder / name for name in STYLE_FILES]

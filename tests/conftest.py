@@ -176,3 +176,15 @@ async def unlocked(path: Path, size: tuple[int, int] = (80, 24)):  # type: ignor
     async with app.run_test(size=size) as pilot:
         await submit_passphrase(pilot, PASSPHRASE)
         yield app, pilot
+
+
+@pytest.fixture
+def cli_vault(tmp_path: Path, passphrase_file: Callable[..., Path]) -> tuple[Path, Path]:
+    """A vault created through `companion init` (real, default KDF), and its passphrase file."""
+    from test_cli import run
+
+    vault = tmp_path / "home" / "vault.companion"
+    pw = passphrase_file()
+    done = run("--data", str(vault), "--passphrase-file", str(pw), "init")
+    assert done.returncode == 0, done.stderr
+    return vault, pw

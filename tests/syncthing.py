@@ -71,7 +71,7 @@ class Device:
 
     def start(self) -> None:
         """Run it."""
-        log = open(self.home / "syncthing.log", "wb")
+        log = open(self.home / "syncthing.log", "wb")  # noqa: SIM115 (open for the process's whole life)
         self.process = subprocess.Popen(
             ["syncthing", "serve", f"--home={self.home}", "--no-browser", "--no-restart", "--no-upgrade"],
             stdout=log, stderr=subprocess.STDOUT, env={"PATH": "/usr/bin:/bin", "HOME": str(self.home),

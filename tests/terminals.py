@@ -120,7 +120,8 @@ class Sshd:
             "KbdInteractiveAuthentication no", "UsePAM no", "StrictModes no", "PermitRootLogin prohibit-password",
             f"PidFile {folder / 'sshd.pid'}", "",
         ]))
-        self.process = subprocess.Popen([sshd, "-D", "-e", "-f", str(config)], stderr=open(folder / "sshd.log", "wb"))
+        log = open(folder / "sshd.log", "wb")  # noqa: SIM115 (open for the server's whole life)
+        self.process = subprocess.Popen([sshd, "-D", "-e", "-f", str(config)], stderr=log)
         deadline = time.monotonic() + 10
         while time.monotonic() < deadline:
             with socket.socket() as probe:

@@ -23,7 +23,7 @@ def parse_recipients(keys: list[str]) -> list[pyrage.x25519.Recipient]:
 
 def encrypt_to(data: bytes, keys: list[str]) -> bytes:
     """Encrypt to one or more age public keys."""
-    return pyrage.encrypt(data, parse_recipients(keys))
+    return bytes(pyrage.encrypt(data, parse_recipients(keys)))
 
 
 def encrypt_with_passphrase(data: bytes, passphrase: str, *, isolated: bool = False) -> bytes:
@@ -33,7 +33,7 @@ def encrypt_with_passphrase(data: bytes, passphrase: str, *, isolated: bool = Fa
     interface stays responsive. The data goes through a pipe, never a file.
     """
     if not isolated:
-        return pyrage.passphrase.encrypt(data, passphrase)
+        return bytes(pyrage.passphrase.encrypt(data, passphrase))
     line = passphrase.encode("utf-8") + b"\n"
     done = subprocess.run([sys.executable, "-m", "companion.crypto.age_child"], input=line + data,
                           capture_output=True, check=False)
@@ -55,7 +55,7 @@ def decrypt_with_identity(data: bytes, identity_text: str) -> bytes:
     if not identities:
         raise UsageError("The identity file holds no age secret key (AGE-SECRET-KEY-1…).")
     try:
-        return pyrage.decrypt(data, identities)
+        return bytes(pyrage.decrypt(data, identities))
     except pyrage.DecryptError:
         raise WrongPassphrase("That age key does not open this backup.") from None
 
@@ -65,6 +65,6 @@ def decrypt_with_passphrase(data: bytes, passphrase: str) -> bytes:
     if not data.startswith(b"age-encryption.org/v1"):
         raise VaultDamaged("is not an age file")
     try:
-        return pyrage.passphrase.decrypt(data, passphrase)
+        return bytes(pyrage.passphrase.decrypt(data, passphrase))
     except pyrage.DecryptError:
         raise WrongPassphrase("That passphrase does not open this backup.") from None

@@ -101,10 +101,9 @@ class PeopleDialog(Dialog[list[int]]):
         with Vertical(classes="dialog", id="people"):
             yield Static("Who is this entry about?", classes="dialog-title")
             if self._people:
-                yield SelectionList[int](
-                    *[(Content(name), cid, cid in self._chosen) for cid, name in sorted(self._people.items(), key=lambda kv: kv[1])],
-                    id="people-list",
-                )
+                people = sorted(self._people.items(), key=lambda kv: kv[1])
+                yield SelectionList[int](*[(Content(name), cid, cid in self._chosen) for cid, name in people],
+                                         id="people-list")
             else:
                 yield Static("Nobody in your secure base yet; add people from the Secure base area (4).",
                              classes="dialog-text")

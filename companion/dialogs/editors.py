@@ -82,10 +82,12 @@ class BoundaryDialog(FormDialog):
         b = self._boundary
         contact_options = [(name, cid) for cid, name in sorted(self._contacts.items(), key=lambda kv: kv[1])]
         return [
-            row("With whom", Input(b.who if b else "", id="who", compact=True, placeholder="a person, a place, a habit")),
+            row("With whom", Input(b.who if b else "", id="who", compact=True,
+                                   placeholder="a person, a place, a habit")),
             row("Boundary", Input(b.boundary if b else "", id="boundary", compact=True, placeholder="in one sentence")),
             row("Why", Input(b.why if b else "", id="why", compact=True, placeholder="why it matters to me")),
-            row("How I'll say it", Input(b.script if b else "", id="script", compact=True, placeholder="words to rehearse")),
+            row("How I'll say it", Input(b.script if b else "", id="script", compact=True,
+                                         placeholder="words to rehearse")),
             row("Status", Select([(label, key) for key, label in STATUSES.items()], value=b.status if b else "thinking",
                                   allow_blank=False, id="status", compact=True)),
             row("Review on", Input(b.review_on.isoformat() if b and b.review_on else "", id="review",
@@ -152,7 +154,8 @@ class LogDialog(FormDialog):
     def form_rows(self) -> list[Horizontal]:
         options = [(f"{i}  {label}", key) for i, (key, label) in enumerate(self._kinds.items(), start=1)]
         return [
-            row("What happened", Select(options, value=next(iter(self._kinds)), allow_blank=False, id="kind", compact=True)),
+            row("What happened", Select(options, value=next(iter(self._kinds)), allow_blank=False, id="kind",
+                                        compact=True)),
             row("Note", Input("", id="note", compact=True, placeholder="optional")),
             row("Day", Input(self._today, id="day", compact=True)),
         ]

@@ -46,7 +46,8 @@ class ExportDialog(FormDialog):
         when = f.session.isoformat() if f.session else ""
         return [
             row("From", Input(f.author, id="author", compact=True, placeholder="your name or initials (optional)")),
-            row("To bring up", Input(f.note, id="note", compact=True, placeholder="what you want to talk about (optional)")),
+            row("To bring up", Input(f.note, id="note", compact=True,
+                                     placeholder="what you want to talk about (optional)")),
             row("For session on", Input(when, id="session", compact=True,
                                         placeholder="YYYY-MM-DD, optional: kept in Sessions")),
             row("Format", Select(FORMATS, value=f.fmt, allow_blank=False, id="format", compact=True)),

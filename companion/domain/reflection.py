@@ -69,10 +69,6 @@ class Reflection:
                 return line.strip()
         return ""
 
-    def matches(self, needle: str) -> bool:
-        """Case-insensitive search over text, prompt and tags."""
-        return needle.casefold() in searchable(self.to_record())
-
     def facts(self, names: dict[int, str]) -> list[str]:
         """Short lines about the entry: mood, reliance, tags, the people it is about, the therapy mark."""
         found = []
@@ -143,10 +139,6 @@ class ReflectionFilter:
     def active(self) -> bool:
         """Whether anything narrows the list."""
         return bool(self.text or self.tag or self.theme or self.flagged_only or self.since or self.until)
-
-    def matches(self, entry: Reflection, tz: tzinfo | None = None) -> bool:
-        """Whether `entry` passes every part of the filter (dates in the time zone `tz`)."""
-        return self.matches_record(entry.to_record(), tz)
 
     def matches_record(self, record: dict[str, Any], tz: tzinfo | None = None, haystack: str | None = None) -> bool:
         """The same test on a stored dict; `haystack` is its casefolded searchable text, if known."""

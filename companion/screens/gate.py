@@ -37,12 +37,11 @@ class GateScreen(Screen[None]):
         yield from ()
 
     def compose(self) -> ComposeResult:
-        with Container(id="gate"):
-            with Vertical(id="gate-card"):
-                yield from self.compose_fields()
-                yield LoadingIndicator(id="unlocking")
-                yield Static("", id="gate-status")
-                yield Static("", id="gate-error")
+        with Container(id="gate"), Vertical(id="gate-card"):
+            yield from self.compose_fields()
+            yield LoadingIndicator(id="unlocking")
+            yield Static("", id="gate-status")
+            yield Static("", id="gate-error")
         yield UrgentHelp()
         yield Footer()
 

@@ -7,8 +7,8 @@ from textual.widgets.option_list import Option
 
 from companion.dialogs.editors import ContactDialog, LogDialog
 from companion.domain.clock import day_text, friendly_day
-from companion.domain.query import words_match
 from companion.domain.contact import INTERACTION_KINDS, ROLES, Contact
+from companion.domain.query import words_match
 from companion.screens.list_screen import Card, Found, ListScreen
 from companion.services.journal import Journal
 from companion.widgets.charts import balance_content
@@ -52,7 +52,8 @@ class SecureBaseScreen(ListScreen[Contact]):
         field("Last contact", friendly_day(record.last_contact, today))
         if record.reconnect_days:
             due = record.reconnect_on()
-            field("Reconnect", f"every {record.reconnect_days} days" + (f", next around {day_text(due)}" if due else ""))
+            around = f", next around {day_text(due)}" if due else ""
+            field("Reconnect", f"every {record.reconnect_days} days{around}")
         lines.append(("\nGive and take, last 90 days\n", "bold"))
         lines.append(balance_content(record.balance(today)))
         lines.append(("\n\nMoments\n", "bold"))

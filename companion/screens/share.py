@@ -115,7 +115,8 @@ class ShareScreen(AreaScreen):
         items.clear_options()
         rows = [(Content.assemble(("reflection  ", "dim"), day_text(r.created.astimezone(tz)), "  ", r.first_line),
                  f"reflections:{r.id}") for r in content.reflections]
-        rows += [(Content.assemble(("boundary    ", "dim"), b.boundary), f"boundaries:{b.id}") for b in content.boundaries]
+        rows += [(Content.assemble(("boundary    ", "dim"), b.boundary), f"boundaries:{b.id}")
+                 for b in content.boundaries]
         rows += [(Content.assemble(("person      ", "dim"), c.name), f"contacts:{c.id}") for c in content.contacts]
         items.add_options([(label, value, value not in self._left_out) for label, value in rows])
         self._count()
@@ -141,7 +142,7 @@ class ShareScreen(AreaScreen):
         line.update(text)
         line.set_class(error, "error")
 
-    def _built(self, **words: str) -> ExportContent | None:
+    def _built(self, author: str | None = None, note: str | None = None) -> ExportContent | None:
         """What the file would hold now (the listed candidates, narrowed to the ticks), or None."""
         try:
             choice = self._choice(picked=True)  # also checks the dates
@@ -149,10 +150,10 @@ class ShareScreen(AreaScreen):
         except (ValueError, CompanionError) as exc:
             self._status(getattr(exc, "message", str(exc)), error=True)
             return None
-        return narrow(self._candidates, choice.picked, **words)
+        return narrow(self._candidates, choice.picked, author=author, note=note)
 
-    def _content(self, **words: str) -> ExportContent | None:
-        content = self._built(**words)
+    def _content(self, author: str | None = None, note: str | None = None) -> ExportContent | None:
+        content = self._built(author, note)
         if content is None:
             return None
         if content.empty:

@@ -12,8 +12,8 @@ import orjson
 
 from companion.domain.reflection import Reflection, clean_tags
 from companion.errors import UsageError, VaultDamaged
-from companion.storage.disk import read_bytes
 from companion.services.journal import Journal
+from companion.storage.disk import read_bytes
 from companion.storage.vault import TABLES, Vault
 
 BACKUP_FORMAT = "companion-backup"
@@ -75,7 +75,8 @@ def open_backup(blob: bytes, identity_text: str | None, passphrase: str | None) 
     return read_backup(plaintext)
 
 
-def open_backup_files(backup: Path, identity: Path | None, passphrase: str | None) -> tuple[dict[str, Any], BackupSummary]:
+def open_backup_files(backup: Path, identity: Path | None,
+                      passphrase: str | None) -> tuple[dict[str, Any], BackupSummary]:
     """open_backup for files named by the person; unreadable paths give one plain sentence."""
     blob = read_bytes(backup.expanduser(), "read the backup")
     identity_text = None
@@ -142,7 +143,8 @@ def parse_dayone(raw: bytes) -> list[Reflection]:
         text = str(e.get("text", "")).strip()
         if not text:
             raise UsageError(f"Entry {n} of the Day One export has no text.")
-        item = Reflection(text=text, created=created, tags=clean_tags([str(t) for t in e.get("tags", [])] + _starred(e)))
+        tags = clean_tags([str(t) for t in e.get("tags", [])] + _starred(e))
+        item = Reflection(text=text, created=created, tags=tags)
         item.source = _source_key("dayone", str(e.get("uuid") or ""), str(e["creationDate"]), text)  # type: ignore[attr-defined]
         found.append(item)
     return found

@@ -7,6 +7,8 @@ what the person previews is exactly what the therapist reads.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
+
 from companion.domain.boundary import EVENT_KINDS, STATUSES
 from companion.domain.clock import day_text, moment_text
 from companion.domain.contact import INTERACTION_KINDS, ROLES
@@ -81,20 +83,22 @@ def build_document(content: ExportContent, names: dict[int, str]) -> Document:
             blocks.append(Heading(b.boundary, 3))
             blocks.append(Bullets(tuple(f"{label}: {value}" for label, value in b.details())))
             if b.events:
-                blocks.append(Bullets(tuple(f"{day_text(e.day)}: {EVENT_KINDS[e.kind]}" + (f" · {e.note}" if e.note else "")
-                                            for e in b.events)))
+                blocks.append(Bullets(tuple(_moment(e.day, EVENT_KINDS[e.kind], e.note) for e in b.events)))
     if content.contacts:
         blocks.append(Heading("Secure base", 2))
         for c in content.contacts:
             blocks.append(Heading(f"{c.name} ({ROLES[c.role]})", 3))
             details = tuple(f"{label}: {value}" for label, value in c.details())
-            moments = tuple(f"{day_text(i.day)}: {INTERACTION_KINDS[i.kind][0]}" + (f" · {i.note}" if i.note else "")
-                            for i in c.interactions)
+            moments = tuple(_moment(i.day, INTERACTION_KINDS[i.kind][0], i.note) for i in c.interactions)
             if details:
                 blocks.append(Bullets(details))
             if moments:
                 blocks.append(Bullets(moments))
     return Document(tuple(blocks))
+
+
+def _moment(day: date, label: str, note: str) -> str:
+    return f"{day_text(day)}: {label}" + (f" · {note}" if note else "")
 
 
 def _front(content: ExportContent) -> list[Block]:

@@ -145,12 +145,15 @@ def build(journal: Journal, choice: ExportChoice) -> ExportContent:
     return narrow(candidates(journal, choice), choice.picked)
 
 
-def narrow(content: ExportContent, picked: frozenset[Item] | None, **words: str) -> ExportContent:
+def narrow(content: ExportContent, picked: frozenset[Item] | None, *, author: str | None = None,
+           note: str | None = None) -> ExportContent:
     """From the candidates to what will be written: the person's own picks, then privacy stripping.
 
-    `words` may replace the choice's author and note (typed at export time).
+    `author` and `note`, when given, are the words typed at export time.
     """
-    choice = dataclasses.replace(content.choice, picked=picked, **words)
+    choice = dataclasses.replace(content.choice, picked=picked,
+                                 author=content.choice.author if author is None else author,
+                                 note=content.choice.note if note is None else note)
 
     def kept(section: str, records: list[R]) -> list[R]:
         return [r for r in records if picked is None or (section, r.id or 0) in picked]

@@ -72,7 +72,8 @@ class ReflectionService:
         rows = self._all()
         if where is not None and where.active:
             tz = self._clock().tzinfo
-            rows = [r for r in rows if where.matches_record(r[1], tz, self._haystack(r[0], r[1]) if where.text else None)]
+            rows = [r for r in rows
+                    if where.matches_record(r[1], tz, self._haystack(r[0], r[1]) if where.text else None)]
         end = None if limit is None else offset + limit
         return Page([Reflection.from_record(record, doc_id) for doc_id, record in rows[offset:end]], len(rows))
 
@@ -89,10 +90,6 @@ class ReflectionService:
     def get(self, reflection_id: int) -> Reflection | None:
         """One reflection."""
         return self.repo.get(reflection_id)
-
-    def tags(self) -> list[str]:
-        """Every tag in use."""
-        return self.repo.tags()
 
     def flagged_count(self) -> int:
         """How many are marked to bring to therapy."""

@@ -7,7 +7,7 @@ from datetime import date
 
 from companion.domain.clock import Clock
 from companion.domain.session import Session, Shared
-from companion.services.people import RecordService
+from companion.services.records import RecordService
 from companion.storage.repositories import ReflectionRepository, SessionRepository
 from companion.storage.vault import Vault
 

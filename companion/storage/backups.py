@@ -156,10 +156,7 @@ def prune(vault: Path, now: datetime) -> None:
     horizon = now.astimezone(UTC) - timedelta(days=KEEP_DAILY_DAYS)
     for i, backup in enumerate(list_backups(vault)):
         day = backup.taken.strftime("%Y-%m-%d")
-        if i < KEEP_RECENT:
-            keep.add(backup.path)
-            seen_days.add(day)
-        elif backup.taken >= horizon and day not in seen_days:
+        if i < KEEP_RECENT or backup.taken >= horizon and day not in seen_days:
             keep.add(backup.path)
             seen_days.add(day)
         if backup.path not in keep:

@@ -84,7 +84,8 @@ class MergeReport:
         verb = "was" if total == 1 else "were"
         text = _join(parts) + (f" from another copy of your journal {verb} merged" if parts else "")
         if removed:
-            what = f"{removed} record{'s' if removed != 1 else ''} deleted there {'was' if removed == 1 else 'were'} removed here"
+            records = "1 record deleted there was" if removed == 1 else f"{removed} records deleted there were"
+            what = f"{records} removed here"
             text = f"{text}; {what}" if parts else f"From another copy of your journal: {what}"
         return text[0].upper() + text[1:] + "."
 

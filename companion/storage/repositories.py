@@ -14,7 +14,7 @@ from tinydb.table import Table as TinyTable
 
 from companion.domain.boundary import Boundary
 from companion.domain.contact import Contact
-from companion.domain.reflection import Reflection, ReflectionFilter
+from companion.domain.reflection import Reflection
 from companion.domain.session import Session
 from companion.storage.merge import TOMBSTONES, record_uid, revision
 
@@ -69,7 +69,8 @@ class Table:
     def insert_many(self, records: list[dict[str, Any]]) -> list[int]:
         """Store several new records in one save."""
         stamp = self._stamp()
-        return [int(i) for i in self._table.insert_multiple([{**r, "uid": new_uid(), "changed": stamp} for r in records])]
+        stamped = [{**r, "uid": new_uid(), "changed": stamp} for r in records]
+        return [int(i) for i in self._table.insert_multiple(stamped)]
 
     def replace(self, record_id: int, record: dict[str, Any]) -> None:
         """Replace a stored record's fields; keys it had that `record` lacks (uid, source) are kept."""
@@ -143,25 +144,9 @@ class ReflectionRepository(Repository[Reflection]):
     def rows(self) -> list[tuple[int, dict[str, Any]]]:
         """(id, stored dict) pairs, newest first, without building Reflection objects."""
         # created is stored as UTC ISO 8601, so the strings sort in time order
-        rows = [(doc.doc_id, doc) for doc in self._table]
+        rows: list[tuple[int, dict[str, Any]]] = [(doc.doc_id, doc) for doc in self._table]
         rows.sort(key=lambda row: row[1]["created"], reverse=True)
         return rows
-
-    def newest(self, limit: int | None = None, search: str | None = None) -> list[Reflection]:
-        """Reflections newest first, optionally only those containing `search` (any case)."""
-        rule = ReflectionFilter(text=search or "")
-        found: list[Reflection] = []
-        for doc_id, record in self.rows():
-            if rule.active and not rule.matches_record(record):
-                continue
-            found.append(Reflection.from_record(record, doc_id))
-            if limit is not None and len(found) >= limit:
-                break
-        return found
-
-    def tags(self) -> list[str]:
-        """Every tag in use, sorted."""
-        return sorted({t for doc in self._table for t in doc.get("tags", [])})
 
 
 class BoundaryRepository(Repository[Boundary]):

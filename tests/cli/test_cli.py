@@ -13,6 +13,7 @@ import pytest
 
 from companion.crypto import envelope
 from companion.storage.lock import VaultLock
+
 from conftest import CANARY, PASSPHRASE, SEED_TEXTS
 
 COMPANION = str(Path(sys.executable).parent / "companion")
@@ -36,14 +37,6 @@ def one_sentence(stderr: str) -> str:
     return lines[0]
 
 
-@pytest.fixture
-def cli_vault(tmp_path: Path, passphrase_file: Callable[..., Path]) -> tuple[Path, Path]:
-    """A vault created through `companion init` (real, default KDF)."""
-    vault = tmp_path / "home" / "vault.companion"
-    pw = passphrase_file()
-    done = run("--data", str(vault), "--passphrase-file", str(pw), "init")
-    assert done.returncode == 0, done.stderr
-    return vault, pw
 
 
 def test_version_and_help() -> None:

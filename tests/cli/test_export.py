@@ -12,13 +12,14 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from pdfreaders import page_count, pdf_text, read_everywhere, refused_everywhere
-from test_cli import one_sentence, run
 
 from companion.domain.reflection import Reflection
 from companion.services.journal import Journal
 from companion.storage.vault import Vault
+
 from conftest import CANARY, NOW, PASSPHRASE, fixed_clock, seed_practices
+from pdfreaders import page_count, pdf_text, read_everywhere, refused_everywhere
+from test_cli import one_sentence, run
 
 UNICODE = "Ça va — naïve café, Ωμέγα, Привет, שלום ☺ ❤ 😀 日本語"
 

@@ -6,9 +6,8 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
-from test_cli import one_sentence, run
-
 from conftest import seed_practices
+from test_cli import one_sentence, run
 
 
 def _base(vault: Path, pw: Path) -> tuple[str, ...]:

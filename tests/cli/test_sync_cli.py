@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from test_cli import COMPANION, cli_vault, one_sentence, run  # noqa: F401 (cli_vault is a fixture)
+from test_cli import COMPANION, one_sentence, run
 
 SYNCTHING_NAME = "vault.sync-conflict-20261128-101500-ABCDEFG.companion"
 

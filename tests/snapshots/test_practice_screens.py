@@ -154,6 +154,7 @@ def test_home_asks_about_a_session(snap_compare, full_vault: Path, size: tuple[i
     from companion.domain.session import Session
     from companion.services.journal import Journal
     from companion.storage.vault import Vault
+
     from conftest import NOW, fixed_clock
 
     with Vault.open(full_vault, PASSPHRASE) as vault:

@@ -23,6 +23,7 @@ from companion.services.journal import Journal
 from companion.storage.lock import is_busy
 from companion.storage.repositories import ReflectionRepository
 from companion.storage.vault import Vault
+
 from conftest import CANARY, NOW, PASSPHRASE, fixed_clock, settle, unlocked
 
 

@@ -10,6 +10,7 @@ from textual.app import App
 
 from companion.crash_guard import CRASH_MESSAGE, PRIVATE_NAMES, QuietCrash
 from companion.screens.home import HomeScreen
+
 from conftest import CANARY, settle, unlocked
 
 

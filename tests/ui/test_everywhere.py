@@ -14,7 +14,8 @@ from companion.screens.home import HomeScreen
 from companion.screens.reflections import ReflectionsScreen
 from companion.screens.secure_base import SecureBaseScreen
 from companion.screens.unlock import UnlockScreen
-from conftest import FAST_KDF, fixed_clock, make_app, seed_practices, settle, unlocked
+
+from conftest import FAST_KDF, fixed_clock, seed_practices, settle, unlocked
 
 
 async def test_area_keys_switch_areas(seeded_vault: Path) -> None:

@@ -11,6 +11,7 @@ from companion.screens.home import HomeScreen
 from companion.screens.unlock import UnlockScreen
 from companion.storage.lock import VaultLock, is_busy
 from companion.storage.vault import Vault
+
 from conftest import PASSPHRASE, SEED_TEXTS, make_app, settle, submit_passphrase, unlocked
 
 
@@ -139,6 +140,7 @@ async def test_home_reloads_after_an_outside_add_while_locked(seeded_vault: Path
         await pilot.press("ctrl+l")
         await settle(pilot)
         from companion.services.journal import Journal
+
         from conftest import fixed_clock
 
         with Vault.open(seeded_vault, PASSPHRASE) as vault:

@@ -14,6 +14,7 @@ from companion.screens.boundaries import BoundariesScreen
 from companion.screens.secure_base import SecureBaseScreen
 from companion.services.journal import Journal
 from companion.storage.vault import Vault
+
 from conftest import PASSPHRASE, fixed_clock, journal_of, seed_practices, settle, unlocked
 
 

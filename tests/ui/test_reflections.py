@@ -16,6 +16,7 @@ from companion.screens.reflections import ReflectionsScreen
 from companion.screens.unlock import UnlockScreen
 from companion.services.journal import Journal
 from companion.storage.vault import Vault
+
 from conftest import PASSPHRASE, SEED_TEXTS, fixed_clock, journal_of, seed_many, settle, submit_passphrase, unlocked
 
 
@@ -217,6 +218,7 @@ async def test_flagged_toggle(make_vault: Callable[..., Path]) -> None:
 async def test_the_draft_is_autosaved_while_writing(make_vault: Callable[..., Path], monkeypatch) -> None:  # type: ignore[no-untyped-def]
     from companion.paths import draft_path
     from companion.screens import editor
+
     from conftest import CANARY
 
     monkeypatch.setattr(editor, "AUTOSAVE_SECONDS", 0.1)

@@ -15,6 +15,7 @@ from companion.screens.home import HomeScreen
 from companion.screens.sessions import SessionsScreen
 from companion.services.journal import Journal
 from companion.storage.vault import Vault
+
 from conftest import NOW, PASSPHRASE, fixed_clock, seed_practices, settle, unlocked
 
 

@@ -6,18 +6,18 @@ import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
-from conftest import NOW, PASSPHRASE, fixed_clock, seed_practices, settle, unlocked
-from pdfreaders import pdf_text, read_everywhere, refused_everywhere
 from textual.widgets import Checkbox, Input, Select, SelectionList
 
 from companion.dialogs.confirm import ConfirmDialog
 from companion.dialogs.export import ExportDialog
-
 from companion.dialogs.info import DetailDialog, NoticeDialog
 from companion.domain.reflection import Reflection
 from companion.screens.share import ShareScreen
 from companion.services.journal import Journal
 from companion.storage.vault import Vault
+
+from conftest import NOW, PASSPHRASE, fixed_clock, seed_practices, settle, unlocked
+from pdfreaders import pdf_text, read_everywhere, refused_everywhere
 
 
 def _therapy_vault(make_vault: Callable[..., Path]) -> Path:

@@ -8,7 +8,8 @@ import pytest
 
 from companion.domain.clock import greeting
 from companion.domain.passphrase import MIN_LENGTH, strength_hint, too_short
-from companion.domain.reflection import Reflection, check_mood, clean_tags
+from companion.domain.reflection import Reflection, ReflectionFilter, check_mood, clean_tags
+
 from conftest import NOW
 
 
@@ -46,10 +47,8 @@ def test_greeting(hour: int, text: str) -> None:
 def test_first_line_and_search() -> None:
     entry = Reflection(text="\n  Asked for help  \nsecond", created=NOW, tags=["family"], prompt="Who did you lean on?")
     assert entry.first_line == "Asked for help"
-    assert entry.matches("ASKED")
-    assert entry.matches("family")
-    assert entry.matches("lean on")
-    assert not entry.matches("absent")
+    for words, found in (("ASKED", True), ("family", True), ("lean on", True), ("absent", False)):
+        assert ReflectionFilter(text=words).matches_record(entry.to_record()) is found, words
 
 
 def test_record_round_trip_stores_utc() -> None:

@@ -7,6 +7,7 @@ import pytest
 from companion.crypto import envelope
 from companion.crypto.envelope import HEADER_LEN, KdfParams
 from companion.errors import VaultDamaged, WrongPassphrase
+
 from conftest import CANARY, FAST_KDF, PASSPHRASE
 
 

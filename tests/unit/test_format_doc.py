@@ -64,5 +64,5 @@ def test_legacy_uids_are_derived_as_the_format_doc_says() -> None:
 
     assert '"legacy-" + sha256(table + "\\x1f" + id + "\\x1f" + anchor)[:24 hex]' in DOC.read_text()
     record = {"text": "old", "created": "2025-01-01T00:00:00+00:00"}
-    expected = "legacy-" + hashlib.sha256("reflections\x1f7\x1f2025-01-01T00:00:00+00:00".encode()).hexdigest()[:24]
+    expected = "legacy-" + hashlib.sha256(b"reflections\x1f7\x1f2025-01-01T00:00:00+00:00").hexdigest()[:24]
     assert record_uid("reflections", "7", record) == expected

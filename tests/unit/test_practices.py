@@ -15,6 +15,7 @@ from companion.domain.query import parse_filter
 from companion.domain.reflection import Reflection, ReflectionFilter
 from companion.domain.series import last_days, series
 from companion.settings import DEFAULT_CRISIS_LINES, ensure_settings_file, load_settings
+
 from conftest import NOW
 
 DAY = date(2026, 11, 27)
@@ -113,12 +114,13 @@ def test_query_parsing() -> None:
 
 def test_filter_matching() -> None:
     entry = Reflection(text="Asked for help", created=NOW, tags=["family"], theme="asking", flagged=True)
-    assert parse_filter("help #family theme:asking flagged").matches(entry)
-    assert not parse_filter("#work").matches(entry)
-    assert not parse_filter("theme:mutual").matches(entry)
-    assert not parse_filter(f"since:{(NOW + timedelta(days=1)).date()}").matches(entry, NOW.tzinfo)
-    assert parse_filter(f"until:{NOW.date()}").matches(entry, NOW.tzinfo)
-    assert not parse_filter("flagged").matches(Reflection(text="x", created=NOW))
+    record = entry.to_record()
+    assert parse_filter("help #family theme:asking flagged").matches_record(record)
+    assert not parse_filter("#work").matches_record(record)
+    assert not parse_filter("theme:mutual").matches_record(record)
+    assert not parse_filter(f"since:{(NOW + timedelta(days=1)).date()}").matches_record(record, NOW.tzinfo)
+    assert parse_filter(f"until:{NOW.date()}").matches_record(entry.to_record(), NOW.tzinfo)
+    assert not parse_filter("flagged").matches_record(Reflection(text="x", created=NOW).to_record())
 
 
 def test_series_average_noted_days_and_keep_gaps() -> None:

@@ -8,19 +8,22 @@ from pathlib import Path
 
 import pytest
 
+from companion.domain.reflection import ReflectionFilter
 from companion.errors import UsageError
 from companion.services.journal import Journal
 from companion.storage.vault import Vault
+
 from conftest import NOW, PASSPHRASE, SEED_TEXTS, fixed_clock
 
 
 def test_newest_first_with_limit_and_search(seeded_vault: Path) -> None:
     with Vault.open(seeded_vault, PASSPHRASE) as vault:
         journal = Journal(vault, fixed_clock)
-        newest = journal.reflections.repo.newest()
+        newest = journal.reflections.page(limit=None).items
         assert [r.text for r in newest] == SEED_TEXTS[::-1]
-        assert [r.text for r in journal.reflections.repo.newest(limit=2)] == SEED_TEXTS[::-1][:2]
-        assert [r.text for r in journal.reflections.repo.newest(search="GIVE AND TAKE")] == [SEED_TEXTS[3]]
+        assert [r.text for r in journal.reflections.page(limit=2).items] == SEED_TEXTS[::-1][:2]
+        found = journal.reflections.page(ReflectionFilter(text="GIVE AND TAKE"), limit=None).items
+        assert [r.text for r in found] == [SEED_TEXTS[3]]
 
 
 def test_order_is_by_time_across_time_zones(make_vault: Callable[..., Path]) -> None:
@@ -33,7 +36,7 @@ def test_order_is_by_time_across_time_zones(make_vault: Callable[..., Path]) -> 
         repo = Journal(vault, fixed_clock).reflections.repo
         repo.add(Reflection(text="earlier, far east", created=NOW.astimezone(timezone(timedelta(hours=12)))))
         repo.add(Reflection(text="later, far west", created=(NOW + timedelta(hours=1)).astimezone(timezone(timedelta(hours=-10)))))
-        assert [r.text for r in repo.newest()] == ["later, far west", "earlier, far east"]
+        assert [row["text"] for _, row in repo.rows()] == ["later, far west", "earlier, far east"]
 
 
 def test_add_reflection_validates(make_vault: Callable[..., Path]) -> None:

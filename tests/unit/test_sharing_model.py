@@ -20,6 +20,7 @@ from companion.services.export import ExportChoice, ExportExists, ExportRequest,
 from companion.services.journal import Journal
 from companion.services.sharing import preview
 from companion.storage.vault import Vault
+
 from conftest import NOW, PASSPHRASE, fixed_clock, seed_practices
 
 

@@ -22,6 +22,7 @@ from companion.storage import backups, disk
 from companion.storage.lock import VaultLock
 from companion.storage.repositories import ReflectionRepository
 from companion.storage.vault import UNCONFIRMED, Vault
+
 from conftest import CANARY, FAST_KDF, NOW, PASSPHRASE, fixed_clock
 
 NEW_PASSPHRASE = "a completely new passphrase"

@@ -21,11 +21,16 @@ from companion.paths import backups_dir, lock_path
 from companion.storage import backups, disk
 from companion.storage.repositories import ReflectionRepository
 from companion.storage.vault import Vault
+
 from conftest import CANARY, FAST_KDF, NOW, PASSPHRASE, fixed_clock
 
 
 def _add(vault: Vault, text: str) -> None:
     ReflectionRepository(vault).add(Reflection(text=text, created=NOW))
+
+
+def _texts(vault: Vault) -> list[str]:
+    return [row["text"] for _, row in ReflectionRepository(vault).rows()]
 
 
 def _mode(path: Path) -> int:
@@ -36,7 +41,7 @@ def test_create_then_open_round_trip(vault_path: Path) -> None:
     with Vault.create(vault_path, PASSPHRASE, FAST_KDF) as vault:
         _add(vault, "first")
     with Vault.open(vault_path, PASSPHRASE) as vault:
-        assert [r.text for r in ReflectionRepository(vault).newest()] == ["first"]
+        assert _texts(vault) == ["first"]
         assert vault.counts() == {"reflections": 1, "boundaries": 0, "contacts": 0}
 
 
@@ -105,7 +110,7 @@ def test_failure_between_temp_write_and_replace_keeps_old_file(
             _add(vault, "never saved")
         monkeypatch.undo()
         # What the person sees never runs ahead of the disk.
-        assert [r.text for r in ReflectionRepository(vault).newest()] == ["kept"]
+        assert _texts(vault) == ["kept"]
     assert path.read_bytes() == before
     assert disk.stale_temps(path) == []
 
@@ -126,7 +131,7 @@ def test_disk_full_keeps_old_file(make_vault: Callable[..., Path], monkeypatch: 
         _add(vault, "saved once there is room")
     assert path.read_bytes() != before
     with Vault.open(path, PASSPHRASE) as vault:
-        texts = sorted(r.text for r in ReflectionRepository(vault).newest())
+        texts = sorted(_texts(vault))
         assert texts == ["kept", "saved once there is room"]
 
 
@@ -216,7 +221,7 @@ def test_change_passphrase_rewraps_vault_and_backups(make_vault: Callable[..., P
     with pytest.raises(WrongPassphrase):
         Vault.open(path, PASSPHRASE)
     with Vault.open(path, new) as vault:
-        assert [r.text for r in ReflectionRepository(vault).newest()] == ["kept"]
+        assert _texts(vault) == ["kept"]
         report = vault.check(new)
     assert report.backups and all(b.state == "ok" for b in report.backups)
     for b in backups.list_backups(path):
