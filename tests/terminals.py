@@ -66,6 +66,27 @@ class Tmux:
         """Stop the server and everything in it."""
         self._tmux("kill-server")
 
+    # -- companion's own gates, as a person goes through them ----------------------------------------
+    def create(self, passphrase: str) -> None:
+        """Choose the passphrase twice on the first run; wait for Home."""
+        self.wait_for("Welcome to companion")
+        for _ in range(2):
+            self.type(passphrase)
+            self.keys("Enter")
+            time.sleep(0.2)
+        self.wait_for("Today's prompt")
+
+    def unlock(self, passphrase: str) -> None:
+        """Type the passphrase at the lock screen."""
+        self.wait_for("Your journal is locked")
+        self.type(passphrase)
+        self.keys("Enter")
+
+    def new_entry(self) -> None:
+        """From Home: write to today's prompt."""
+        self.keys("w")
+        self.wait_for("A new reflection")
+
 
 def app_pattern(*args: str) -> str:
     """A pgrep -f pattern for companion's own process (not the shell or tmux that started it)."""

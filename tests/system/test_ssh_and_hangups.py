@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import signal
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -29,27 +28,11 @@ def tmux(request: pytest.FixtureRequest) -> Iterator[Tmux]:
     pane.kill()
 
 
-def _create(tmux: Tmux) -> None:
-    tmux.wait_for("Welcome to companion")
-    for _ in range(2):
-        tmux.type(PASSPHRASE)
-        tmux.keys("Enter")
-        time.sleep(0.2)
-    tmux.wait_for("Today's prompt")
-
-
-def _unlock(tmux: Tmux) -> None:
-    tmux.wait_for("Your journal is locked")
-    tmux.type(PASSPHRASE)
-    tmux.keys("Enter")
-
-
 def test_a_whole_session_over_ssh(sshd: Sshd, tmux: Tmux, tmp_path: Path) -> None:
     vault = tmp_path / "journal" / "vault.companion"
     tmux.start(sshd.client(COMPANION, "--data", str(vault)))
-    _create(tmux)
-    tmux.keys("w")
-    tmux.wait_for("A new reflection")
+    tmux.create(PASSPHRASE)
+    tmux.new_entry()
     tmux.type("Asked for help over a slow line.")
     tmux.resize(100, 30)  # the phone turns sideways mid-entry
     tmux.wait_for("Asked for help over a slow line.")
@@ -61,7 +44,7 @@ def test_a_whole_session_over_ssh(sshd: Sshd, tmux: Tmux, tmp_path: Path) -> Non
     tmux.keys("C-l")
     screen = tmux.wait_for("Your journal is locked")
     assert "Asked for help" not in screen
-    _unlock(tmux)
+    tmux.unlock(PASSPHRASE)
     tmux.wait_for("Asked for help over a slow line.")
     tmux.keys("C-q")
     tmux.wait_for("companion-exited=0")
@@ -70,9 +53,8 @@ def test_a_whole_session_over_ssh(sshd: Sshd, tmux: Tmux, tmp_path: Path) -> Non
 def test_a_dropped_connection_mid_entry_loses_nothing(sshd: Sshd, tmux: Tmux, tmp_path: Path) -> None:
     vault = tmp_path / "journal" / "vault.companion"
     tmux.start(sshd.client(COMPANION, "--data", str(vault)))
-    _create(tmux)
-    tmux.keys("w")
-    tmux.wait_for("A new reflection")
+    tmux.create(PASSPHRASE)
+    tmux.new_entry()
     last_words = "and these last words, typed a moment before the train went into the tunnel"
     tmux.type(f"I kept writing {last_words}")
     tmux.wait_for("went into the tunnel")
@@ -85,7 +67,7 @@ def test_a_dropped_connection_mid_entry_loses_nothing(sshd: Sshd, tmux: Tmux, tm
     again = Tmux("reconnect")
     try:
         again.start(sshd.client(COMPANION, "--data", str(vault)))
-        _unlock(again)
+        again.unlock(PASSPHRASE)
         again.wait_for("Your unfinished entry was kept safe")
         again.wait_for("went into the tunnel")
     finally:
@@ -97,9 +79,8 @@ def test_a_signal_mid_entry_seals_the_draft_and_restores_the_terminal(tmux: Tmux
                                                                      sig: signal.Signals) -> None:
     vault = tmp_path / "journal" / "vault.companion"
     tmux.start([COMPANION, "--data", str(vault)])
-    _create(tmux)
-    tmux.keys("w")
-    tmux.wait_for("A new reflection")
+    tmux.create(PASSPHRASE)
+    tmux.new_entry()
     tmux.type("Written just before the machine shut down")
     tmux.wait_for("machine shut down")
     os.kill(pid_of(app_pattern("--data", str(vault))), sig)  # a shutdown, or kill -INT from outside
@@ -110,7 +91,7 @@ def test_a_signal_mid_entry_seals_the_draft_and_restores_the_terminal(tmux: Tmux
     again = Tmux(f"after-{sig.name}")
     try:
         again.start([COMPANION, "--data", str(vault)])
-        _unlock(again)
+        again.unlock(PASSPHRASE)
         again.wait_for("Written just before the machine shut down")
     finally:
         again.kill()

@@ -50,9 +50,7 @@ def test_two_devices_through_syncthing(devices: tuple[Device, Device],
     app = Tmux("laptop")
     try:
         app.start([COMPANION, "--data", str(here)])
-        app.wait_for("Your journal is locked")
-        app.type(PASSPHRASE)
-        app.keys("Enter")
+        app.unlock(PASSPHRASE)
         app.wait_for("Today's prompt")
 
         # 1. The phone writes while the laptop has the app open.
@@ -61,8 +59,7 @@ def test_two_devices_through_syncthing(devices: tuple[Device, Device],
         app.wait_for("Written on the phone", timeout=60)  # merged in, and Home shows it
 
         # The laptop writes; the phone gets both.
-        app.keys("w")
-        app.wait_for("A new reflection")
+        app.new_entry()
         app.type("Written on the laptop")
         app.keys("C-s")
         app.wait_for("Newest reflections")
@@ -73,8 +70,7 @@ def test_two_devices_through_syncthing(devices: tuple[Device, Device],
         # 2. Both write while disconnected.
         laptop.pause(phone)
         phone.pause(laptop)
-        app.keys("w")
-        app.wait_for("A new reflection")
+        app.new_entry()
         app.type("Laptop, offline")
         app.keys("C-s")
         app.wait_for("Laptop, offline")
@@ -117,9 +113,7 @@ def test_two_devices_through_syncthing(devices: tuple[Device, Device],
     app = Tmux("laptop-again")
     try:
         app.start([COMPANION, "--data", str(here)])
-        app.wait_for("Your journal is locked")
-        app.type(PASSPHRASE)
-        app.keys("Enter")
+        app.unlock(PASSPHRASE)
         app.wait_for("A sync tool left another copy of your journal")
         app.keys("m")
         app.wait_for("was merged")

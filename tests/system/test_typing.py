@@ -34,12 +34,9 @@ def tmux(request: pytest.FixtureRequest) -> Iterator[Tmux]:
 
 def _open_editor(tmux: Tmux, vault: Path) -> None:
     tmux.start([COMPANION, "--data", str(vault)])
-    tmux.wait_for("Your journal is locked")
-    tmux.type(PASSPHRASE)
-    tmux.keys("Enter")
+    tmux.unlock(PASSPHRASE)
     tmux.wait_for("Today's prompt")
-    tmux.keys("w")
-    tmux.wait_for("A new reflection")
+    tmux.new_entry()
 
 
 def _listed(vault: Path, pw: Path) -> str:
@@ -71,10 +68,8 @@ def test_quit_or_lock_right_after_typing_keeps_every_character(journal: tuple[Pa
         tmux.kill()
         screen = Tmux("reopened")
         screen.start([COMPANION, "--data", str(vault)])
-        screen.wait_for("Your journal is locked")
     try:
-        screen.type(PASSPHRASE)
-        screen.keys("Enter")
+        screen.unlock(PASSPHRASE)
         screen.wait_for("Your unfinished entry was kept safe")
         screen.wait_for("right up to this last word")
     finally:

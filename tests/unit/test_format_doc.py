@@ -11,14 +11,20 @@ from conftest import PASSPHRASE, SEED_TEXTS
 DOC = Path(__file__).resolve().parents[2] / "docs" / "FORMAT.md"
 
 
-def test_format_doc_snippet_reads_a_vault(make_vault: Callable[..., Path], monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    path = make_vault(SEED_TEXTS)
+def _run_recipe(path: Path, monkeypatch) -> dict[str, object]:  # type: ignore[no-untyped-def]
+    """Run the doc's Python recipe in the vault's folder, answering its passphrase prompt."""
     snippet = re.search(r"```python\n(.*?)```", DOC.read_text(), re.S)
     assert snippet
     monkeypatch.chdir(path.parent)
     monkeypatch.setattr("builtins.input", lambda prompt="": PASSPHRASE)
     scope: dict[str, object] = {}
     exec(snippet.group(1), scope)
+    return scope
+
+
+def test_format_doc_snippet_reads_a_vault(make_vault: Callable[..., Path], monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    path = make_vault(SEED_TEXTS)
+    scope = _run_recipe(path, monkeypatch)
     doc = scope["doc"]
     assert isinstance(doc, dict)
     assert sorted(r["text"] for r in doc["reflections"].values()) == sorted(SEED_TEXTS)
@@ -43,12 +49,7 @@ def test_the_draft_opens_as_the_format_doc_says(make_vault: Callable[..., Path],
     path = make_vault([])
     with Vault.open(path, PASSPHRASE) as vault:
         vault.save_draft(orjson.dumps({"text": "half a thought", "id": None, "base": None}))
-    snippet = re.search(r"```python\n(.*?)```", DOC.read_text(), re.S)
-    assert snippet
-    monkeypatch.chdir(path.parent)
-    monkeypatch.setattr("builtins.input", lambda prompt="": PASSPHRASE)
-    scope: dict[str, object] = {}
-    exec(snippet.group(1), scope)
+    scope = _run_recipe(path, monkeypatch)
     blob = draft_path(path).read_bytes()
     text = DOC.read_text()
     assert "`\\x89CMPDRF\\n`" in text and "label `companion draft`" in text
