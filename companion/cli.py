@@ -6,14 +6,16 @@ Subcommands never import textual: they are used from scripts and shells and must
 from __future__ import annotations
 
 import argparse
+import io
 import signal
 import sys
 from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
-from typing import NoReturn
+from typing import NoReturn, TextIO
 
 from companion import __version__
+from companion.domain.text import visible
 from companion.errors import CompanionError, UsageError
 from companion.hardening import harden_process
 
@@ -129,6 +131,28 @@ def _positive(value: str) -> int:
     return number
 
 
+class VisibleText(io.TextIOBase):
+    """A text stream that writes control characters as visible symbols (see domain.text.visible)."""
+
+    def __init__(self, stream: TextIO) -> None:
+        super().__init__()
+        self._stream = stream
+        self.buffer = stream.buffer  # JSON goes out as bytes, escaped by commands._print_json
+
+    def write(self, text: str) -> int:
+        self._stream.write(visible(text))
+        return len(text)
+
+    def flush(self) -> None:
+        self._stream.flush()
+
+    def isatty(self) -> bool:
+        return self._stream.isatty()
+
+    def fileno(self) -> int:
+        return self._stream.fileno()
+
+
 class _Stopped(BaseException):
     """SIGTERM or SIGHUP: unwind (a save in progress is abandoned whole; the terminal is restored)."""
 
@@ -168,6 +192,10 @@ def _dispatch(args: argparse.Namespace) -> int:
     passphrase_file = getattr(args, "passphrase_file", None)
     if args.command is None:
         return _run_tui(vault, passphrase_file)
+    # What a command prints may carry words from the journal or an imported file: a terminal must show
+    # control characters, never obey them (clear the screen, set the title, write the clipboard).
+    sys.stdout = VisibleText(sys.stdout)
+    sys.stderr = VisibleText(sys.stderr)
     handler: Callable[[argparse.Namespace, Path, str | None], int] = getattr(commands, f"cmd_{args.command}")
     return handler(args, vault, passphrase_file)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import re
 import shlex
 import sys
 from collections.abc import Callable, Iterator
@@ -17,6 +18,7 @@ from companion.domain.boundary import STATUSES
 from companion.domain.clock import day_text, local_now
 from companion.domain.contact import ROLES
 from companion.domain.reflection import Reflection, ReflectionFilter
+from companion.domain.text import MAX_ENTRY_BYTES, checked, decoded
 from companion.errors import StorageFailure, UsageError, VaultDamaged
 from companion.passphrase_input import ask, ask_new, check_new, read_passphrase_file
 from companion.services.journal import Journal
@@ -25,6 +27,7 @@ from companion.storage.disk import read_bytes
 from companion.storage.vault import CheckReport
 
 CLI_LOCK_WAIT = 3.0
+_C1 = re.compile("[\x7f-\x9f]")
 T = TypeVar("T")
 
 
@@ -54,7 +57,9 @@ def _read(vault: Path, passphrase_file: str | None, read: Callable[[Journal], T]
 
 
 def _print_json(data: object) -> None:
-    sys.stdout.buffer.write(orjson.dumps(data, option=orjson.OPT_INDENT_2) + b"\n")
+    # orjson escapes C0 controls; DEL and C1 controls are escaped here too, so no terminal acts on them.
+    out = orjson.dumps(data, option=orjson.OPT_INDENT_2).decode("utf-8")
+    sys.stdout.buffer.write(_C1.sub(lambda m: f"\\u{ord(m.group()):04x}", out).encode("utf-8") + b"\n")
 
 
 def _stdin_once(*files: str | None) -> None:
@@ -100,11 +105,15 @@ def cmd_add(args: argparse.Namespace, vault: Path, passphrase_file: str | None) 
     if args.text is None and passphrase_file == "-":
         raise UsageError("Standard input carries the passphrase, so give the text as an argument.")
     passphrase = _passphrase(passphrase_file)  # first, so typed text never lands in the prompt
-    text = args.text
-    if text is None:
-        if sys.stdin.isatty():
-            print("Write your reflection, then press Ctrl-D on a new line.", file=sys.stderr)
-        text = sys.stdin.read()
+    try:
+        if args.text is not None:
+            text = checked(args.text, "The reflection")
+        else:
+            if sys.stdin.isatty():
+                print("Write your reflection, then press Ctrl-D on a new line.", file=sys.stderr)
+            text = decoded(sys.stdin.buffer.read(MAX_ENTRY_BYTES + 1), "The text on standard input")
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
     if not text.strip():
         raise UsageError("A reflection needs some text.")
     with _journal(vault, passphrase_file, passphrase) as journal:
@@ -198,6 +207,10 @@ def cmd_check(args: argparse.Namespace, vault: Path, passphrase_file: str | None
     with _journal(vault, passphrase_file, passphrase) as journal:
         report = journal.check(passphrase)
     _print_check(vault, report)
+    if report.damaged_records:
+        print(f"{len(report.damaged_records)} record(s) in the journal cannot be read back, for example "
+              f"{report.damaged_records[0]}.", file=sys.stderr)
+        return VaultDamaged.exit_code
     if report.draft is not None and report.draft.state != "ok":
         print(f"The draft {report.draft.path} {report.draft.state}.", file=sys.stderr)
         return VaultDamaged.exit_code
@@ -211,7 +224,8 @@ def cmd_check(args: argparse.Namespace, vault: Path, passphrase_file: str | None
 
 def _print_check(vault: Path, report: CheckReport) -> None:
     c = report.counts
-    print(f"{vault}: opens correctly; {c['reflections']} reflections, {c['boundaries']} boundaries, "
+    state = "opens, but some records cannot be read back" if report.damaged_records else "opens correctly"
+    print(f"{vault}: {state}; {c['reflections']} reflections, {c['boundaries']} boundaries, "
           f"{c['contacts']} contacts.")
     readable = sum(1 for b in report.backups if b.state == "ok")
     other = sum(1 for b in report.backups if b.state == "other passphrase")
@@ -343,9 +357,12 @@ def cmd_restore(args: argparse.Namespace, vault: Path, passphrase_file: str | No
 
 def cmd_import(args: argparse.Namespace, vault: Path, passphrase_file: str | None) -> int:
     """Entries from jrnl's or Day One's JSON export; nothing is added twice."""
-    from companion.services.backup import import_entries, parse_dayone, parse_jrnl
+    from companion.services.backup import MAX_IMPORT_BYTES, import_entries, parse_dayone, parse_jrnl
 
-    raw = read_bytes(Path(args.file), "read the file to import")
+    raw = read_bytes(Path(args.file), "read the file to import", limit=MAX_IMPORT_BYTES + 1)
+    if len(raw) > MAX_IMPORT_BYTES:
+        raise UsageError(f"{args.file} is larger than {MAX_IMPORT_BYTES // (1024 * 1024)} MiB; companion imports "
+                         "smaller exports (split it by year with jrnl's --from and --to).")
     entries = parse_jrnl(raw) if args.source == "jrnl" else parse_dayone(raw)  # checked whole first
     with _journal(vault, passphrase_file) as journal:
         result = import_entries(journal, entries)

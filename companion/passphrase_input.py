@@ -11,20 +11,27 @@ from companion.domain.passphrase import MIN_LENGTH, too_short
 from companion.errors import StorageFailure, UsageError
 from companion.storage.disk import describe_os_error
 
+MAX_LINE_BYTES = 1024  # a passphrase is one short line; /dev/zero or a huge file must not fill memory
+
 
 def read_passphrase_file(name: str) -> str:
-    """The first line of FILE ('-' = standard input), without its line ending."""
+    """The first line of FILE ('-' = standard input), without its line ending; at most 1 KiB is read."""
     try:
         if name == "-":
-            line = sys.stdin.readline()
+            raw = sys.stdin.buffer.readline(MAX_LINE_BYTES + 2)
         else:
-            with open(name, encoding="utf-8") as handle:
-                line = handle.readline()
-    except UnicodeDecodeError:
-        raise UsageError(f"The passphrase file {name} is not UTF-8 text.") from None
+            with open(name, "rb") as handle:
+                raw = handle.readline(MAX_LINE_BYTES + 2)
     except OSError as exc:
         raise StorageFailure(describe_os_error(exc, "read the passphrase file", Path(name))) from None
-    passphrase = line.rstrip("\r\n")
+    line = raw.rstrip(b"\r\n")
+    if len(line) > MAX_LINE_BYTES:
+        raise UsageError(f"The passphrase file {name} does not start with a short line (at most "
+                         f"{MAX_LINE_BYTES:,} bytes); a passphrase is one line of text.")
+    try:
+        passphrase = line.decode("utf-8")
+    except UnicodeDecodeError:
+        raise UsageError(f"The passphrase file {name} is not UTF-8 text.") from None
     if not passphrase:
         raise UsageError(f"The passphrase file {name} is empty.")
     return passphrase

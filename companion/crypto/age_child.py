@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import sys
 
-import pyrage
+from companion.crypto import age_scrypt
 
 
 def main() -> int:
     """Encrypt standard input to standard output."""
     raw = sys.stdin.buffer.read()
     passphrase, _, data = raw.partition(b"\n")
-    sys.stdout.buffer.write(pyrage.passphrase.encrypt(data, passphrase.decode("utf-8")))
+    sys.stdout.buffer.write(age_scrypt.encrypt(data, passphrase.decode("utf-8")))
     return 0
 
 

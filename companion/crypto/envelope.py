@@ -31,11 +31,11 @@ CHECKSUM_LEN = 32
 HEADER_LEN = _KDF_PART.size + _WRAP_PART.size + CHECKSUM_LEN
 MIN_FILE_LEN = HEADER_LEN + NONCE_LEN + TAG_LEN
 
-# Bounds a header must respect before we run its KDF: a hostile file must not
-# ask for gigabytes of memory or hours of work.
-MAX_MEMORY_KIB = 1024 * 1024
-MAX_ITERATIONS = 16
-MAX_LANES = 16
+# Bounds a header must respect before we run its KDF: a hostile file must not ask for gigabytes of
+# memory or minutes of work. Twice the strongest setting companion writes (DEFAULT_KDF) is the ceiling.
+MAX_MEMORY_KIB = 2 * 64 * 1024  # 128 MiB
+MAX_ITERATIONS = 2 * 3
+MAX_LANES = 2 * 4
 
 
 @dataclass(frozen=True)

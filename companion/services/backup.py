@@ -11,11 +11,16 @@ from typing import Any
 import orjson
 
 from companion.domain.reflection import Reflection, clean_tags
+from companion.domain.schema import EARLIEST, LATEST, MAX_RECORDS, SchemaError, check_record, check_tables
+from companion.domain.text import checked
 from companion.errors import UsageError, VaultDamaged
 from companion.services.journal import Journal
 from companion.storage.disk import read_bytes
 from companion.storage.vault import TABLES, Vault
 
+MAX_BACKUP_BYTES = 512 * 1024 * 1024
+MAX_KEY_FILE_BYTES = 1024 * 1024
+MAX_IMPORT_BYTES = 64 * 1024 * 1024  # 100,000 entries of an ordinary length fit easily
 BACKUP_FORMAT = "companion-backup"
 BACKUP_VERSION = 1
 
@@ -55,8 +60,11 @@ def read_backup(plaintext: bytes) -> tuple[dict[str, Any], BackupSummary]:
     if data.get("version", 0) > BACKUP_VERSION:
         raise VaultDamaged("was made by a newer version of companion")
     tables = data.get("tables")
-    if not isinstance(tables, dict) or not all(isinstance(tables.get(t, {}), dict) for t in TABLES):
-        raise VaultDamaged("is a damaged companion backup")
+    try:
+        check_tables(tables)  # every record, before anything is replaced
+    except SchemaError as exc:
+        raise VaultDamaged(f"is a damaged companion backup ({exc})") from None
+    assert isinstance(tables, dict)
     created = sorted(r.get("created", "") for r in tables.get("reflections", {}).values() if isinstance(r, dict))
     first = datetime.fromisoformat(created[0]).date() if created else None
     last = datetime.fromisoformat(created[-1]).date() if created else None
@@ -78,14 +86,24 @@ def open_backup(blob: bytes, identity_text: str | None, passphrase: str | None) 
 def open_backup_files(backup: Path, identity: Path | None,
                       passphrase: str | None) -> tuple[dict[str, Any], BackupSummary]:
     """open_backup for files named by the person; unreadable paths give one plain sentence."""
-    blob = read_bytes(backup.expanduser(), "read the backup")
+    blob = _bounded(backup.expanduser(), "read the backup", MAX_BACKUP_BYTES, "a backup")
     identity_text = None
     if identity is not None:
-        identity_text = read_bytes(identity.expanduser(), "read the age key file").decode("utf-8", "replace")
+        identity_text = _bounded(identity.expanduser(), "read the age key file", MAX_KEY_FILE_BYTES,
+                                 "an age key file").decode("utf-8", "replace")
     try:
         return open_backup(blob, identity_text, passphrase)
     except VaultDamaged as exc:
         raise VaultDamaged(f"{backup} {exc.message}.") from None
+
+
+def _bounded(path: Path, action: str, limit: int, what: str) -> bytes:
+    """A file's bytes, refusing (plainly, before reading it all) one far larger than `what` can be."""
+    data = read_bytes(path, action, limit=limit + 1)
+    if len(data) > limit:
+        raise UsageError(f"{path} is larger than {what} companion would make ({limit // (1024 * 1024):,} MiB at "
+                         "most), so it was not read.")
+    return data
 
 
 # -- import ------------------------------------------------------------------------------------------
@@ -101,53 +119,75 @@ def _source_key(kind: str, *parts: str) -> str:
     return f"{kind}:" + hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()[:32]
 
 
-def parse_jrnl(raw: bytes) -> list[Reflection]:
+Imported = tuple[Reflection, str]  # an entry and its source key (importing twice adds nothing twice)
+
+
+def parse_jrnl(raw: bytes) -> list[Imported]:
     """jrnl's `--export json`: entries with title, body, date, time, tags and starred."""
-    data = _json(raw, "jrnl")
-    entries = data.get("entries") if isinstance(data, dict) else None
-    if not isinstance(entries, list):
-        raise UsageError("This is not a jrnl JSON export: there is no list of entries.")
     found = []
-    for n, e in enumerate(entries, start=1):
-        if not isinstance(e, dict):
-            raise UsageError(f"Entry {n} of the jrnl export is not an entry.")
+    for n, e in _entries(raw, "jrnl"):
         try:
             created = datetime.fromisoformat(f"{e['date']}T{e.get('time', '00:00')}").astimezone(UTC)
-        except (KeyError, TypeError, ValueError):
+        except (KeyError, TypeError, ValueError, OverflowError):
             raise UsageError(f"Entry {n} of the jrnl export has no readable date and time.") from None
         title, body = str(e.get("title", "")).strip(), str(e.get("body", "")).strip()
         text = f"{title}\n\n{body}".strip() if body else title
-        if not text:
-            raise UsageError(f"Entry {n} of the jrnl export has no text.")
-        tags = clean_tags([str(t).lstrip("@") for t in e.get("tags", [])] + _starred(e))
-        item = Reflection(text=text, created=created, tags=tags)
-        item.source = _source_key("jrnl", e["date"], str(e.get("time", "")), title, body)  # type: ignore[attr-defined]
-        found.append(item)
+        tags = [str(t).lstrip("@") for t in _tag_list(e, n, "jrnl")]
+        source = _source_key("jrnl", str(e["date"]), str(e.get("time", "")), title, body)
+        found.append(_entry(n, "jrnl", text, created, tags + _starred(e), source))
     return found
 
 
-def parse_dayone(raw: bytes) -> list[Reflection]:
+def parse_dayone(raw: bytes) -> list[Imported]:
     """Day One's JSON export: entries with uuid, creationDate, text, tags and starred."""
-    data = _json(raw, "Day One")
-    entries = data.get("entries") if isinstance(data, dict) else None
-    if not isinstance(entries, list):
-        raise UsageError("This is not a Day One JSON export: there is no list of entries.")
     found = []
-    for n, e in enumerate(entries, start=1):
-        if not isinstance(e, dict):
-            raise UsageError(f"Entry {n} of the Day One export is not an entry.")
+    for n, e in _entries(raw, "Day One"):
         try:
             created = datetime.fromisoformat(str(e["creationDate"]).replace("Z", "+00:00")).astimezone(UTC)
-        except (KeyError, ValueError):
+        except (KeyError, ValueError, OverflowError):
             raise UsageError(f"Entry {n} of the Day One export has no readable creationDate.") from None
         text = str(e.get("text", "")).strip()
-        if not text:
-            raise UsageError(f"Entry {n} of the Day One export has no text.")
-        tags = clean_tags([str(t) for t in e.get("tags", [])] + _starred(e))
-        item = Reflection(text=text, created=created, tags=tags)
-        item.source = _source_key("dayone", str(e.get("uuid") or ""), str(e["creationDate"]), text)  # type: ignore[attr-defined]
-        found.append(item)
+        tags = [str(t) for t in _tag_list(e, n, "Day One")]
+        source = _source_key("dayone", str(e.get("uuid") or ""), str(e["creationDate"]), text)
+        found.append(_entry(n, "Day One", text, created, tags + _starred(e), source))
     return found
+
+
+def _entries(raw: bytes, what: str) -> list[tuple[int, dict[str, Any]]]:
+    data = _json(raw, what)
+    entries = data.get("entries") if isinstance(data, dict) else None
+    if not isinstance(entries, list):
+        raise UsageError(f"This is not a {what} JSON export: there is no list of entries.")
+    if len(entries) > MAX_RECORDS:
+        raise UsageError(f"This {what} export holds {len(entries):,} entries; companion keeps at most "
+                         f"{MAX_RECORDS:,}, so nothing was imported.")
+    for n, e in enumerate(entries, start=1):
+        if not isinstance(e, dict):
+            raise UsageError(f"Entry {n} of the {what} export is not an entry.")
+    return list(enumerate(entries, start=1))
+
+
+def _tag_list(entry: dict[str, Any], n: int, what: str) -> list[Any]:
+    tags = entry.get("tags", [])
+    if not isinstance(tags, list):
+        raise UsageError(f"Entry {n} of the {what} export has tags that are not a list.")
+    return tags
+
+
+def _entry(n: int, what: str, text: str, created: datetime, tags: list[str], source: str) -> Imported:
+    """One checked entry: text, a date companion can always show, and a shape the schema accepts."""
+    if not text:
+        raise UsageError(f"Entry {n} of the {what} export has no text.")
+    if not EARLIEST <= created.date() <= LATEST:
+        raise UsageError(f"Entry {n} of the {what} export is dated {created.date().isoformat()}; companion "
+                         "accepts dates from 1900 to 2200, so nothing was imported.")
+    try:
+        checked(text, f"Entry {n} of the {what} export")
+        item = Reflection(text=text, created=created, tags=clean_tags(tags))
+        check_record("reflections", str(n), item.to_record())
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    return item, source
 
 
 def _starred(entry: dict[str, Any]) -> list[str]:
@@ -162,16 +202,19 @@ def _json(raw: bytes, what: str) -> Any:
         raise UsageError(f"This {what} export is not valid JSON ({exc}).") from None
 
 
-def import_entries(journal: Journal, entries: list[Reflection]) -> ImportResult:
+def import_entries(journal: Journal, entries: list[Imported]) -> ImportResult:
     """Add entries not imported before, in one save; the file is checked whole before anything is added."""
-    known = {row.get("source") for _, row in journal.reflections.repo.rows() if row.get("source")}
+    rows = journal.reflections.repo.rows()
+    known = {row.get("source") for _, row in rows if row.get("source")}
     fresh = []
-    for entry in entries:
-        source = getattr(entry, "source", None)
+    for entry, source in entries:
         if source in known:
             continue
         known.add(source)
         fresh.append({**entry.to_record(), "source": source})
+    if len(rows) + len(fresh) > MAX_RECORDS:
+        raise UsageError(f"With these, your journal would hold {len(rows) + len(fresh):,} reflections; companion "
+                         f"keeps at most {MAX_RECORDS:,}, so nothing was imported.")
     if fresh:
         journal.reflections.insert_records(fresh)
     return ImportResult(added=len(fresh), skipped=len(entries) - len(fresh))

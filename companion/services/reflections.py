@@ -18,6 +18,7 @@ from companion.domain.reflection import (
     clean_tags,
     searchable,
 )
+from companion.domain.text import checked
 from companion.errors import UsageError
 from companion.storage.repositories import PromptRepository, ReflectionRepository
 from companion.storage.vault import Vault
@@ -101,6 +102,7 @@ class ReflectionService:
         if not entry.text.strip():
             raise UsageError("A reflection needs some text.")
         try:
+            checked(entry.text, "The reflection")
             check_mood(entry.mood)
             check_reliance(entry.reliance)
         except ValueError as exc:

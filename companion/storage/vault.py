@@ -17,6 +17,7 @@ from tinydb import TinyDB
 from companion.crypto import envelope
 from companion.crypto.envelope import DEFAULT_KDF, KdfParams
 from companion.domain.clock import Clock, local_now
+from companion.domain.schema import SchemaError, check_tables, damaged_records
 from companion.errors import CompanionError, StorageFailure, VaultDamaged, WrongPassphrase
 from companion.paths import backups_dir, draft_path, legacy_draft_path
 from companion.storage import backups
@@ -110,6 +111,7 @@ class CheckReport:
     kept: list[FileStatus] = field(default_factory=list)
     conflicts: list[Path] = field(default_factory=list)
     draft: FileStatus | None = None
+    damaged_records: list[str] = field(default_factory=list)
 
     @property
     def damaged_backups(self) -> list[FileStatus]:
@@ -309,7 +311,7 @@ class Vault:
             return None
         try:
             header = envelope.parse_header(blob)
-            document = _decode(self.path, envelope.open_body(blob, self._data_key))
+            document = _checked(self.path, _decode(self.path, envelope.open_body(blob, self._data_key)))
         except VaultDamaged:
             kept = backups.keep_copy(self.path, "unmerged", self._clock(),
                                      data=envelope.seal(self._header, self._data_key, orjson.dumps(ours)))
@@ -372,7 +374,7 @@ class Vault:
         blob = read_bytes(copy, "read the copy to merge")
         try:
             envelope.parse_header(blob)
-            theirs = _decode(copy, envelope.open_body(blob, self._data_key))
+            theirs = _checked(copy, _decode(copy, envelope.open_body(blob, self._data_key)))
         except VaultDamaged:
             raise VaultDamaged(f"{copy} is not a copy of this journal (or it is damaged), so companion "
                                "did not merge it; it is left where it is.") from None
@@ -527,7 +529,8 @@ class Vault:
 
     def check(self, passphrase: str) -> CheckReport:
         """Verify every backup, kept copy and the draft (the vault itself was verified when it opened)."""
-        report = CheckReport(counts=self.counts(), conflicts=conflict_copies(self.path))
+        report = CheckReport(counts=self.counts(), conflicts=conflict_copies(self.path),
+                             damaged_records=damaged_records(self.storage.read()))
         for backup in backups.list_backups(self.path):
             report.backups.append(FileStatus(backup.path, self._copy_state(backup.path, passphrase), backup.taken))
         report.kept = [FileStatus(path, self._copy_state(path, passphrase)) for path in backups.list_kept(self.path)]
@@ -559,6 +562,15 @@ class Vault:
         except orjson.JSONDecodeError:
             return "holds data companion cannot read"
         return "ok" if isinstance(value, dict) else "holds data companion cannot read"
+
+
+def _checked(path: Path, document: Document) -> Document:
+    """A document read from a file companion did not just write: every record must fit the schema."""
+    try:
+        check_tables(document)
+    except SchemaError as exc:
+        raise VaultDamaged(damaged_sentence(path, f"holds a record companion cannot read ({exc})")) from None
+    return document
 
 
 def _digest(blob: bytes) -> bytes:

@@ -1,0 +1,183 @@
+"""The shape every stored record must have: one schema for restore, import and the vault reader.
+
+A record that does not fit is named in one plain sentence ("reflection 12: mood is 9; it is 1-5 or
+empty") and nothing is replaced or added. Dates must fall between 1900 and 2200, so no date can make
+a later `list` or `export` fail in some time zone.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from datetime import UTC, date, datetime
+from typing import Any
+
+from companion.domain.boundary import EVENT_KINDS, STATUSES
+from companion.domain.contact import INTERACTION_KINDS, ROLES
+from companion.domain.reflection import MOODS, RELIANCE
+
+EARLIEST = date(1900, 1, 1)
+LATEST = date(2200, 12, 31)
+MAX_RECORDS = 100_000  # per table: twice a lifetime of daily journaling
+NOUN = {"reflections": "reflection", "boundaries": "boundary", "contacts": "person", "prompts": "prompt",
+        "sessions": "session"}
+
+Check = Callable[[Any], str | None]  # a problem in words, or None
+
+
+class SchemaError(ValueError):
+    """A record does not have the shape companion stores; the message names it."""
+
+
+def _text(value: Any) -> str | None:
+    return None if isinstance(value, str) else "is not text"
+
+
+def _words(value: Any) -> str | None:
+    return None if isinstance(value, str) and value.strip() else "is empty or not text"
+
+
+def _optional(check: Check) -> Check:
+    return lambda value: None if value is None else check(value)
+
+
+def _flag(value: Any) -> str | None:
+    return None if isinstance(value, bool) else "is not true or false"
+
+
+def _number(low: int, high: int | None = None) -> Check:
+    def check(value: Any) -> str | None:
+        if isinstance(value, bool) or not isinstance(value, int):
+            return "is not a whole number"
+        if value < low or (high is not None and value > high):
+            return f"is {value}; it is {low}-{high}" if high is not None else f"is {value}; it is {low} or more"
+        return None
+
+    return check
+
+
+def _one_of(choices: Mapping[str, object]) -> Check:
+    return lambda value: None if value in choices else f"is {str(value)[:30]!r}; it is one of {', '.join(choices)}"
+
+
+def _day(value: Any) -> str | None:
+    if not isinstance(value, str):
+        return "is not a date"
+    try:
+        day = date.fromisoformat(value)
+    except ValueError:
+        return f"is {value[:30]!r}, not a date"
+    return None if EARLIEST <= day <= LATEST else f"is {day.isoformat()}; dates are from 1900 to 2200"
+
+
+def _moment(value: Any) -> str | None:
+    if not isinstance(value, str):
+        return "is not a date and time"
+    try:
+        when = datetime.fromisoformat(value)
+    except ValueError:
+        return f"is {value[:30]!r}, not a date and time"
+    if when.tzinfo is None:
+        return "has no time zone"
+    day = when.astimezone(UTC).date()
+    return None if EARLIEST <= day <= LATEST else f"is {day.isoformat()}; dates are from 1900 to 2200"
+
+
+def _list_of(check: Check) -> Check:
+    def each(value: Any) -> str | None:
+        if not isinstance(value, list):
+            return "is not a list"
+        for n, item in enumerate(value, start=1):
+            problem = check(item)
+            if problem:
+                return f"item {n} {problem}"
+        return None
+
+    return each
+
+
+def _shaped(fields: dict[str, Check], required: tuple[str, ...]) -> Check:
+    def check(value: Any) -> str | None:
+        if not isinstance(value, dict):
+            return "is not a record"
+        for name in required:
+            if name not in value:
+                return f"has no {name}"
+        for name, field_check in fields.items():
+            if name in value:
+                problem = field_check(value[name])
+                if problem:
+                    return f"{name} {problem}"
+        return None
+
+    return check
+
+
+_ID = _number(1)
+_META = {"uid": _text, "changed": _text, "source": _text}
+_moment_log = _shaped({"day": _day, "kind": _text, "note": _text}, ("day", "kind"))
+RECORDS: dict[str, Check] = {
+    "reflections": _shaped({
+        **_META, "text": _text, "created": _moment, "edited": _optional(_moment), "prompt": _optional(_text),
+        "theme": _optional(_text), "mood": _optional(_number(1, len(MOODS))),
+        "reliance": _optional(_number(1, len(RELIANCE))), "tags": _list_of(_text), "contacts": _list_of(_ID),
+        "flagged": _flag, "discussed": _optional(_day),
+    }, ("text", "created")),
+    "boundaries": _shaped({
+        **_META, "who": _text, "boundary": _words, "why": _text, "script": _text, "status": _one_of(STATUSES),
+        "review_on": _optional(_day), "contact_id": _optional(_ID),
+        "events": _list_of(_shaped({"day": _day, "kind": _one_of(EVENT_KINDS), "note": _text}, ("day", "kind"))),
+    }, ("boundary",)),
+    "contacts": _shaped({
+        **_META, "name": _words, "role": _one_of(ROLES), "supports": _text, "offer": _text, "reach": _text,
+        "reconnect_days": _optional(_number(1, 3650)),
+        "interactions": _list_of(_shaped({"day": _day, "kind": _one_of(INTERACTION_KINDS), "note": _text},
+                                         ("day", "kind"))),
+    }, ("name",)),
+    "prompts": _shaped({**_META, "text": _words}, ("text",)),
+    "sessions": _shaped({
+        **_META, "day": _day, "agenda": _text, "takeaways": _text,
+        "shared": _optional(_shaped({"file": _text, "format": _text, "made": _moment, "summary": _text},
+                                    ("made",))),
+        "shared_reflections": _list_of(_ID), "follow_boundaries": _list_of(_ID), "follow_contacts": _list_of(_ID),
+    }, ("day",)),
+}
+
+
+def check_record(table: str, record_id: str, record: Any) -> None:
+    """SchemaError naming the record when it does not fit its table's shape."""
+    check = RECORDS.get(table)
+    if check is None:
+        return
+    problem = check(record)
+    if problem:
+        raise SchemaError(f"{NOUN[table]} {record_id}: {problem}")
+
+
+def check_tables(tables: Any) -> None:
+    """SchemaError naming the first record (or table) that does not fit; nothing else is looked at after."""
+    if not isinstance(tables, dict):
+        raise SchemaError("the document is not a set of tables")
+    for table, records in tables.items():
+        if not isinstance(records, dict):
+            raise SchemaError(f"table {str(table)[:30]!r} is not a set of records")
+        if table in RECORDS and len(records) > MAX_RECORDS:
+            raise SchemaError(f"table {table} holds {len(records):,} records; companion keeps at most "
+                              f"{MAX_RECORDS:,} of each kind")
+        for record_id, record in records.items():
+            if not (isinstance(record_id, str) and record_id.isdigit() and record_id != "0"):
+                raise SchemaError(f"table {table} has a record numbered {str(record_id)[:20]!r}")
+            check_record(table, record_id, record)
+
+
+def damaged_records(tables: dict[str, Any]) -> list[str]:
+    """Every record that does not fit, in words (for `companion check`)."""
+    found = []
+    for table, records in tables.items():
+        if table not in RECORDS or not isinstance(records, dict):
+            continue
+        for record_id, record in records.items():
+            try:
+                check_record(table, str(record_id), record)
+            except SchemaError as exc:
+                found.append(str(exc))
+    return found
