@@ -18,6 +18,7 @@ import pytest
 from companion.crypto import age
 from companion.services.backup import BACKUP_FORMAT
 from companion.storage.vault import Vault
+
 from conftest import CANARY, PASSPHRASE
 from test_cli import COMPANION, one_sentence, run
 
