@@ -10,7 +10,7 @@ from collections.abc import Awaitable, Callable, Iterable
 from pathlib import Path
 from typing import Any, TypeVar
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import SystemCommand
 from textual.binding import Binding
 from textual.message import Message
@@ -23,6 +23,7 @@ from companion.dialogs.passphrase import ChangePassphraseDialog
 from companion.domain.clock import Clock, local_now
 from companion.domain.prompts import Prompt
 from companion.domain.reflection import Reflection
+from companion.domain.text import visible
 from companion.errors import CompanionError, WrongPassphrase
 from companion.paths import settings_path
 from companion.resources import stylesheets
@@ -318,6 +319,16 @@ class CompanionApp(QuietCrash):
             loop = asyncio.get_running_loop()
             for sig in HANG_UPS:
                 loop.remove_signal_handler(sig)
+
+    # -- what reaches the terminal: control characters shown, never obeyed ---------------------------
+    def notify(self, message: str, *args: Any, **kwargs: Any) -> None:
+        """A notification; file names and words in it cannot drive the terminal."""
+        super().notify(visible(message), *args, **kwargs)
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Paste):
+            event.text = visible(event.text)  # a paste carries no escape sequence into an entry
+        await super().on_event(event)
 
     # -- areas, help, support ----------------------------------------------------------------------
     def action_switch_area(self, area: str) -> None:

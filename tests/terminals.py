@@ -58,6 +58,16 @@ class Tmux:
             time.sleep(0.1)
         raise AssertionError(f"{text!r} never appeared; the screen shows:\n{screen}")
 
+    def wait_without(self, text: str, timeout: float = 30.0) -> str:
+        """Wait until `text` has left the screen (a dialog closed)."""
+        deadline = time.monotonic() + timeout
+        screen = self.screen()
+        while text in screen and time.monotonic() < deadline:
+            time.sleep(0.1)
+            screen = self.screen()
+        assert text not in screen, f"{text!r} never went away; the screen shows:\n{screen}"
+        return screen
+
     def resize(self, width: int, height: int) -> None:
         """Resize the window, as dragging a terminal's corner does."""
         self._tmux("resize-window", "-x", str(width), "-y", str(height))
@@ -161,3 +171,9 @@ class Sshd:
         """Stop the server."""
         self.process.terminate()
         self.process.wait(timeout=10)
+
+
+def pane_title(tmux: Tmux) -> str:
+    """The pane's title, which an OSC 0 escape sequence would change."""
+    return tmux._tmux("display", "-p", "#{pane_title}").strip()
+

@@ -8,6 +8,7 @@ from typing import Any
 
 from companion.domain.clock import day_text
 from companion.domain.moment import Moment
+from companion.domain.text import displayable
 
 STATUSES: dict[str, str] = {
     "thinking": "Thinking about it",
@@ -74,6 +75,7 @@ class Boundary:
     @classmethod
     def from_record(cls, record: dict[str, Any], id: int | None = None) -> Boundary:
         """From a stored dict."""
+        record = displayable(record)  # a control character is shown, never sent to the terminal
         review = record.get("review_on")
         return cls(
             who=record.get("who", ""), boundary=record["boundary"], why=record.get("why", ""),

@@ -7,6 +7,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from companion.domain.moment import Moment
+from companion.domain.text import displayable
 
 ROLES: dict[str, str] = {
     "secure-base": "Secure base",
@@ -119,6 +120,7 @@ class Contact:
     @classmethod
     def from_record(cls, record: dict[str, Any], id: int | None = None) -> Contact:
         """From a stored dict."""
+        record = displayable(record)  # a control character is shown, never sent to the terminal
         return cls(
             name=record["name"], role=record.get("role", "other"), supports=record.get("supports", ""),
             offer=record.get("offer", ""), reach=record.get("reach", ""),

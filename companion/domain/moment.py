@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from companion.domain.text import displayable
+
 
 @dataclass
 class Moment:
@@ -22,4 +24,5 @@ class Moment:
     @classmethod
     def from_record(cls, record: dict[str, Any]) -> Moment:
         """From a stored dict."""
+        record = displayable(record)  # a control character is shown, never sent to the terminal
         return cls(date.fromisoformat(record["day"]), record["kind"], record.get("note", ""))

@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime, tzinfo
 from typing import Any
 
 from companion.domain.clock import day_text
+from companion.domain.text import displayable
 
 THERAPY_MARK = "⚑"
 MOODS = {1: "very low", 2: "low", 3: "steady", 4: "good", 5: "very good"}
@@ -106,6 +107,7 @@ class Reflection:
     @classmethod
     def from_record(cls, record: dict[str, Any], id: int | None = None) -> Reflection:
         """Build from a stored dict (unknown keys are ignored, missing ones take defaults)."""
+        record = displayable(record)  # a control character is shown, never sent to the terminal
         edited = record.get("edited")
         discussed = record.get("discussed")
         return cls(

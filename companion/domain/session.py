@@ -7,6 +7,7 @@ from datetime import date, datetime
 from typing import Any
 
 from companion.domain.clock import day_text
+from companion.domain.text import displayable
 
 TAKEAWAY_DAYS = 21  # after this, a session without take-aways is no longer mentioned on Home
 
@@ -27,6 +28,7 @@ class Shared:
     @classmethod
     def from_record(cls, record: dict[str, Any]) -> Shared:
         """From a stored dict."""
+        record = displayable(record)  # a control character is shown, never sent to the terminal
         return cls(str(record.get("file", "")), str(record.get("format", "")),
                    datetime.fromisoformat(record["made"]), str(record.get("summary", "")))
 
@@ -77,6 +79,7 @@ class Session:
     @classmethod
     def from_record(cls, record: dict[str, Any], id: int | None = None) -> Session:
         """From a stored dict."""
+        record = displayable(record)  # a control character is shown, never sent to the terminal
         shared = record.get("shared")
         return cls(
             day=date.fromisoformat(record["day"]), agenda=record.get("agenda", ""),

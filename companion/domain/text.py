@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 MAX_ENTRY_BYTES = 1024 * 1024  # one reflection; far beyond anything written by hand
 
@@ -52,3 +53,18 @@ def _picture(match: re.Match[str]) -> str:
 
 def _too_long(what: str) -> str:
     return f"{what} is longer than {MAX_ENTRY_BYTES // 1024:,} KiB; please split it into several entries."
+
+
+def displayable(record: dict[str, Any]) -> dict[str, Any]:
+    """A stored record with every string made visible (for the domain objects the interface shows)."""
+    return {key: _shown(value) for key, value in record.items()}
+
+
+def _shown(value: Any) -> Any:
+    if isinstance(value, str):
+        return visible(value) if _CONTROLS.search(value) else value
+    if isinstance(value, list):
+        return [_shown(v) for v in value]
+    if isinstance(value, dict):
+        return displayable(value)
+    return value

@@ -15,6 +15,7 @@ from companion.domain.prompts import Prompt
 from companion.domain.reflection import Reflection
 from companion.domain.series import Series, last_days
 from companion.domain.session import Session
+from companion.domain.text import visible
 from companion.services.people import BoundaryService, ContactService
 from companion.services.reflections import ReflectionService
 from companion.services.sessions import SessionService
@@ -79,7 +80,7 @@ class Journal:
             reliance=last_days(recent, "reliance", now.date(), SPARK_DAYS, now.tzinfo),
             flagged=self.reflections.flagged_count(),
             waiting_session=self.sessions.waiting(),
-            conflicts=[c.name for c in self.conflicts()],
+            conflicts=[visible(c.name) for c in self.conflicts()],
         )
 
     # -- copies of the journal: synced, left by a sync tool, restored ------------------------------

@@ -16,6 +16,7 @@ from companion.domain.boundary import Boundary
 from companion.domain.contact import Contact
 from companion.domain.reflection import Reflection
 from companion.domain.session import Session
+from companion.domain.text import visible
 from companion.storage.merge import TOMBSTONES, record_uid, revision
 
 
@@ -203,7 +204,7 @@ class PromptRepository(Table):
 
     def all(self) -> list[str]:
         """Every custom prompt's text."""
-        return [doc["text"] for doc in sorted(self._table, key=lambda d: d.doc_id)]
+        return [visible(doc["text"]) for doc in sorted(self._table, key=lambda d: d.doc_id)]
 
     def add(self, text: str) -> None:
         """Keep a new prompt."""
