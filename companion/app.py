@@ -6,6 +6,7 @@ import asyncio
 import os
 import signal
 import threading
+import time
 from collections.abc import Awaitable, Callable, Iterable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -55,6 +56,7 @@ AREAS: dict[str, type[AreaScreen]] = {
 KIND_WRONG_PASSPHRASE = "That passphrase didn't open your journal. Take your time and try again."
 NO_SCREENSHOTS = "Screenshots are turned off so your writing never lands on disk."
 POLL_SECONDS = 2.0  # how often the journal file is checked for a copy that changed underneath
+IDLE_CHECK_SECONDS = 0.5
 HANG_UPS = (signal.SIGHUP, signal.SIGTERM, signal.SIGINT)
 HANG_UP_GRACE = 1.0  # seconds: after this, exit whatever the terminal is doing
 LOCK_WAIT = 0.6  # seconds a hang-up waits for a save in progress before locking anyway
@@ -106,6 +108,9 @@ class CompanionApp(QuietCrash):
         self._editors: list[EditorScreen] = []
         self._hanging_up = False
         self._watchdog: threading.Timer | None = None
+        self._last_input = time.monotonic()
+        self._told_auto_lock_off = False
+        self._lock_note = ""
 
     @property
     def unlocked(self) -> bool:
@@ -133,6 +138,7 @@ class CompanionApp(QuietCrash):
             for sig in HANG_UPS:
                 loop.add_signal_handler(sig, self.hang_up, sig)
         self.set_interval(POLL_SECONDS, self.check_disk)
+        self.set_interval(IDLE_CHECK_SECONDS, self._lock_when_idle)
         self.app_resume_signal.subscribe(self, lambda _: self.check_disk())
 
     @on(PassphraseEntered)
@@ -166,6 +172,12 @@ class CompanionApp(QuietCrash):
         self.switch_mode("home")
         self.refresh_bindings()
         self.journal_job(lambda j: j.reflections.draft(), self._offer_draft)
+        self._last_input = time.monotonic()
+        if self.settings.problem:
+            self.notify(self.settings.problem, severity="warning", timeout=10)
+        if self.settings.auto_lock_minutes == 0 and not self._told_auto_lock_off:
+            self._told_auto_lock_off = True
+            self.notify(f"Auto-lock is off (auto_lock_minutes is 0 in {self.settings_file}).", timeout=8)
 
     def _area_maker(self, screen_class: type[AreaScreen]) -> Callable[[], AreaScreen]:
         clock = self.clock
@@ -267,6 +279,13 @@ class CompanionApp(QuietCrash):
             self.notify(exc.message, severity="error", timeout=10)
 
     # -- locking, quitting, hanging up ---------------------------------------------------------------
+    def _lock_when_idle(self) -> None:
+        minutes = self.settings.auto_lock_minutes
+        if self.runner is None or minutes <= 0 or time.monotonic() - self._last_input < minutes * 60:
+            return
+        self._lock_note = f"Locked after {minutes:g} minute{'s' if minutes != 1 else ''} without a key press."
+        self.run_worker(self.action_lock(), group="lock")
+
     async def action_lock(self) -> None:
         """Keep any draft, drop every screen that held decrypted text, release the vault."""
         if self.runner is None:
@@ -279,7 +298,8 @@ class CompanionApp(QuietCrash):
         self._editors.clear()
         screen = self.screen
         if isinstance(screen, UnlockScreen):
-            screen.reset()
+            screen.reset(self._lock_note)
+        self._lock_note = ""
         self.refresh_bindings()
 
     async def action_quit(self) -> None:
@@ -326,6 +346,8 @@ class CompanionApp(QuietCrash):
         super().notify(visible(message), *args, **kwargs)
 
     async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key | events.MouseDown | events.Paste):
+            self._last_input = time.monotonic()  # the idle auto-lock counts from here
         if isinstance(event, events.Paste):
             event.text = visible(event.text)  # a paste carries no escape sequence into an entry
         await super().on_event(event)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import math
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from companion.storage.disk import atomic_write
 
@@ -14,8 +16,13 @@ DEFAULT_CRISIS_LINES = [
     "Samaritans (UK and Ireland): 116 123, free, day or night",
     "findahelpline.com lists free, confidential helplines in many countries",
 ]
+DEFAULT_AUTO_LOCK_MINUTES = 5.0
 
 DEFAULT_FILE = '''# companion settings. This file is NOT encrypted: keep private details out of it.
+
+# Lock the journal after this many minutes without a key press (fractions are fine; 0 turns it off).
+auto_lock_minutes = 5
+
 # Lines shown on the support card (ctrl+g). Put the lines that serve you here,
 # for example your local crisis line. Do not write names or anything personal.
 crisis_lines = [
@@ -29,21 +36,39 @@ class Settings:
     """What the person can change without unlocking."""
 
     crisis_lines: list[str] = field(default_factory=lambda: list(DEFAULT_CRISIS_LINES))
-    problem: str = ""  # a plain sentence when the file could not be read
+    auto_lock_minutes: float = DEFAULT_AUTO_LOCK_MINUTES
+    problem: str = ""  # a plain sentence when the file (or a line of it) could not be used
 
 
 def load_settings(path: Path) -> Settings:
-    """Read the settings; a missing or broken file gives the defaults (and says why)."""
+    """Read the settings; a missing or broken file (or value) gives the defaults, and says why."""
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         return Settings()
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        return Settings(problem=f"{path} could not be read ({type(exc).__name__}); showing the default lines.")
-    lines = data.get("crisis_lines")
+        return Settings(problem=f"{path} could not be read ({type(exc).__name__}); using the defaults.")
+    problems: list[str] = []
+    lines = _crisis_lines(data, path, problems)
+    minutes = _auto_lock(data, path, problems)
+    return Settings(crisis_lines=lines, auto_lock_minutes=minutes, problem=" ".join(problems))
+
+
+def _crisis_lines(data: dict[str, Any], path: Path, problems: list[str]) -> list[str]:
+    lines = data.get("crisis_lines", DEFAULT_CRISIS_LINES)
     if not isinstance(lines, list) or not all(isinstance(x, str) for x in lines) or not lines:
-        return Settings(problem=f"crisis_lines in {path} should be a list of text lines; showing the defaults.")
-    return Settings(crisis_lines=lines)
+        problems.append(f"crisis_lines in {path} should be a list of text lines; showing the defaults.")
+        return list(DEFAULT_CRISIS_LINES)
+    return lines
+
+
+def _auto_lock(data: dict[str, Any], path: Path, problems: list[str]) -> float:
+    minutes = data.get("auto_lock_minutes", DEFAULT_AUTO_LOCK_MINUTES)
+    if isinstance(minutes, bool) or not isinstance(minutes, int | float) or not math.isfinite(minutes) or minutes < 0:
+        problems.append(f"auto_lock_minutes in {path} should be a number of minutes (0 turns it off); "
+                        f"locking after {DEFAULT_AUTO_LOCK_MINUTES:g}.")
+        return DEFAULT_AUTO_LOCK_MINUTES
+    return float(minutes)
 
 
 def ensure_settings_file(path: Path) -> None:

@@ -30,10 +30,12 @@ class UnlockScreen(GateScreen):
         self.query_one("#passphrase", Input).value = ""
         super().failed(message)
 
-    def reset(self) -> None:
-        """Back to a clean, empty state (after locking)."""
+    def reset(self, note: str = "") -> None:
+        """Back to a clean, empty state (after locking); `note` says why, when it locked by itself."""
         self.busy = False
         self.error = ""
+        lead = self.query_one("#gate-lead", Static)
+        lead.update(f"{note} Your journal is locked." if note else "Your journal is locked. Welcome back.")
         field = self.query_one("#passphrase", Input)
         field.value = ""
         field.focus()
