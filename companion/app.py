@@ -21,6 +21,7 @@ from companion.crash_guard import QuietCrash
 from companion.crypto.envelope import DEFAULT_KDF, KdfParams
 from companion.dialogs.info import HelpDialog, SupportDialog
 from companion.dialogs.passphrase import ChangePassphraseDialog
+from companion.dialogs.recovery import PassphraseCheckDialog, RecoveryKeyDialog, SecurityDialog
 from companion.domain.clock import Clock, local_now
 from companion.domain.prompts import Prompt
 from companion.domain.reflection import Reflection
@@ -32,7 +33,7 @@ from companion.screens.area import AreaScreen
 from companion.screens.boundaries import BoundariesScreen
 from companion.screens.create import CreateScreen
 from companion.screens.editor import EditorScreen
-from companion.screens.gate import GateScreen, PassphraseEntered
+from companion.screens.gate import GateScreen, PassphraseEntered, RecoveryEntered
 from companion.screens.home import HomeScreen
 from companion.screens.reflections import ReflectionsScreen
 from companion.screens.secure_base import SecureBaseScreen
@@ -40,7 +41,8 @@ from companion.screens.sessions import SessionsScreen
 from companion.screens.share import ShareScreen
 from companion.screens.unlock import UnlockScreen
 from companion.services.journal import Journal
-from companion.services.opening import create_journal, open_journal
+from companion.services.opening import create_journal, open_journal, open_with_recovery_key
+from companion.services.recovery import write_recovery_key_file
 from companion.services.runner import JournalRunner
 from companion.settings import ensure_settings_file, load_settings
 
@@ -70,15 +72,16 @@ class CompanionApp(QuietCrash):
         Binding("ctrl+g", "support", "Urgent help", id="support", priority=True),
         Binding("ctrl+l", "lock", "Lock", id="lock"),
         Binding("ctrl+q", "quit", "Quit", id="quit"),
-        Binding("ctrl+k", "change_passphrase", "Change passphrase", id="passphrase", show=False),
+        Binding("ctrl+k", "security", "Passphrase and recovery key", id="security", show=False),
     ]
 
     class Unlocked(Message):
-        """The worker opened (or created) the vault."""
+        """The worker opened (or created) the vault; `recovery_key` is a new one to show, once."""
 
-        def __init__(self, journal: Journal) -> None:
+        def __init__(self, journal: Journal, recovery_key: str = "") -> None:
             super().__init__()
             self.journal = journal
+            self.recovery_key = recovery_key
 
     class UnlockFailed(Message):
         """The worker could not open the vault; `message` is one plain sentence."""
@@ -143,18 +146,39 @@ class CompanionApp(QuietCrash):
 
     @on(PassphraseEntered)
     def _passphrase_entered(self, event: PassphraseEntered) -> None:
-        self._open_vault(event.passphrase, event.create)
+        passphrase, create, recovery_key, kdf = event.passphrase, event.create, event.recovery_key, self.kdf
+
+        def unlock() -> tuple[Journal, str]:
+            if not create:
+                return open_journal(self.vault_path, passphrase, clock=self.clock), ""
+            journal = create_journal(self.vault_path, passphrase, kdf=kdf, clock=self.clock)
+            return journal, (journal.make_recovery_key(passphrase, kdf)[0] if recovery_key else "")
+
+        self._unlock(unlock)
+
+    @on(RecoveryEntered)
+    def _recovery_entered(self, event: RecoveryEntered) -> None:
+        code, new, kdf = event.code, event.new_passphrase, self.kdf
+
+        def unlock() -> tuple[Journal, str]:
+            journal = open_with_recovery_key(self.vault_path, code, clock=self.clock)
+            try:
+                journal.set_new_passphrase(new, kdf)
+            except BaseException:
+                journal.close()
+                raise
+            return journal, ""
+
+        self._unlock(unlock)
 
     @work(thread=True, exclusive=True, group="unlock")
-    def _open_vault(self, passphrase: str, create: bool) -> None:
-        """The KDF is deliberately slow: run it off the event loop."""
+    def _unlock(self, unlock: Callable[[], tuple[Journal, str]]) -> None:
+        """The KDF is deliberately slow: run it off the event loop. Nothing of the secret is kept after."""
         try:
-            if create:
-                journal = create_journal(self.vault_path, passphrase, kdf=self.kdf, clock=self.clock)
-            else:
-                journal = open_journal(self.vault_path, passphrase, clock=self.clock)
-        except WrongPassphrase:
-            self.post_message(self.UnlockFailed(KIND_WRONG_PASSPHRASE))
+            journal, recovery_key = unlock()
+        except WrongPassphrase as exc:
+            kind = exc.message.startswith("That passphrase does not open")  # not a recovery key's sentence
+            self.post_message(self.UnlockFailed(KIND_WRONG_PASSPHRASE if kind else exc.message))
             return
         except CompanionError as exc:
             self.post_message(self.UnlockFailed(exc.message))
@@ -162,7 +186,7 @@ class CompanionApp(QuietCrash):
         except Exception as exc:  # never a traceback on screen
             self.post_message(self.UnlockFailed(f"companion could not open the journal ({type(exc).__name__})."))
             return
-        self.post_message(self.Unlocked(journal))
+        self.post_message(self.Unlocked(journal, recovery_key))
 
     def on_companion_app_unlocked(self, event: Unlocked) -> None:
         ensure_settings_file(self.settings_file)
@@ -172,6 +196,8 @@ class CompanionApp(QuietCrash):
         self.switch_mode("home")
         self.refresh_bindings()
         self.journal_job(lambda j: j.reflections.draft(), self._offer_draft)
+        if event.recovery_key:
+            self.show_recovery_key(event.recovery_key)
         self._last_input = time.monotonic()
         if self.settings.problem:
             self.notify(self.settings.problem, severity="warning", timeout=10)
@@ -379,14 +405,22 @@ class CompanionApp(QuietCrash):
         return seen
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("lock", "switch_area", "change_passphrase"):
+        if action in ("lock", "switch_area", "security"):
             return self.runner is not None
         return True
 
-    # -- changing the passphrase: the dialog asks; the journal's thread checks and re-seals -------------
+    # -- passphrase and recovery key: dialogs ask; the journal's thread checks and re-seals ---------------
     @work(group="app-dialog")
-    async def action_change_passphrase(self) -> None:
-        """Ask for the current and a new passphrase, then re-seal everything."""
+    async def action_security(self) -> None:
+        """Change the passphrase, or make a new recovery key."""
+        has_key = await self.journal_ask(lambda j: j.vault.has_recovery_key, False)
+        choice = await self.push_screen_wait(SecurityDialog(has_key))
+        if choice == "passphrase":
+            await self._change_passphrase()
+        elif choice == "recovery":
+            await self._new_recovery_key()
+
+    async def _change_passphrase(self) -> None:
         answer = await self.push_screen_wait(ChangePassphraseDialog())
         if answer is None:
             return
@@ -408,6 +442,47 @@ class CompanionApp(QuietCrash):
                         "be re-sealed and still open with the old one.", severity="warning", timeout=12)
         elif result is not None:
             self.notify("Your passphrase has been changed. The old one opens nothing companion keeps.", timeout=8)
+
+    async def _new_recovery_key(self) -> None:
+        passphrase = await self.push_screen_wait(PassphraseCheckDialog())
+        if not passphrase:
+            return
+        kdf = self.kdf
+
+        def make(journal: Journal) -> str:
+            try:
+                return journal.make_recovery_key(passphrase, kdf)[0]
+            except WrongPassphrase:
+                return ""
+
+        code = await self.journal_ask(make, None)
+        if code == "":
+            self.notify("That is not your passphrase; no recovery key was made.", severity="error", timeout=8)
+        elif code:
+            self.show_recovery_key(code)
+
+    def _recovery_writer(self, target: Path, code: str) -> Callable[[Journal], Path]:
+        vault = self.vault_path
+        return lambda _journal: write_recovery_key_file(target, code, vault)
+
+    @work(group="app-dialog")
+    async def show_recovery_key(self, code: str) -> None:
+        """Show a new recovery key once; save it to a file (0600) if the person asks."""
+        suggested = str(Path.home() / "companion-recovery-key.txt")
+        error = ""
+        while True:
+            path = await self.push_screen_wait(RecoveryKeyDialog(code, suggested, error))
+            if not path:
+                return
+            target = Path(path).expanduser()
+            if target.exists():
+                error, suggested = f"{target} already exists; choose another name.", path
+                continue
+            if await self.journal_ask(self._recovery_writer(target, code), None):
+                self.notify(f"Saved your recovery key to {target}. Move it somewhere safe, away from this computer.",
+                            timeout=10)
+                return
+            error, suggested = "It could not be saved there; try another place.", path
 
     # -- the palette offers every key's action; no screenshots (they would put text on disk) -----
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:

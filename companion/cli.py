@@ -31,6 +31,8 @@ def build_parser() -> argparse.ArgumentParser:
     common = _Parser(add_help=False)
     common.add_argument("--data", metavar="PATH", default=argparse.SUPPRESS,
                         help="the vault file (default: vault.companion in $COMPANION_HOME or the user data folder)")
+    common.add_argument("--recovery-key-file", metavar="FILE", default=argparse.SUPPRESS,
+                        help="open with the recovery key in FILE instead of the passphrase (with passwd)")
     common.add_argument("--passphrase-file", metavar="FILE", default=argparse.SUPPRESS,
                         help="read the passphrase from the first line of FILE ('-' = standard input)")
 
@@ -101,8 +103,13 @@ def build_parser() -> argparse.ArgumentParser:
     merge = sub.add_parser("merge", parents=[common], help="merge a copy of the journal (a sync conflict copy) in")
     merge.add_argument("copy", metavar="FILE", help="the copy, e.g. vault.sync-conflict-….companion")
 
-    pw = sub.add_parser("passwd", parents=[common], help="change the passphrase")
+    pw = sub.add_parser("passwd", parents=[common], help="change the passphrase (or set one with the recovery key)")
     pw.add_argument("--new-passphrase-file", metavar="FILE", help="read the new passphrase from FILE")
+
+    recovery = sub.add_parser("recovery-key", parents=[common],
+                              help="make (or replace) the key that opens the journal if the passphrase is lost")
+    recovery.add_argument("--out", metavar="FILE", help="write it to FILE (mode 0600) instead of showing it")
+    recovery.add_argument("--force", action="store_true", help="replace an existing FILE")
     return parser
 
 
@@ -196,7 +203,8 @@ def _dispatch(args: argparse.Namespace) -> int:
     # control characters, never obey them (clear the screen, set the title, write the clipboard).
     sys.stdout = VisibleText(sys.stdout)
     sys.stderr = VisibleText(sys.stderr)
-    handler: Callable[[argparse.Namespace, Path, str | None], int] = getattr(commands, f"cmd_{args.command}")
+    name = f"cmd_{args.command.replace('-', '_')}"
+    handler: Callable[[argparse.Namespace, Path, str | None], int] = getattr(commands, name)
     return handler(args, vault, passphrase_file)
 
 

@@ -22,7 +22,8 @@ from companion.domain.text import MAX_ENTRY_BYTES, checked, decoded
 from companion.errors import StorageFailure, UsageError, VaultDamaged
 from companion.passphrase_input import ask, ask_new, check_new, read_passphrase_file
 from companion.services.journal import Journal
-from companion.services.opening import create_journal, open_journal
+from companion.services.opening import create_journal, open_journal, open_with_recovery_key
+from companion.services.recovery import read_recovery_key_file, write_recovery_key_file
 from companion.storage.disk import read_bytes
 from companion.storage.vault import CheckReport
 
@@ -258,17 +259,66 @@ def cmd_passwd(args: argparse.Namespace, vault: Path, passphrase_file: str | Non
     """Change the passphrase; the journal and every copy are sealed again, or nothing changes."""
     if passphrase_file == "-" and args.new_passphrase_file == "-":
         raise UsageError("Only one of the passphrases can come from standard input.")
+    recovery_file = getattr(args, "recovery_key_file", None)
+    if recovery_file is not None:
+        return _passwd_with_recovery_key(args, vault, recovery_file)
     passphrase = _passphrase(passphrase_file)
-    if args.new_passphrase_file is not None:
-        new = check_new(read_passphrase_file(args.new_passphrase_file))
-    else:
-        new = ask_new("passphrase")
+    new = _new_passphrase(args)
     with _journal(vault, passphrase_file, passphrase) as journal:
         failed = journal.change_passphrase(passphrase, new)
         print("Your passphrase has been changed.")
     if failed:
         print(f"{len(failed)} older copies could not be re-sealed and still open with the old passphrase: "
               + ", ".join(str(p) for p in failed), file=sys.stderr)
+        return 1
+    return 0
+
+
+def _new_passphrase(args: argparse.Namespace) -> str:
+    if args.new_passphrase_file is not None:
+        return check_new(read_passphrase_file(args.new_passphrase_file))
+    return ask_new("passphrase")
+
+
+def _passwd_with_recovery_key(args: argparse.Namespace, vault: Path, recovery_file: str) -> int:
+    """The passphrase was forgotten: open with the recovery key, then seal everything under a new one."""
+    code = read_recovery_key_file(Path(recovery_file))
+    journal = open_with_recovery_key(vault, code, lock_timeout=CLI_LOCK_WAIT)
+    try:
+        failed = journal.set_new_passphrase(_new_passphrase(args))
+        print("Your journal has a new passphrase. The recovery key still works; keep it safe.")
+    finally:
+        journal.close()
+    if failed:
+        print(f"{len(failed)} older copies could not be re-sealed: " + ", ".join(str(p) for p in failed),
+              file=sys.stderr)
+        return 1
+    return 0
+
+
+def cmd_recovery_key(args: argparse.Namespace, vault: Path, passphrase_file: str | None) -> int:
+    """Make or replace the recovery key; a replaced key stops opening anything companion keeps."""
+    out = Path(args.out).expanduser() if args.out else None
+    if out is not None and out.exists() and not args.force:
+        raise StorageFailure(f"{out} already exists; choose another name, or use --force to replace it.")
+    if out is None and not sys.stdout.isatty():
+        raise UsageError("Give --out FILE: a recovery key is shown only on a terminal.")
+    passphrase = _passphrase(passphrase_file)
+    with _journal(vault, passphrase_file, passphrase) as journal:
+        replacing = journal.vault.has_recovery_key
+        code, failed = journal.make_recovery_key(passphrase)
+    if out is not None:
+        write_recovery_key_file(out, code, vault)
+        print(f"Wrote your recovery key to {out} (readable by you alone). Keep it somewhere safe, away from "
+              "this computer: with it, anyone can open your journal.")
+    else:
+        print(f"Your recovery key:\n\n    {code}\n\nWrite it down and keep it somewhere safe, away from this "
+              "computer: with it, anyone can open your journal. It is shown only this once.")
+    if replacing:
+        print("The previous recovery key no longer opens your journal or its backups.")
+    if failed:
+        print(f"{len(failed)} older copies could not be re-sealed: " + ", ".join(str(p) for p in failed),
+              file=sys.stderr)
         return 1
     return 0
 

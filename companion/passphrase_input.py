@@ -71,3 +71,4 @@ def check_new(passphrase: str) -> str:
     if too_short(passphrase):
         raise UsageError(f"A passphrase needs at least {MIN_LENGTH} characters.")
     return passphrase
+

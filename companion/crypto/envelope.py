@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
 import hashlib
 import hmac
 import os
@@ -10,13 +12,15 @@ import unicodedata
 from dataclasses import dataclass
 
 from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from companion.errors import VaultDamaged, WrongPassphrase
 
 MAGIC = b"\x89CMP\r\n\x1a\n"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # the newest this version reads; 1 has no recovery slot, 2 has one
 KDF_ARGON2ID = 1
 
 SALT_LEN = 16
@@ -27,9 +31,13 @@ TAG_LEN = 16
 # magic, version, kdf id, reserved, memory KiB, iterations, lanes, salt
 _KDF_PART = struct.Struct(f">8sHBBIII{SALT_LEN}s")
 _WRAP_PART = struct.Struct(f">{NONCE_LEN}s{KEY_LEN + TAG_LEN}s")
+_RECOVERY_PART = struct.Struct(f">{SALT_LEN}s{NONCE_LEN}s{KEY_LEN + TAG_LEN}s")
 CHECKSUM_LEN = 32
-HEADER_LEN = _KDF_PART.size + _WRAP_PART.size + CHECKSUM_LEN
+HEADER_LEN = _KDF_PART.size + _WRAP_PART.size + CHECKSUM_LEN  # version 1
+HEADER_LEN_V2 = HEADER_LEN + _RECOVERY_PART.size  # version 2: a recovery slot before the checksum
 MIN_FILE_LEN = HEADER_LEN + NONCE_LEN + TAG_LEN
+RECOVERY_BYTES = 20  # 160 random bits
+RECOVERY_LABEL = b"companion recovery key"
 
 # Bounds a header must respect before we run its KDF: a hostile file must not ask for gigabytes of
 # memory or minutes of work. Twice the strongest setting companion writes (DEFAULT_KDF) is the ceiling.
@@ -60,14 +68,33 @@ DEFAULT_KDF = KdfParams(memory_kib=64 * 1024, iterations=3, lanes=4)
 
 
 @dataclass(frozen=True)
+class RecoverySlot:
+    """A second wrapping of the data key, under a recovery key the person keeps somewhere safe."""
+
+    salt: bytes
+    nonce: bytes
+    wrapped_key: bytes
+
+
+@dataclass(frozen=True)
 class Header:
-    """The fixed-size header: KDF parameters, salt and the wrapped data key."""
+    """The header: KDF parameters, salt, the wrapped data key, and (version 2) a recovery slot."""
 
     kdf: KdfParams
     salt: bytes
     wrap_nonce: bytes
     wrapped_key: bytes
-    version: int = FORMAT_VERSION
+    recovery: RecoverySlot | None = None
+
+    @property
+    def version(self) -> int:
+        """1 without a recovery key (readable by every companion), 2 with one."""
+        return 1 if self.recovery is None else 2
+
+    @property
+    def length(self) -> int:
+        """How many bytes the header takes in the file."""
+        return HEADER_LEN if self.recovery is None else HEADER_LEN_V2
 
     def kdf_part(self) -> bytes:
         """The bytes that bind the wrapped key to its KDF settings (its associated data)."""
@@ -79,6 +106,9 @@ class Header:
     def to_bytes(self) -> bytes:
         """Serialise the header, checksum last."""
         head = self.kdf_part() + _WRAP_PART.pack(self.wrap_nonce, self.wrapped_key)
+        if self.recovery is not None:
+            r = self.recovery
+            head += _RECOVERY_PART.pack(r.salt, r.nonce, r.wrapped_key)
         return head + hashlib.sha256(head).digest()
 
 
@@ -99,13 +129,13 @@ def derive_key(passphrase: str, salt: bytes, params: KdfParams) -> bytes:
     return kdf.derive(_normalise(passphrase))
 
 
-def _wrap(data_key: bytes, passphrase: str, params: KdfParams) -> Header:
+def _wrap(data_key: bytes, passphrase: str, params: KdfParams, recovery: RecoverySlot | None = None) -> Header:
     salt = os.urandom(SALT_LEN)
     nonce = os.urandom(NONCE_LEN)
-    draft = Header(kdf=params, salt=salt, wrap_nonce=nonce, wrapped_key=b"\0" * (KEY_LEN + TAG_LEN))
+    draft = Header(kdf=params, salt=salt, wrap_nonce=nonce, wrapped_key=b"\0" * (KEY_LEN + TAG_LEN), recovery=recovery)
     kek = derive_key(passphrase, salt, params)
     wrapped = AESGCM(kek).encrypt(nonce, data_key, draft.kdf_part())
-    return Header(kdf=params, salt=salt, wrap_nonce=nonce, wrapped_key=wrapped)
+    return Header(kdf=params, salt=salt, wrap_nonce=nonce, wrapped_key=wrapped, recovery=recovery)
 
 
 def new_envelope(passphrase: str, params: KdfParams = DEFAULT_KDF) -> tuple[Header, bytes]:
@@ -114,9 +144,50 @@ def new_envelope(passphrase: str, params: KdfParams = DEFAULT_KDF) -> tuple[Head
     return _wrap(data_key, passphrase, params), data_key
 
 
-def rewrap(data_key: bytes, new_passphrase: str, params: KdfParams = DEFAULT_KDF) -> Header:
-    """A new header wrapping the same data key under a new passphrase and salt."""
-    return _wrap(data_key, new_passphrase, params)
+def rewrap(data_key: bytes, new_passphrase: str, params: KdfParams = DEFAULT_KDF,
+           recovery: RecoverySlot | None = None) -> Header:
+    """A new header wrapping the same data key under a new passphrase and salt (keeping `recovery`)."""
+    return _wrap(data_key, new_passphrase, params, recovery)
+
+
+# -- the recovery key: 160 random bits, shown as eight groups of four letters and digits ------------
+def new_recovery_key() -> str:
+    """A fresh recovery key, grouped for reading aloud or writing down (base32: no 0, 1, 8 or 9)."""
+    code = base64.b32encode(os.urandom(RECOVERY_BYTES)).decode("ascii")
+    return "-".join(code[i : i + 4] for i in range(0, len(code), 4))
+
+
+def _recovery_bytes(code: str) -> bytes:
+    letters = "".join(ch for ch in code.upper() if ch.isalnum()).translate(str.maketrans("018", "OIB"))
+    try:
+        raw = base64.b32decode(letters)
+    except (binascii.Error, ValueError):
+        raw = b""
+    if len(raw) != RECOVERY_BYTES:
+        raise WrongPassphrase("That is not a companion recovery key (eight groups of four letters and digits).")
+    return raw
+
+
+def _recovery_kek(code: str, salt: bytes) -> bytes:
+    return HKDF(algorithm=hashes.SHA256(), length=KEY_LEN, salt=salt, info=RECOVERY_LABEL).derive(_recovery_bytes(code))
+
+
+def recovery_slot(data_key: bytes, code: str) -> RecoverySlot:
+    """The data key wrapped under a recovery key (fast: the key is 160 random bits, no KDF is needed)."""
+    salt, nonce = os.urandom(SALT_LEN), os.urandom(NONCE_LEN)
+    wrapped = AESGCM(_recovery_kek(code, salt)).encrypt(nonce, data_key, RECOVERY_LABEL)
+    return RecoverySlot(salt, nonce, wrapped)
+
+
+def unwrap_with_recovery(header: Header, code: str) -> bytes:
+    """The data key, from the recovery key; WrongPassphrase when it does not open this header."""
+    slot = header.recovery
+    if slot is None:
+        raise WrongPassphrase("This journal has no recovery key; only its passphrase opens it.")
+    try:
+        return AESGCM(_recovery_kek(code, slot.salt)).decrypt(slot.nonce, slot.wrapped_key, RECOVERY_LABEL)
+    except InvalidTag:
+        raise WrongPassphrase("That recovery key does not open this journal (a replaced one no longer does).") from None
 
 
 def parse_header(blob: bytes) -> Header:
@@ -128,18 +199,22 @@ def parse_header(blob: bytes) -> Header:
     (version,) = struct.unpack_from(">H", blob, len(MAGIC))
     if version > FORMAT_VERSION:
         raise VaultDamaged(f"was written by a newer version of companion (format {version})")
-    if len(blob) < MIN_FILE_LEN:
+    length = HEADER_LEN_V2 if version == 2 else HEADER_LEN
+    if len(blob) < length + NONCE_LEN + TAG_LEN:
         raise VaultDamaged("is truncated")
-    head, checksum = blob[: HEADER_LEN - CHECKSUM_LEN], blob[HEADER_LEN - CHECKSUM_LEN : HEADER_LEN]
+    head, checksum = blob[: length - CHECKSUM_LEN], blob[length - CHECKSUM_LEN : length]
     if not hmac.compare_digest(hashlib.sha256(head).digest(), checksum):
         raise VaultDamaged("has a damaged header")
     _, version, kdf_id, reserved, memory, iterations, lanes, salt = _KDF_PART.unpack_from(blob, 0)
     if version == 0 or kdf_id != KDF_ARGON2ID or reserved != 0:
         raise VaultDamaged("has a damaged header")
     nonce, wrapped = _WRAP_PART.unpack_from(blob, _KDF_PART.size)
+    recovery = None
+    if version == 2:
+        recovery = RecoverySlot(*_RECOVERY_PART.unpack_from(blob, _KDF_PART.size + _WRAP_PART.size))
     params = KdfParams(memory_kib=memory, iterations=iterations, lanes=lanes)
     params.check()
-    return Header(kdf=params, salt=salt, wrap_nonce=nonce, wrapped_key=wrapped, version=version)
+    return Header(kdf=params, salt=salt, wrap_nonce=nonce, wrapped_key=wrapped, recovery=recovery)
 
 
 def unwrap_key(header: Header, passphrase: str) -> bytes:
@@ -158,12 +233,13 @@ def seal(header: Header, data_key: bytes, plaintext: bytes) -> bytes:
     return head + nonce + AESGCM(data_key).encrypt(nonce, plaintext, head)
 
 
-def open_body(blob: bytes, data_key: bytes) -> bytes:
-    """Decrypt the body of a whole file whose header has been parsed; VaultDamaged if altered."""
-    head = blob[:HEADER_LEN]
-    nonce = blob[HEADER_LEN : HEADER_LEN + NONCE_LEN]
+def open_body(blob: bytes, data_key: bytes, header: Header | None = None) -> bytes:
+    """Decrypt the body of a whole file (its header parsed here unless given); VaultDamaged if altered."""
+    length = (header or parse_header(blob)).length
+    head = blob[:length]
+    nonce = blob[length : length + NONCE_LEN]
     try:
-        return AESGCM(data_key).decrypt(nonce, blob[HEADER_LEN + NONCE_LEN :], head)
+        return AESGCM(data_key).decrypt(nonce, blob[length + NONCE_LEN :], head)
     except InvalidTag:
         raise VaultDamaged("has been damaged or tampered with") from None
 
@@ -172,7 +248,14 @@ def open_file(blob: bytes, passphrase: str) -> tuple[Header, bytes, bytes]:
     """Parse, unwrap and decrypt a whole file: (header, data key, plaintext body)."""
     header = parse_header(blob)
     data_key = unwrap_key(header, passphrase)
-    return header, data_key, open_body(blob, data_key)
+    return header, data_key, open_body(blob, data_key, header)
+
+
+def open_file_with_recovery(blob: bytes, code: str) -> tuple[Header, bytes, bytes]:
+    """Parse, unwrap with the recovery key and decrypt: (header, data key, plaintext body)."""
+    header = parse_header(blob)
+    data_key = unwrap_with_recovery(header, code)
+    return header, data_key, open_body(blob, data_key, header)
 
 
 # -- sealed side files (the draft): no header, so no passphrase ever opens them on their own ------

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal
-from textual.widgets import Button, Input, Label, Static
+from textual.widgets import Button, Checkbox, Input, Label, Static
 
 from companion.domain.passphrase import MIN_LENGTH, strength_hint, too_short
 from companion.screens.gate import GateScreen
 
-WARNING = "A forgotten passphrase cannot be recovered, not even by companion. Keep it somewhere safe."
+WARNING = ("Nobody can open your journal without the passphrase, not even companion. A recovery key is the "
+           "one way back if you forget it.")
 
 
 class CreateScreen(GateScreen):
@@ -32,6 +33,8 @@ class CreateScreen(GateScreen):
             yield Input(password=True, id="confirm", compact=True, placeholder="the same again")
         yield Static(strength_hint(""), id="strength")
         yield Static(WARNING, id="gate-warning")
+        yield Checkbox("Also make a recovery key (shown once, for you to keep somewhere safe)", True,
+                       id="recovery", compact=True)
         yield Button("Create my journal", id="create", variant="primary", compact=True)
 
     def on_input_changed(self, event: Input.Changed) -> None:
@@ -63,4 +66,4 @@ class CreateScreen(GateScreen):
             confirm.value = ""
             confirm.focus()
         else:
-            self.submit(first, create=True)
+            self.submit(first, create=True, recovery_key=self.query_one("#recovery", Checkbox).value)

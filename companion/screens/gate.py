@@ -14,15 +14,28 @@ from companion.widgets.urgent_help import UrgentHelp
 
 
 class PassphraseEntered(Message):
-    """The person entered a passphrase (to unlock or to create a journal)."""
+    """The person entered a passphrase (to unlock, or to create a journal and maybe a recovery key)."""
 
-    def __init__(self, passphrase: str, create: bool) -> None:
+    def __init__(self, passphrase: str, create: bool, recovery_key: bool = False) -> None:
         super().__init__()
         self.passphrase = passphrase
         self.create = create
+        self.recovery_key = recovery_key
 
     def __rich_repr__(self) -> rich.repr.Result:
         yield "create", self.create  # never the passphrase itself
+
+
+class RecoveryEntered(Message):
+    """The passphrase was forgotten: open with this recovery key and set this new passphrase."""
+
+    def __init__(self, code: str, new_passphrase: str) -> None:
+        super().__init__()
+        self.code = code
+        self.new_passphrase = new_passphrase
+
+    def __rich_repr__(self) -> rich.repr.Result:
+        yield "recovery", True  # never the key or the passphrase
 
 
 class GateScreen(Screen[None]):
@@ -67,8 +80,8 @@ class GateScreen(Screen[None]):
         self.error = message
         self.query_one("#passphrase", Input).focus()
 
-    def submit(self, passphrase: str, create: bool) -> None:
+    def submit(self, passphrase: str, create: bool, recovery_key: bool = False) -> None:
         """Hand the passphrase to the App and show the busy state."""
         self.error = ""
         self.busy = True
-        self.post_message(PassphraseEntered(passphrase, create))
+        self.post_message(PassphraseEntered(passphrase, create, recovery_key))

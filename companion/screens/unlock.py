@@ -2,17 +2,30 @@
 
 from __future__ import annotations
 
+from textual import work
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.widgets import Input, Label, Static
 
-from companion.screens.gate import GateScreen
+from companion.dialogs.recovery import ForgotPassphraseDialog, Recovery
+from companion.screens.gate import GateScreen, RecoveryEntered
 
 
 class UnlockScreen(GateScreen):
     """Asks for the passphrase without echo and shows an unlocking state."""
 
     BUSY_TEXT = "Unlocking…"
+    BINDINGS = [Binding("ctrl+r", "forgot", "Forgot my passphrase", id="unlock.forgot")]
+
+    @work(group="gate-dialog")
+    async def action_forgot(self) -> None:
+        """Open with the recovery key and choose a new passphrase."""
+        answer = await self.app.push_screen_wait(ForgotPassphraseDialog())
+        if isinstance(answer, Recovery):
+            self.error = ""
+            self.busy = True
+            self.post_message(RecoveryEntered(answer.code, answer.new_passphrase))
 
     def compose_fields(self) -> ComposeResult:
         yield Static("companion", id="gate-title")

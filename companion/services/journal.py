@@ -118,6 +118,17 @@ class Journal:
         self.vault.verify_passphrase(current)
         return self.vault.change_passphrase(new, kdf)
 
+    def set_new_passphrase(self, new: str, kdf: KdfParams = DEFAULT_KDF) -> list[Path]:
+        """After unlocking with the recovery key: seal everything under a new passphrase."""
+        return self.vault.change_passphrase(new, kdf)
+
+    def make_recovery_key(self, passphrase: str, kdf: KdfParams = DEFAULT_KDF) -> tuple[str, list[Path]]:
+        """A new recovery key (a replaced one stops opening anything companion keeps), and any copies
+        that could not be re-sealed. The passphrase is checked first and wrapped anew with it."""
+        self.vault.verify_passphrase(passphrase)
+        header, code = self.vault.header_with_new_recovery_key(passphrase, kdf)
+        return code, self.vault.rewrap_to(header)
+
     def news(self) -> list[str]:
         """Sentences about what happened underneath (a merged copy, an unconfirmed save), each told once."""
         return self.vault.take_news()

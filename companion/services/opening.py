@@ -19,6 +19,11 @@ def open_journal(path: Path, passphrase: str, *, clock: Clock = local_now, lock_
     return Journal(Vault.open(path, passphrase, lock_timeout=lock_timeout, clock=clock), clock)
 
 
+def open_with_recovery_key(path: Path, code: str, *, clock: Clock = local_now, lock_timeout: float = 0.0) -> Journal:
+    """Unlock with the recovery key, when the passphrase is forgotten (set a new one straight after)."""
+    return Journal(Vault.open_with_recovery(path, code, lock_timeout=lock_timeout, clock=clock), clock)
+
+
 def create_journal(path: Path, passphrase: str, *, kdf: KdfParams = DEFAULT_KDF, clock: Clock = local_now) -> Journal:
     """Create a new, empty journal at `path`; never overwrites anything."""
     return Journal(Vault.create(path, passphrase, kdf, clock=clock), clock)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -196,13 +196,23 @@ class Vault:
         clock: Clock = local_now,
     ) -> Vault:
         """Open the vault at `path` under its lock; errors leave the file untouched."""
+        return cls._open(path, lambda blob: envelope.open_file(blob, passphrase), lock_timeout, clock)
+
+    @classmethod
+    def _open(
+        cls,
+        path: Path,
+        unlock: Callable[[bytes], tuple[envelope.Header, bytes, bytes]],
+        lock_timeout: float,
+        clock: Clock,
+    ) -> Vault:
         lock = VaultLock(path)
         if path.parent.is_dir():
             lock.acquire(timeout=lock_timeout)
         try:
             blob, stat = read_file(path)
             try:
-                header, data_key, plaintext = envelope.open_file(blob, passphrase)
+                header, data_key, plaintext = unlock(blob)
             except VaultDamaged as exc:
                 raise VaultDamaged(damaged_sentence(path, exc.message)) from None
             document = _decode(path, plaintext)
@@ -214,6 +224,11 @@ class Vault:
         except BaseException:
             lock.release()
             raise
+
+    @classmethod
+    def open_with_recovery(cls, path: Path, code: str, *, lock_timeout: float = 0.0, clock: Clock = local_now) -> Vault:
+        """Open the vault with its recovery key (the passphrase was forgotten); then set a new passphrase."""
+        return cls._open(path, lambda blob: envelope.open_file_with_recovery(blob, code), lock_timeout, clock)
 
     def close(self) -> None:
         """Forget the decrypted document and key, and release the lock."""
@@ -410,8 +425,26 @@ class Vault:
         return self.rewrap_to(self.new_header(new_passphrase, kdf))
 
     def new_header(self, new_passphrase: str, kdf: KdfParams = DEFAULT_KDF) -> envelope.Header:
-        """A header wrapping this vault's data key under a new passphrase (slow: the KDF runs)."""
-        return envelope.rewrap(self._data_key, new_passphrase, kdf)
+        """A header wrapping this vault's data key under a new passphrase (slow: the KDF runs).
+
+        The recovery key, if there is one, keeps working.
+        """
+        return envelope.rewrap(self._data_key, new_passphrase, kdf, self._header.recovery)
+
+    @property
+    def has_recovery_key(self) -> bool:
+        """Whether a recovery key can open this vault."""
+        return self._header.recovery is not None
+
+    def header_with_new_recovery_key(self, passphrase: str,
+                                     kdf: KdfParams = DEFAULT_KDF) -> tuple[envelope.Header, str]:
+        """A header holding a fresh recovery key (and the passphrase wrapped anew), and that key.
+
+        Put in force with rewrap_to: every copy is sealed again, so a replaced key opens nothing.
+        """
+        code = envelope.new_recovery_key()
+        slot = envelope.recovery_slot(self._data_key, code)
+        return envelope.rewrap(self._data_key, passphrase, kdf, slot), code
 
     def rewrap_to(self, header: envelope.Header) -> list[Path]:
         """Put `header` in force: the journal and every copy companion keeps are sealed under it.

@@ -115,6 +115,8 @@ async def test_change_the_passphrase_from_the_app(make_vault: Callable[..., Path
         notes = _capture_notes(app, monkeypatch)
         await pilot.press("ctrl+k")
         await settle(pilot)
+        await pilot.press("p")
+        await settle(pilot)
         dialog = app.screen
         assert isinstance(dialog, ChangePassphraseDialog)
         dialog.query_one("#current", Input).value = "not my passphrase"
@@ -129,6 +131,8 @@ async def test_change_the_passphrase_from_the_app(make_vault: Callable[..., Path
         await settle(pilot)
         assert "That is not your current passphrase; nothing was changed." in notes
         await pilot.press("ctrl+k")
+        await settle(pilot)
+        await pilot.press("p")
         await settle(pilot)
         for field, value in (("#current", PASSPHRASE), ("#new", new), ("#again", new)):
             app.screen.query_one(field, Input).value = value

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from textual.widgets import Input, OptionList, Static
+from textual.widgets import Checkbox, Input, OptionList, Static
 
+from companion.dialogs.recovery import RecoveryKeyDialog
 from companion.screens.create import CreateScreen
 from companion.screens.home import HomeScreen
 from companion.screens.unlock import UnlockScreen
@@ -23,12 +24,14 @@ async def test_first_run_creates_a_vault(vault_path: Path) -> None:
     app = make_app(vault_path)
     async with app.run_test() as pilot:
         assert isinstance(app.screen, CreateScreen)
+        app.screen.query_one("#recovery", Checkbox).value = False  # no recovery key this time
         await submit_passphrase(pilot, PASSPHRASE, PASSPHRASE)
         assert isinstance(app.screen, HomeScreen)
         assert "0 reflections" in _text(app.screen, "#counts")
     assert vault_path.is_file()
     with Vault.open(vault_path, PASSPHRASE) as vault:
         assert vault.counts()["reflections"] == 0
+        assert not vault.has_recovery_key
 
 
 async def test_create_needs_matching_passphrases(vault_path: Path) -> None:
@@ -102,6 +105,9 @@ async def test_lock_after_creating_goes_to_unlock(vault_path: Path) -> None:
     app = make_app(vault_path)
     async with app.run_test() as pilot:
         await submit_passphrase(pilot, PASSPHRASE, PASSPHRASE)
+        assert isinstance(app.screen, RecoveryKeyDialog)  # offered by default, shown once
+        await pilot.press("escape")
+        await settle(pilot)
         await pilot.press("ctrl+l")
         await settle(pilot)
         assert isinstance(app.screen, UnlockScreen)

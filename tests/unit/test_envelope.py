@@ -119,3 +119,39 @@ def test_rewrap_keeps_data_key_and_changes_passphrase() -> None:
     assert envelope.open_file(blob, "a brand new passphrase")[1] == key
     with pytest.raises(WrongPassphrase):
         envelope.open_file(blob, PASSPHRASE)
+
+
+def test_a_recovery_key_opens_the_header_and_survives_a_passphrase_change() -> None:
+    header, key = envelope.new_envelope(PASSPHRASE, FAST_KDF)
+    assert header.version == 1 and header.length == HEADER_LEN
+    code = envelope.new_recovery_key()
+    groups = code.split("-")
+    assert len(groups) == 8 and all(len(g) == 4 for g in groups)
+    with_key = envelope.rewrap(key, PASSPHRASE, FAST_KDF, envelope.recovery_slot(key, code))
+    assert with_key.version == 2 and with_key.length == envelope.HEADER_LEN_V2
+    blob = envelope.seal(with_key, key, b"the journal")
+    assert envelope.open_file_with_recovery(blob, code)[2] == b"the journal"
+    assert envelope.open_file_with_recovery(blob, code.lower().replace("-", " "))[2] == b"the journal"
+    assert envelope.open_file(blob, PASSPHRASE)[2] == b"the journal"
+    changed = envelope.rewrap(key, "a new passphrase", FAST_KDF, with_key.recovery)
+    again = envelope.seal(changed, key, b"later")
+    assert envelope.open_file_with_recovery(again, code)[2] == b"later"
+    with pytest.raises(WrongPassphrase):
+        envelope.open_file(again, PASSPHRASE)
+
+
+def test_a_wrong_or_missing_recovery_key_is_refused() -> None:
+    header, key = envelope.new_envelope(PASSPHRASE, FAST_KDF)
+    plain = envelope.seal(header, key, b"x")
+    with pytest.raises(WrongPassphrase, match="no recovery key"):
+        envelope.open_file_with_recovery(plain, envelope.new_recovery_key())
+    slot = envelope.recovery_slot(key, envelope.new_recovery_key())
+    blob = envelope.seal(envelope.rewrap(key, PASSPHRASE, FAST_KDF, slot), key, b"x")
+    with pytest.raises(WrongPassphrase, match="does not open"):
+        envelope.open_file_with_recovery(blob, envelope.new_recovery_key())
+    with pytest.raises(WrongPassphrase, match="not a companion recovery key"):
+        envelope.open_file_with_recovery(blob, "my cat's name")
+    damaged = bytearray(blob)
+    damaged[150] ^= 1  # inside the recovery slot: the checksum notices
+    with pytest.raises(VaultDamaged, match="damaged header"):
+        envelope.parse_header(bytes(damaged))
