@@ -17,7 +17,6 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.screen import Screen
 
-from companion.crash_guard import QuietCrash
 from companion.crypto.envelope import DEFAULT_KDF, KdfParams
 from companion.dialogs.info import HelpDialog, SupportDialog
 from companion.dialogs.passphrase import ChangePassphraseDialog
@@ -45,6 +44,7 @@ from companion.services.opening import create_journal, open_journal, open_with_r
 from companion.services.recovery import write_recovery_key_file
 from companion.services.runner import JournalRunner
 from companion.settings import ensure_settings_file, load_settings
+from companion.textual_private import QuietCrash, forget_rendered_text
 
 T = TypeVar("T")
 AREAS: dict[str, type[AreaScreen]] = {
@@ -189,6 +189,8 @@ class CompanionApp(QuietCrash):
         self.post_message(self.Unlocked(journal, recovery_key))
 
     def on_companion_app_unlocked(self, event: Unlocked) -> None:
+        if isinstance(self.screen, GateScreen):
+            self.screen.forget()
         ensure_settings_file(self.settings_file)
         self.runner = JournalRunner(event.journal)
         for mode, screen_class in AREAS.items():
@@ -316,12 +318,15 @@ class CompanionApp(QuietCrash):
         """Keep any draft, drop every screen that held decrypted text, release the vault."""
         if self.runner is None:
             return
-        self._close_journal()
+        self._close_journal()  # the drafts are sealed first
+        for editor in list(self._editors):
+            editor.wipe()  # a Textual TextArea outlives its screen (a theme watcher): leave it empty
         self._add_mode("unlock", UnlockScreen)
         await self.switch_mode("unlock")
         for mode in (*AREAS, "create"):
             await self._remove_mode(mode)
         self._editors.clear()
+        forget_rendered_text()
         screen = self.screen
         if isinstance(screen, UnlockScreen):
             screen.reset(self._lock_note)

@@ -94,6 +94,14 @@ class EditorScreen(JournalScreen):
     def on_unmount(self) -> None:
         self.host.editor_closed(self)
 
+    def wipe(self) -> None:
+        """Empty every field (after locking the words must not wait in a widget)."""
+        self.query_one("#text", TextArea).load_text("")  # the undo history too
+        self.query_one("#tags", Input).value = ""
+        self.entry = Reflection(text="", created=self.clock())
+        self._saved_state = self._draft_state = None
+        self._names = {}
+
     # -- state ---------------------------------------------------------------------------------
     def _state_of(self, e: Reflection) -> dict[str, Any]:
         # The stored form plus the id and base: what the draft holds, and what "unsaved" compares.

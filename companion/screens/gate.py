@@ -80,6 +80,11 @@ class GateScreen(Screen[None]):
         self.error = message
         self.query_one("#passphrase", Input).focus()
 
+    def forget(self) -> None:
+        """Empty every field: the journal is open, and a passphrase must not wait in a widget."""
+        for field in self.query(Input):
+            field.value = ""
+
     def submit(self, passphrase: str, create: bool, recovery_key: bool = False) -> None:
         """Hand the passphrase to the App and show the busy state."""
         self.error = ""

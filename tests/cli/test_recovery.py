@@ -12,6 +12,7 @@ import pytest
 from companion.crypto import envelope
 from companion.errors import WrongPassphrase
 from companion.services.recovery import read_recovery_key_file
+
 from test_cli import one_sentence, run
 
 

@@ -14,6 +14,7 @@ from companion.screens.home import HomeScreen
 from companion.screens.unlock import UnlockScreen
 from companion.services.recovery import read_recovery_key_file
 from companion.storage.vault import Vault
+
 from conftest import PASSPHRASE, make_app, settle, submit_passphrase, unlocked
 
 NEW = "a passphrase I will remember"

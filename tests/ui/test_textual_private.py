@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from textual.app import App
 
-from companion.crash_guard import CRASH_MESSAGE, PRIVATE_NAMES, QuietCrash
 from companion.screens.home import HomeScreen
+from companion.textual_private import CRASH_MESSAGE, PRIVATE_NAMES, QuietCrash
 
 from conftest import CANARY, settle, unlocked
 
@@ -17,7 +17,7 @@ from conftest import CANARY, settle, unlocked
 def test_textual_still_has_what_the_guard_overrides() -> None:
     app = App()
     for name in PRIVATE_NAMES:
-        assert hasattr(app, name), f"Textual no longer has App.{name}: update companion/crash_guard.py"
+        assert hasattr(app, name), f"Textual no longer has App.{name}: update companion.textual_private.py"
     assert QuietCrash._fatal_error is not App._fatal_error
 
 
@@ -36,3 +36,13 @@ async def test_a_real_crash_prints_one_plain_sentence(seeded_vault: Path, monkey
     printed = " ".join(capsys.readouterr().err.split())
     assert printed == CRASH_MESSAGE  # one sentence: no traceback, no local variables
     assert CANARY not in printed
+
+
+def test_the_render_caches_it_clears_are_still_there() -> None:
+    from textual._styles_cache import StylesCache
+
+    from companion.textual_private import forget_rendered_text
+
+    assert hasattr(StylesCache.get_inner_outer, "cache_clear"), "Textual changed its render cache"
+    assert forget_rendered_text() > 0
+    assert StylesCache.get_inner_outer.cache_info().currsize == 0
