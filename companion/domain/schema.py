@@ -56,7 +56,12 @@ def _number(low: int, high: int | None = None) -> Check:
 
 
 def _one_of(choices: Mapping[str, object]) -> Check:
-    return lambda value: None if value in choices else f"is {str(value)[:30]!r}; it is one of {', '.join(choices)}"
+    def check(value: Any) -> str | None:
+        if isinstance(value, str) and value in choices:
+            return None
+        return f"is {str(value)[:30]!r}; it is one of {', '.join(choices)}"
+
+    return check
 
 
 def _day(value: Any) -> str | None:
@@ -151,6 +156,19 @@ def check_record(table: str, record_id: str, record: Any) -> None:
     problem = check(record)
     if problem:
         raise SchemaError(f"{NOUN[table]} {record_id}: {problem}")
+
+
+def check_structure(tables: Any) -> None:
+    """SchemaError unless the document is tables of numbered records (cheap: records are not read)."""
+    if not isinstance(tables, dict):
+        raise SchemaError("the document is not a set of tables")
+    for table, records in tables.items():
+        if not isinstance(records, dict):
+            raise SchemaError(f"table {str(table)[:30]!r} is not a set of records")
+        if not all(isinstance(key, str) and key.isdigit() and key != "0" for key in records):
+            raise SchemaError(f"table {str(table)[:30]!r} has a record that is not numbered")
+        if table in RECORDS and not all(isinstance(record, dict) for record in records.values()):
+            raise SchemaError(f"table {table} holds something that is not a record")
 
 
 def check_tables(tables: Any) -> None:

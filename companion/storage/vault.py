@@ -17,7 +17,7 @@ from tinydb import TinyDB
 from companion.crypto import envelope
 from companion.crypto.envelope import DEFAULT_KDF, KdfParams
 from companion.domain.clock import Clock, local_now
-from companion.domain.schema import SchemaError, check_tables, damaged_records
+from companion.domain.schema import SchemaError, check_structure, check_tables, damaged_records
 from companion.errors import CompanionError, StorageFailure, VaultDamaged, WrongPassphrase
 from companion.paths import backups_dir, draft_path, legacy_draft_path
 from companion.storage import backups
@@ -56,10 +56,10 @@ def damaged_sentence(path: Path, reason: str) -> str:
 def _decode(path: Path, plaintext: bytes) -> Document:
     try:
         document = orjson.loads(plaintext)
-    except orjson.JSONDecodeError:
+        check_structure(document)  # every record is read (and checked) by `companion check`
+    except (orjson.JSONDecodeError, SchemaError):
         raise VaultDamaged(damaged_sentence(path, "holds data companion cannot read")) from None
-    if not isinstance(document, dict):
-        raise VaultDamaged(damaged_sentence(path, "holds data companion cannot read"))
+    assert isinstance(document, dict)
     return document
 
 
