@@ -33,7 +33,7 @@ class CreateScreen(GateScreen):
             yield Input(password=True, id="confirm", compact=True, placeholder="the same again")
         yield Static(strength_hint(""), id="strength")
         yield Static(WARNING, id="gate-warning")
-        yield Checkbox("Also make a recovery key (shown once, for you to keep somewhere safe)", True,
+        yield Checkbox("Also make a recovery key (shown once; keep it safe)", True,
                        id="recovery", compact=True)
         yield Button("Create my journal", id="create", variant="primary", compact=True)
 
