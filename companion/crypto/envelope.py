@@ -36,6 +36,7 @@ CHECKSUM_LEN = 32
 HEADER_LEN = _KDF_PART.size + _WRAP_PART.size + CHECKSUM_LEN  # version 1
 HEADER_LEN_V2 = HEADER_LEN + _RECOVERY_PART.size  # version 2: a recovery slot before the checksum
 MIN_FILE_LEN = HEADER_LEN + NONCE_LEN + TAG_LEN
+HEAD_READ_LEN = HEADER_LEN_V2 + NONCE_LEN + TAG_LEN  # enough bytes to check a header of any version
 RECOVERY_BYTES = 20  # 160 random bits
 RECOVERY_LABEL = b"companion recovery key"
 

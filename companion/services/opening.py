@@ -35,6 +35,6 @@ def preflight(path: Path) -> None:
         raise VaultBusy(BUSY_MESSAGE)
     if path.exists() or path.is_symlink():
         try:
-            envelope.parse_header(read_bytes(path, limit=envelope.MIN_FILE_LEN))  # the header is enough here
+            envelope.parse_header(read_bytes(path, limit=envelope.HEAD_READ_LEN))  # the header is enough here
         except VaultDamaged as exc:
             raise VaultDamaged(damaged_sentence(path, exc.message)) from None

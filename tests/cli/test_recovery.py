@@ -68,3 +68,12 @@ def test_without_a_terminal_the_key_must_go_to_a_file(cli_vault: tuple[Path, Pat
     vault, pw = cli_vault
     done = run(*_base(vault, pw), "recovery-key")
     assert done.returncode == 2 and "--out" in one_sentence(done.stderr)
+
+
+def test_the_app_opens_a_journal_that_has_a_recovery_key(cli_vault: tuple[Path, Path], tmp_path: Path) -> None:
+    # The app's first check reads only the header; a version-2 header (with the recovery slot) is longer.
+    vault, pw = cli_vault
+    assert run(*_base(vault, pw), "recovery-key", "--out", str(tmp_path / "key.txt")).returncode == 0
+    done = run("--data", str(vault))  # no terminal here: the app gets as far as asking for one
+    assert done.returncode == 2, done.stderr
+    assert "needs a terminal" in done.stderr and "truncated" not in done.stderr
