@@ -78,12 +78,14 @@ class Tmux:
 
     # -- companion's own gates, as a person goes through them ----------------------------------------
     def create(self, passphrase: str) -> None:
-        """Choose the passphrase twice on the first run; wait for Home."""
+        """Choose the passphrase twice on the first run, note the recovery key it shows once; wait for Home."""
         self.wait_for("Welcome to companion")
         for _ in range(2):
             self.type(passphrase)
             self.keys("Enter")
             time.sleep(0.2)
+        self.wait_for("Your recovery key")
+        self.keys("Escape")
         self.wait_for("Today's prompt")
 
     def unlock(self, passphrase: str) -> None:
