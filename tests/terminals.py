@@ -179,3 +179,13 @@ def pane_title(tmux: Tmux) -> str:
     """The pane's title, which an OSC 0 escape sequence would change."""
     return tmux._tmux("display", "-p", "#{pane_title}").strip()
 
+
+
+def pipe_output(tmux: Tmux, target: Path) -> None:
+    """Copy every byte the program in the pane writes to its terminal into `target` (what SSH would carry)."""
+    tmux._tmux("pipe-pane", "-o", f"cat >> {shlex.quote(str(target))}")
+
+
+def stop_pipe(tmux: Tmux) -> None:
+    """Stop copying the pane's output."""
+    tmux._tmux("pipe-pane")

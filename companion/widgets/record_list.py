@@ -17,6 +17,8 @@ from textual.message import Message
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option, OptionDoesNotExist
 
+from companion.widgets.quiet_text import QuietInput
+
 LOAD_AHEAD = 20  # ask for the next page this many rows before the end
 
 
@@ -81,9 +83,10 @@ class RecordList(Vertical):
         self._list_id = list_id
         self._placeholder = placeholder
         self.total = 0
+        self._signature: object = None  # what the rows show now, to skip redrawing the same rows
 
     def compose(self) -> ComposeResult:
-        yield Input(classes="list-filter", placeholder=self._placeholder, compact=True)
+        yield QuietInput(classes="list-filter", placeholder=self._placeholder, compact=True)
         yield Static("", classes="list-status")
         yield OptionList(id=self._list_id, classes="list-rows")
 
@@ -117,7 +120,16 @@ class RecordList(Vertical):
 
     # -- showing -------------------------------------------------------------------------------------
     def show(self, shown: Shown) -> None:
-        """Replace the rows, keeping the highlight on the same record when it is still there."""
+        """Replace the rows, keeping the highlight on the same record when it is still there.
+
+        When a keystroke in the filter leaves the same rows, nothing is redrawn (over SSH every byte counts).
+        """
+        signature = (tuple(None if o is None else (o.id, str(o.prompt)) for o in shown.rows), shown.empty)
+        if signature == self._signature:
+            self.total = shown.total
+            self.set_status(shown.status, error=shown.error)
+            return
+        self._signature = signature
         rows = self.rows
         keep = self.highlighted_id
         rows.clear_options()
@@ -138,13 +150,15 @@ class RecordList(Vertical):
 
     def extend(self, more: list[Option | None], status: str) -> None:
         """Add the next page under the rows already shown."""
+        self._signature = None
         self.rows.add_options(more)
         self.set_status(status)
 
     def set_status(self, text: str, *, error: bool = False) -> None:
         """The line above the rows (an error shows there too, plainly)."""
         line = self.query_one(".list-status", Static)
-        line.update(text)
+        if str(line.content) != text:
+            line.update(text)
         line.set_class(error, "error")
 
     # -- keys and events -----------------------------------------------------------------------------
@@ -170,7 +184,7 @@ class RecordList(Vertical):
         field = self.query_one(Input)
         if field.value or field.has_focus:
             field.value = ""
-            self.rows.focus()
+            self.screen.set_focus(self.rows)  # at once: a key right behind Escape goes to the rows
         else:
             self.post_message(self.Left())
 
