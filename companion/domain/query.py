@@ -7,7 +7,7 @@ from datetime import date
 from companion.domain.prompts import THEME_LABELS
 from companion.domain.reflection import ReflectionFilter
 
-HELP = "words  #tag  theme:asking  since:2026-01-31  until:2026-02-28  flagged"
+HELP = "words #tag theme:asking since:2026-01-31 until:2026-02-28 flagged"
 
 
 def parse_filter(query: str) -> ReflectionFilter:

@@ -5,13 +5,13 @@ from __future__ import annotations
 from textual.content import Content
 from textual.widget import Widget
 
-AREAS: dict[str, tuple[str, str]] = {
-    "home": ("1", "Home"),
-    "reflections": ("2", "Reflections"),
-    "boundaries": ("3", "Boundaries"),
-    "secure": ("4", "Secure base"),
-    "share": ("5", "Share"),
-    "sessions": ("6", "Sessions"),
+AREAS: dict[str, tuple[str, str, str]] = {  # key, label, short label
+    "home": ("1", "Home", "Home"),
+    "reflections": ("2", "Reflections", "Reflect"),
+    "boundaries": ("3", "Boundaries", "Bounds"),
+    "secure": ("4", "Secure base", "Base"),
+    "share": ("5", "Share", "Share"),
+    "sessions": ("6", "Sessions", "Sessions"),
 }
 
 
@@ -23,17 +23,21 @@ class AreaBar(Widget):
         self.current = current
 
     def render(self) -> Content:
-        for title, labels in ((True, True), (False, True), (False, False)):
+        for title, labels in ((True, "full"), (False, "full"), (False, "short"), (False, "")):
             content = self._bar(title, labels)
             if content.cell_length <= self.size.width:
                 return content
         return content
 
-    def _bar(self, title: bool, labels: bool) -> Content:
+    def _bar(self, title: bool, labels: str) -> Content:
         parts: list[str | tuple[str, str]] = [("companion ", "bold")] if title else []
-        for area, (key, label) in AREAS.items():
+        for area, (key, full, short) in AREAS.items():
             here = area == self.current
+            label = full if labels == "full" else short
             # The current area is marked by reverse video and by brackets, so it shows without colour too.
-            text = f"[{key} {label}]" if here else f" {key} {label} " if labels else f" {key} "
-            parts.extend([" " if parts else "", (text, "reverse bold" if here else "")])
+            if labels == "short":
+                text = f"[{key} {label}]" if here else f" {key} {label}"
+            else:
+                text = f"[{key} {label}]" if here else f" {key} {label} " if labels else f" {key} "
+            parts.extend([" " if parts and labels != "short" else "", (text, "reverse bold" if here else "")])
         return Content.assemble(*parts)

@@ -15,15 +15,24 @@ from companion.domain.reflection import THERAPY_MARK, Reflection
 from companion.domain.session import Session
 
 SESSION_MARKS = {"coming up": "→", "take-aways noted": "✓", "nothing noted yet": "·"}
+WIDE, NARROW = 110, 70  # screen widths: below NARROW the less important columns go; from WIDE there is room
 
 
-def reflection_row(entry: Reflection, tz: tzinfo | None) -> Option:
-    """Date, theme, the therapy mark, the first line."""
-    when = entry.created.astimezone(tz).strftime("%a %d %b %Y %H:%M")
-    theme = THEME_SHORT.get(entry.theme or "", "free")
-    mark = (f"{THERAPY_MARK} " if entry.flagged else "  ", "bold")
-    return Option(Content.assemble((when, "dim"), "  ", (f"{theme:<12}", "italic dim"), mark, entry.first_line),
-                  id=str(entry.id))
+def width_class(width: int) -> str:
+    """Which layout rows take at this screen width (rows are built again when it changes)."""
+    return "narrow" if width < NARROW else "wide" if width >= WIDE else "normal"
+
+
+def reflection_row(entry: Reflection, tz: tzinfo | None, width: int = 80) -> Option:
+    """Date (and time, when wide), theme (unless narrow), the therapy mark, the first line."""
+    kind = width_class(width)
+    when = entry.created.astimezone(tz).strftime("%a %d %b %Y %H:%M" if kind == "wide" else "%a %d %b %Y")
+    theme = "" if kind == "narrow" else f"{THEME_SHORT.get(entry.theme or '', 'free'):<13}"
+    # Few style changes per row: each one costs bytes on the wire when a filter redraws the list.
+    lead = (f"{when}  {theme}", "dim")
+    if entry.flagged:
+        return Option(Content.assemble(lead, (f"{THERAPY_MARK} ", "bold"), entry.first_line), id=str(entry.id))
+    return Option(Content.assemble(lead, f"  {entry.first_line}"), id=str(entry.id))
 
 
 def boundary_rows(records: list[Boundary], today: date) -> list[Option | None]:
@@ -36,17 +45,22 @@ def boundary_rows(records: list[Boundary], today: date) -> list[Option | None]:
                 rows.append(None)
             rows.append(Option(Content.styled(STATUSES[b.status], "bold"), disabled=True))
             current = b.status
-        due = ("  ● review due", "bold") if b.is_due(today) else ""
+        # The word comes first, so a long boundary can never push it out of sight.
+        due = ("● review due  ", "bold") if b.is_due(today) else ""
         who = (f"{b.who}: ", "dim") if b.who else ""
-        rows.append(Option(Content.assemble("  ", who, b.boundary, due), id=str(b.id)))
+        rows.append(Option(Content.assemble("  ", due, who, b.boundary), id=str(b.id)))
     return rows
 
 
-def contact_row(c: Contact, today: date) -> Option:
-    """Name, role, last contact, and a word when it is time to reconnect."""
+def contact_row(c: Contact, today: date, width: int = 80) -> Option:
+    """Name (shortened to its column), role (unless narrow), last contact, a word when it is time to reconnect."""
+    kind = width_class(width)
+    column = 28 if kind == "wide" else 18
+    name = c.name if len(c.name) < column else c.name[:column - 2] + "…"
+    role = "" if kind == "narrow" else f"{ROLES[c.role]:<14}"
     due = ("  ● reconnect when you can", "bold") if c.is_due(today) else ""
     return Option(Content.assemble(
-        (f"{c.name:<18}", "bold"), (f"{ROLES[c.role]:<14}", "dim"), f"last: {friendly_day(c.last_contact, today)}", due,
+        (f"{name:<{column}}", "bold"), (role, "dim"), f"last: {friendly_day(c.last_contact, today)}", due,
     ), id=str(c.id))
 
 
