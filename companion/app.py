@@ -16,9 +16,10 @@ from textual.app import SystemCommand
 from textual.binding import Binding
 from textual.message import Message
 from textual.screen import Screen
+from textual.widgets import Input, TextArea
 
 from companion.crypto.envelope import DEFAULT_KDF, KdfParams
-from companion.dialogs.info import HelpDialog, SupportDialog
+from companion.dialogs.info import HelpDialog, SupportDialog, TooSmallDialog, too_small
 from companion.dialogs.passphrase import ChangePassphraseDialog
 from companion.dialogs.recovery import PassphraseCheckDialog, RecoveryKeyDialog, SecurityDialog
 from companion.domain.clock import Clock, local_now
@@ -26,6 +27,7 @@ from companion.domain.prompts import Prompt
 from companion.domain.reflection import Reflection
 from companion.domain.text import visible
 from companion.errors import CompanionError, WrongPassphrase
+from companion.palette import NAMED
 from companion.paths import settings_path
 from companion.resources import stylesheets
 from companion.screens.area import AreaScreen
@@ -39,12 +41,14 @@ from companion.screens.secure_base import SecureBaseScreen
 from companion.screens.sessions import SessionsScreen
 from companion.screens.share import ShareScreen
 from companion.screens.unlock import UnlockScreen
+from companion.services.demo import DEMO_NOTE, DEMO_PASSPHRASE, remove_demo
 from companion.services.journal import Journal
 from companion.services.opening import create_journal, open_journal, open_with_recovery_key
 from companion.services.recovery import write_recovery_key_file
 from companion.services.runner import JournalRunner
-from companion.settings import ensure_settings_file, load_settings
-from companion.textual_private import QuietCrash, forget_rendered_text
+from companion.settings import blink_wanted, ensure_settings_file, load_settings, remember
+from companion.textual_private import QuietCrash, forget_rendered_text, read_escape_then_key
+from companion.themes import THEME_TITLES, THEMES
 
 T = TypeVar("T")
 AREAS: dict[str, type[AreaScreen]] = {
@@ -73,6 +77,7 @@ class CompanionApp(QuietCrash):
         Binding("ctrl+l", "lock", "Lock", id="lock"),
         Binding("ctrl+q", "quit", "Quit", id="quit"),
         Binding("ctrl+k", "security", "Passphrase and recovery key", id="security", show=False),
+        Binding("ctrl+p", "command_palette", "Palette", id="palette", show=False, priority=True),
     ]
 
     class Unlocked(Message):
@@ -98,13 +103,20 @@ class CompanionApp(QuietCrash):
         clock: Clock = local_now,
         settings_file: Path | None = None,
         handle_signals: bool = False,
+        demo_folder: Path | None = None,
     ) -> None:
         super().__init__(css_path=stylesheets())
+        read_escape_then_key()
+        self.demo_folder = demo_folder  # --demo: a throwaway journal, removed however the app ends
         self.vault_path = vault_path
         self.kdf = kdf
         self.clock = clock
         self.settings_file = settings_file or settings_path(vault_path)
         self.settings = load_settings(self.settings_file)
+        for theme in THEMES:
+            self.register_theme(theme)
+        self.theme = self.settings.theme
+        self.blink = blink_wanted(self.settings, os.environ)
         self.handle_signals = handle_signals
         self.runner: JournalRunner | None = None
         self._modes_added: set[str] = set()
@@ -114,6 +126,11 @@ class CompanionApp(QuietCrash):
         self._last_input = time.monotonic()
         self._told_auto_lock_off = False
         self._lock_note = ""
+
+    @property
+    def demo(self) -> bool:
+        """Whether this is `companion --demo` (a throwaway journal)."""
+        return self.demo_folder is not None
 
     @property
     def unlocked(self) -> bool:
@@ -136,10 +153,13 @@ class CompanionApp(QuietCrash):
         gate = "unlock" if self.vault_path.exists() else "create"
         self._add_mode(gate, UnlockScreen if gate == "unlock" else CreateScreen)
         self.switch_mode(gate)
+        self.call_after_refresh(self.check_size)
         if self.handle_signals:
             loop = asyncio.get_running_loop()
             for sig in HANG_UPS:
                 loop.add_signal_handler(sig, self.hang_up, sig)
+        if self.demo_folder is not None:
+            self.post_message(PassphraseEntered(DEMO_PASSPHRASE, create=False))
         self.set_interval(POLL_SECONDS, self.check_disk)
         self.set_interval(IDLE_CHECK_SECONDS, self._lock_when_idle)
         self.app_resume_signal.subscribe(self, lambda _: self.check_disk())
@@ -197,6 +217,7 @@ class CompanionApp(QuietCrash):
             self._add_mode(mode, self._area_maker(screen_class))
         self.switch_mode("home")
         self.refresh_bindings()
+        self.call_after_refresh(self.check_size)
         self.journal_job(lambda j: j.reflections.draft(), self._offer_draft)
         if event.recovery_key:
             self.show_recovery_key(event.recovery_key)
@@ -329,9 +350,10 @@ class CompanionApp(QuietCrash):
         forget_rendered_text()
         screen = self.screen
         if isinstance(screen, UnlockScreen):
-            screen.reset(self._lock_note)
+            screen.reset(DEMO_NOTE if self.demo_folder is not None else self._lock_note)
         self._lock_note = ""
         self.refresh_bindings()
+        self.check_size()
 
     async def action_quit(self) -> None:
         """Quit; an unfinished entry is kept as a sealed draft and comes back on the next unlock."""
@@ -348,12 +370,17 @@ class CompanionApp(QuietCrash):
             return
         self._hanging_up = True
         if self.handle_signals:  # a real process (not a test's app): it must end, whatever the terminal does
-            self._watchdog = threading.Timer(HANG_UP_GRACE, os._exit, (128 + signum,))
+            self._watchdog = threading.Timer(HANG_UP_GRACE, self._force_exit, (128 + signum,))
             self._watchdog.daemon = True
             self._watchdog.start()
         # Keys already read from the terminal wait in the focused widget's queue: seal the draft
         # after them, so it holds every keystroke that arrived.
         (self.focused or self.screen).call_later(self._hung_up, 128 + signum)
+
+    def _force_exit(self, return_code: int) -> None:
+        if self.demo_folder is not None:
+            remove_demo(self.demo_folder)
+        os._exit(return_code)
 
     def _hung_up(self, return_code: int) -> None:
         self._close_journal(timeout=LOCK_WAIT)
@@ -379,15 +406,68 @@ class CompanionApp(QuietCrash):
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.Key | events.MouseDown | events.Paste):
             self._last_input = time.monotonic()  # the idle auto-lock counts from here
+        if isinstance(event, events.Key) and event.key.startswith("alt+") and len(event.key) > len("alt+"):
+            # Escape and the next key arrived together (tmux, SSH): companion binds no alt keys, so it
+            # was Escape, then that key.
+            key = event.key.removeprefix("alt+")
+            await self._press_now("escape", None)
+            await self._press_now(key, event.character if len(key) == 1 else None)
+            return
         if isinstance(event, events.Paste):
             event.text = visible(event.text)  # a paste carries no escape sequence into an entry
         await super().on_event(event)
 
-    # -- areas, help, support ----------------------------------------------------------------------
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        # Each blink redraws a line: over SSH the cursor stays still unless the settings ask for a blink.
+        widget = event.widget
+        if isinstance(widget, Input | TextArea) and widget.cursor_blink != self.blink:
+            widget.cursor_blink = self.blink
+
+    # -- sizes: below the minimum, one plain message covers everything (nothing underneath changes) ----
+    def on_resize(self, event: events.Resize) -> None:
+        self.call_after_refresh(self.check_size)
+
+    def check_size(self) -> None:
+        """Cover the screen with "please make the window larger" while it is too small."""
+        if too_small(*self.size) and not isinstance(self.screen, TooSmallDialog):
+            self.push_screen(TooSmallDialog())
+
+    async def _press_now(self, key: str, character: str | None) -> None:
+        """A key's binding on the screen now showing, run at once; else the key goes to the focus as usual.
+
+        (Escape's action may move the focus only a moment later: the key after it must not wait for that.)
+        """
+        active = self.screen.active_bindings.get(key)
+        if active is not None and active.enabled:
+            await self.run_action(active.binding.action, active.node)
+        else:
+            await super().on_event(events.Key(key, character))
+
+    # -- areas, help, support, themes ----------------------------------------------------------------
     def action_switch_area(self, area: str) -> None:
         """Go to one of the areas."""
         if self.runner is not None and area in AREAS:
             self.switch_mode(area)
+
+    async def action_goto(self, area: str, action: str) -> None:
+        """Go to an area and do one of its actions there (the palette's "New boundary", "Export", ...)."""
+        if self.runner is None or area not in AREAS:
+            return
+        await self.switch_mode(area)
+        await self.screen.run_action(action)
+
+    def action_set_theme(self, name: str) -> None:
+        """Change the colours, and remember the choice in the settings file."""
+        if name not in THEME_TITLES:
+            return
+        self.theme = name
+        try:
+            remember(self.settings_file, "theme", name)
+        except (CompanionError, OSError):
+            self.notify("The theme changed, but the settings file could not be written to remember it.",
+                        severity="warning", timeout=8)
+            return
+        self.notify(f"Theme: {THEME_TITLES[name]}. It is remembered in {self.settings_file}.", timeout=5)
 
     def action_support(self) -> None:
         """The support card: where to find urgent help. Needs no unlocking."""
@@ -410,7 +490,7 @@ class CompanionApp(QuietCrash):
         return seen
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("lock", "switch_area", "security"):
+        if action in ("lock", "switch_area", "security", "goto"):
             return self.runner is not None
         return True
 
@@ -489,15 +569,24 @@ class CompanionApp(QuietCrash):
                 return
             error, suggested = "It could not be saved there; try another place.", path
 
-    # -- the palette offers every key's action; no screenshots (they would put text on disk) -----
+    # -- the palette: every action by name, then this screen's keys; no screenshots (text on disk) -----
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
-        for command in super().get_system_commands(screen):
-            if "screenshot" not in command.title.lower():
-                yield command
+        titles: set[str] = set()
+        actions: set[str] = set()
+        for named in NAMED:
+            if named.unlocked and self.runner is None:
+                continue
+            titles.add(named.title.lower())
+            actions.add(named.action)
+            yield SystemCommand(named.title, named.help, lambda action=named.action: self.run_action(action))
         for active in screen.active_bindings.values():
             binding = active.binding
-            if binding.system or not binding.description or not active.enabled or binding.action == "command_palette":
+            # Only companion's own keys (they carry ids); Textual's "Focus Next" or "Copy selected text" stay out.
+            if (binding.id is None or binding.system or not binding.description or not active.enabled
+                    or binding.action == "command_palette" or binding.description.lower() in titles
+                    or binding.action.removeprefix("app.") in actions):
                 continue
+            titles.add(binding.description.lower())
             node, action = active.node, binding.action
             yield SystemCommand(binding.description, f"key: {self.get_key_display(binding)}",
                                 lambda node=node, action=action: node.run_action(action))

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import io
+import os
 import signal
 import sys
 from collections.abc import Callable, Sequence
@@ -18,6 +19,7 @@ from companion import __version__
 from companion.domain.text import visible
 from companion.errors import CompanionError, UsageError
 from companion.hardening import harden_process
+from companion.settings import COLORS, color_environment, load_settings
 
 
 class _Parser(argparse.ArgumentParser):
@@ -40,6 +42,11 @@ def build_parser() -> argparse.ArgumentParser:
                      description="A private, encrypted companion for reflecting on interdependence. "
                                  "With no command, opens the full-screen app.")
     parser.add_argument("--version", action="version", version=f"companion {__version__}")
+    parser.add_argument("--color", choices=COLORS, default=None,
+                        help="the app's colours: auto (the terminal decides), 256, 16, or none "
+                             "(default: 'color' in settings.toml, else auto)")
+    parser.add_argument("--demo", action="store_true",
+                        help="look around in a throwaway journal of fictional entries, deleted on quit")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
     sub.add_parser("init", parents=[common], help="create a new, empty vault")
@@ -195,10 +202,14 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _dispatch(args: argparse.Namespace) -> int:
     from companion import commands, paths
 
-    vault = paths.vault_path(getattr(args, "data", None))
     passphrase_file = getattr(args, "passphrase_file", None)
+    if args.demo:
+        if args.command is not None or hasattr(args, "data") or passphrase_file is not None:
+            raise UsageError("--demo opens the app on a throwaway journal; use it on its own (with --color at most).")
+        return _run_demo(args.color)
+    vault = paths.vault_path(getattr(args, "data", None))
     if args.command is None:
-        return _run_tui(vault, passphrase_file)
+        return _run_tui(vault, passphrase_file, args.color)
     # What a command prints may carry words from the journal or an imported file: a terminal must show
     # control characters, never obey them (clear the screen, set the title, write the clipboard).
     sys.stdout = VisibleText(sys.stdout)
@@ -208,20 +219,53 @@ def _dispatch(args: argparse.Namespace) -> int:
     return handler(args, vault, passphrase_file)
 
 
-def _run_tui(vault: Path, passphrase_file: str | None) -> int:
+def _need_terminal() -> None:
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        raise UsageError("The companion app needs a terminal; from a script, use a command such as 'companion list'.")
+
+
+def _choose_colors(vault: Path, flag: str | None) -> None:
+    """--color (or the settings' color) for Textual, which reads it when imported: so before that."""
+    from companion.paths import settings_path
+
+    os.environ.update(color_environment(flag or load_settings(settings_path(vault)).color))
+
+
+def _run_tui(vault: Path, passphrase_file: str | None, color: str | None) -> int:
     if passphrase_file is not None:
         raise UsageError("The app asks for the passphrase itself; --passphrase-file is for commands.")
     from companion.services.opening import preflight
 
     preflight(vault)
-    if not (sys.stdin.isatty() and sys.stdout.isatty()):
-        raise UsageError("The companion app needs a terminal; from a script, use a command such as 'companion list'.")
+    _need_terminal()
+    _choose_colors(vault, color)
     from companion.app import CompanionApp  # only now: subcommands never import textual
 
     app = CompanionApp(vault_path=vault, handle_signals=True)
     app.run()
     app.exited()
     return int(app.return_code or 0)
+
+
+def _run_demo(color: str | None) -> int:
+    """The app on a fictional journal in a temporary folder, which is removed however the app ends."""
+    _need_terminal()
+    from companion.domain.clock import local_now
+    from companion.services.demo import DEMO_KDF, make_demo, remove_demo
+
+    folder, journal = make_demo(local_now)
+    try:
+        journal.close()
+        vault = folder / "vault.companion"
+        _choose_colors(vault, color)
+        from companion.app import CompanionApp
+
+        app = CompanionApp(vault_path=vault, kdf=DEMO_KDF, handle_signals=True, demo_folder=folder)
+        app.run()
+        app.exited()
+        return int(app.return_code or 0)
+    finally:
+        remove_demo(folder)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import math
+import re
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -17,11 +19,22 @@ DEFAULT_CRISIS_LINES = [
     "findahelpline.com lists free, confidential helplines in many countries",
 ]
 DEFAULT_AUTO_LOCK_MINUTES = 5.0
+THEMES = ("companion-dark", "companion-light", "companion-high-contrast")
+COLORS = ("auto", "256", "16", "none")
 
 DEFAULT_FILE = '''# companion settings. This file is NOT encrypted: keep private details out of it.
 
 # Lock the journal after this many minutes without a key press (fractions are fine; 0 turns it off).
 auto_lock_minutes = 5
+
+# Colours: theme is companion-dark, companion-light or companion-high-contrast (the palette, ctrl+p,
+# changes it and remembers it here). color is auto, 256, 16 or none (none: no colour at all;
+# the NO_COLOR variable does the same; --color on the command line wins).
+theme = "companion-dark"
+color = "auto"
+
+# A blinking cursor redraws its line twice a second; over SSH it is off unless you turn it on.
+# cursor_blink = true
 
 # Lines shown on the support card (ctrl+g). Put the lines that serve you here,
 # for example your local crisis line. Do not write names or anything personal.
@@ -37,6 +50,9 @@ class Settings:
 
     crisis_lines: list[str] = field(default_factory=lambda: list(DEFAULT_CRISIS_LINES))
     auto_lock_minutes: float = DEFAULT_AUTO_LOCK_MINUTES
+    theme: str = THEMES[0]
+    color: str = "auto"
+    cursor_blink: bool | None = None  # None: on, except over SSH
     problem: str = ""  # a plain sentence when the file (or a line of it) could not be used
 
 
@@ -51,7 +67,22 @@ def load_settings(path: Path) -> Settings:
     problems: list[str] = []
     lines = _crisis_lines(data, path, problems)
     minutes = _auto_lock(data, path, problems)
-    return Settings(crisis_lines=lines, auto_lock_minutes=minutes, problem=" ".join(problems))
+    theme = _choice(data, "theme", THEMES, path, problems)
+    color = _choice(data, "color", COLORS, path, problems)
+    blink = data.get("cursor_blink")
+    if blink is not None and not isinstance(blink, bool):
+        problems.append(f"cursor_blink in {path} should be true or false; leaving it as it was.")
+        blink = None
+    return Settings(crisis_lines=lines, auto_lock_minutes=minutes, theme=theme, color=color, cursor_blink=blink,
+                    problem=" ".join(problems))
+
+
+def _choice(data: dict[str, Any], key: str, allowed: tuple[str, ...], path: Path, problems: list[str]) -> str:
+    value = data.get(key, allowed[0])
+    if value not in allowed:
+        problems.append(f"{key} in {path} should be one of {', '.join(allowed)}; using {allowed[0]}.")
+        return allowed[0]
+    return str(value)
 
 
 def _crisis_lines(data: dict[str, Any], path: Path, problems: list[str]) -> list[str]:
@@ -69,6 +100,34 @@ def _auto_lock(data: dict[str, Any], path: Path, problems: list[str]) -> float:
                         f"locking after {DEFAULT_AUTO_LOCK_MINUTES:g}.")
         return DEFAULT_AUTO_LOCK_MINUTES
     return float(minutes)
+
+
+def remember(path: Path, key: str, value: str) -> None:
+    """Set one `key = "value"` line in the settings file, keeping everything else (comments too)."""
+    line = f'{key} = "{value}"'
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        text = ""
+    pattern = re.compile(rf"^{re.escape(key)}\s*=.*$", re.MULTILINE)
+    if pattern.search(text):
+        text = pattern.sub(line, text, count=1)
+    else:
+        text = (text if text.endswith("\n") or not text else text + "\n") + line + "\n"
+    atomic_write(path, text.encode("utf-8"), action="write the settings file")
+
+
+def color_environment(choice: str) -> dict[str, str]:
+    """The environment Textual reads for a colour choice (auto: whatever the terminal says)."""
+    return {"256": {"TEXTUAL_COLOR_SYSTEM": "256"}, "16": {"TEXTUAL_COLOR_SYSTEM": "standard"},
+            "none": {"NO_COLOR": "1"}}.get(choice, {})
+
+
+def blink_wanted(settings: Settings, environ: Mapping[str, str]) -> bool:
+    """Whether the text cursor blinks: as the settings say, else not over SSH (each blink is bytes)."""
+    if settings.cursor_blink is not None:
+        return settings.cursor_blink
+    return not any(environ.get(name) for name in ("SSH_CONNECTION", "SSH_CLIENT", "SSH_TTY"))
 
 
 def ensure_settings_file(path: Path) -> None:

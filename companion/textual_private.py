@@ -7,6 +7,11 @@
    rendered lines and measured text; one of them (`StylesCache.get_inner_outer`) even keeps every
    rendered widget's line cache alive. `forget_rendered_text` clears every such cache in their modules
    when the journal locks, so no decrypted line outlives the screens that showed it.
+3. Escape, then a key. Over SSH or in tmux (its escape-time) an Escape and the key pressed right after
+   it often arrive together, and Textual's table of terminal sequences reads some of those pairs as
+   something else: Escape-2 types "™" (a macOS Option key), Escape-f moves a word right.
+   `read_escape_then_key` takes those pairs out of the table, so they read as alt+key, which the App
+   turns back into Escape and the key (companion binds no alt keys).
 
 tests/ui/test_textual_private.py fails loudly if a Textual upgrade changes any of this.
 """
@@ -15,7 +20,9 @@ from __future__ import annotations
 
 import functools
 import gc
+from typing import cast
 
+from textual import _ansi_sequences
 from textual.app import App
 
 CRASH_MESSAGE = (
@@ -23,6 +30,7 @@ CRASH_MESSAGE = (
     "and any unfinished entry was kept as a draft."
 )
 PRIVATE_NAMES = ("_fatal_error", "_exit_renderables", "_close_messages_no_wait")
+ESCAPE_PAIRS = tuple(f"\x1b{key}" for key in "1234567890-=§bf")  # Escape then a key, read as something else
 CACHING_LIBRARIES = ("textual", "rich")
 
 
@@ -46,3 +54,9 @@ def forget_rendered_text() -> int:
                 cleared += 1
     gc.collect()
     return cleared
+
+
+def read_escape_then_key() -> list[str]:
+    """Let Escape followed at once by a key read as alt+key (see 3 above); returns the pairs taken out."""
+    table = cast(dict[str, object], _ansi_sequences.ANSI_SEQUENCES_KEYS)  # a plain dict, typed as Mapping
+    return [pair for pair in ESCAPE_PAIRS if table.pop(pair, None) is not None]

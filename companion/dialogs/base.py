@@ -18,3 +18,9 @@ class Dialog(ModalScreen[T], Generic[T]):
     def action_close(self) -> None:
         """Close without a value."""
         self.dismiss(None)
+
+    def copy_out(self, text: str, what: str) -> None:
+        """Put `text` on the terminal's clipboard (OSC 52, which works over SSH and in most terminals)."""
+        self.app.copy_to_clipboard(text)
+        self.notify(f"Copied {what} to the clipboard, if your terminal allows it (tmux needs set-clipboard on). "
+                    "It is also shown here to copy by hand.", timeout=8)

@@ -13,6 +13,7 @@ from textual.widgets.option_list import Option
 
 from companion.dialogs.base import Dialog
 from companion.domain.prompts import THEME_LABELS, Prompt
+from companion.widgets.ticks import TickList
 
 
 @dataclass(frozen=True)
@@ -102,7 +103,7 @@ class PeopleDialog(Dialog[list[int]]):
             yield Static("Who is this entry about?", classes="dialog-title")
             if self._people:
                 people = sorted(self._people.items(), key=lambda kv: kv[1])
-                yield SelectionList[int](*[(Content(name), cid, cid in self._chosen) for cid, name in people],
+                yield TickList[int](*[(Content(name), cid, cid in self._chosen) for cid, name in people],
                                          id="people-list")
             else:
                 yield Static("Nobody in your secure base yet; add people from the Secure base area (4).",

@@ -162,7 +162,7 @@ class LogDialog(FormDialog):
 
     def first_focus(self) -> Widget:
         keys = f"1-{len(self._kinds)}"
-        self.query_one(".dialog-hint", Static).update(f"{keys} choose · enter save · escape cancel")
+        self.query_one(".dialog-hint", Static).update(f"{keys} choose what happened · ctrl+s save · escape cancel")
         return self.query_one("#kind", Select)
 
     def on_key(self, event: events.Key) -> None:
@@ -215,3 +215,41 @@ class RestoreDialog(FormDialog):
         if not self.value("identity") and not self.query_one("#secret", Input).value:
             raise ValueError("Give the age key file, or the backup's passphrase.")
         return self.value("backup"), self.value("identity"), self.query_one("#secret", Input).value
+
+
+class BackupDialog(FormDialog):
+    """Where the whole-journal backup goes and what opens it: returns (file, age keys, passphrase).
+
+    A blank passphrase means one is made and shown once. Opened again with `error` when it could not be written.
+    """
+
+    TITLE_TEXT = "Back up the whole journal"
+    HINT = "ctrl+s write it · leave the passphrase empty to get one made for you · escape cancel"
+
+    def __init__(self, answer: tuple[str, str, str], error: str = "") -> None:
+        super().__init__()
+        self._answer, self._error = answer, error
+
+    def form_rows(self) -> list[Horizontal]:
+        path, recipients, secret = self._answer
+        return [
+            row("Save as", Input(path, id="path", compact=True)),
+            row("age keys", Input(recipients, id="recipients", compact=True,
+                                  placeholder="optional: age1... public keys, space separated")),
+            row("Opens with", Input(secret, id="secret", password=True, compact=True,
+                                    placeholder="empty: one is made and shown once")),
+            row("Once more", Input(secret, id="again", password=True, compact=True, placeholder="the same again")),
+        ]
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.query_one("#form-error", Static).update(self._error)
+
+    def build(self) -> tuple[str, str, str]:
+        secret = self.query_one("#secret", Input).value
+        if not self.value("path"):
+            raise ValueError("Where should the backup go? Type a file name.")
+        if secret != self.query_one("#again", Input).value:
+            raise ValueError("The two passphrases are not the same.")
+        return self.value("path"), self.value("recipients"), secret
+

@@ -65,16 +65,19 @@ class DetailDialog(Dialog[str]):
         Binding("e", "choose('edit')", "Edit", id="detail.edit"),
         Binding("d", "choose('delete')", "Delete", id="detail.delete"),
         Binding("l", "choose('log')", "Log", id="detail.log"),
+        Binding("a", "choose('ask')", "Ask for help", id="detail.ask"),
         Binding("escape", "close", "Close", id="detail.close"),
     ]
 
-    def __init__(self, title: str, body: Content, *, actions: bool = True, loggable: bool = False) -> None:
+    def __init__(self, title: str, body: Content, *, actions: bool = True, loggable: bool = False,
+                 askable: bool = False) -> None:
         super().__init__()
         self._title, self._body = title, body
-        self._actions, self._loggable = actions, loggable
+        self._actions, self._loggable, self._askable = actions, loggable, askable
 
     def compose(self) -> ComposeResult:
-        keys = (["l log"] if self._loggable else []) + (["e edit", "d delete"] if self._actions else [])
+        keys = ((["a ask for help"] if self._askable else []) + (["l log"] if self._loggable else [])
+                + (["e edit", "d delete"] if self._actions else []))
         with VerticalScroll(classes="dialog", id="detail"):
             yield Static(Content(self._title), classes="dialog-title")
             yield Static(self._body, classes="dialog-lines")
@@ -82,7 +85,8 @@ class DetailDialog(Dialog[str]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "choose":
-            return self._loggable if parameters == ("log",) else self._actions
+            flags: dict[tuple[object, ...], bool] = {("log",): self._loggable, ("ask",): self._askable}
+            return flags.get(parameters, self._actions)
         return True
 
     def action_choose(self, action: str) -> None:
@@ -91,14 +95,60 @@ class DetailDialog(Dialog[str]):
 
 
 class NoticeDialog(Dialog[None]):
-    """A message to read, then escape."""
+    """A message to read, then escape; `copyable` (a passphrase shown once) can be copied with c."""
 
-    def __init__(self, title: str, text: str) -> None:
+    BINDINGS = [Binding("c,ctrl+y", "copy", "Copy", id="notice.copy"),
+                Binding("escape", "close", "Close", id="notice.close")]
+
+    def __init__(self, title: str, text: str, copyable: tuple[str, str] | None = None) -> None:
         super().__init__()
-        self._title, self._text = title, text
+        self._title, self._text, self._copyable = title, text, copyable
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="dialog", id="notice"):
             yield Static(Content(self._title), classes="dialog-title")
             yield Static(Content(self._text), classes="dialog-lines")
-            yield Static("escape to close", classes="dialog-hint")
+            yield Static(f"c copy the {self._copyable[1]} · escape close" if self._copyable else "escape to close",
+                         classes="dialog-hint")
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return self._copyable is not None if action == "copy" else True
+
+    def action_copy(self) -> None:
+        """Copy the passphrase (OSC 52)."""
+        if self._copyable is not None:
+            self.copy_out(*self._copyable)
+
+
+MIN_WIDTH, MIN_HEIGHT = 60, 20
+
+
+class TooSmallDialog(Dialog[None]):
+    """Covers everything while the terminal is smaller than companion can show well; goes when it grows."""
+
+    def compose(self) -> ComposeResult:
+        yield Static(self._text(), id="too-small")
+
+    def action_close(self) -> None:
+        """Escape does nothing here: the message goes when the window is large enough."""
+
+    def _text(self) -> str:
+        width, height = self.app.size
+        return (f"Please make the window larger.\n\ncompanion needs at least {MIN_WIDTH}x{MIN_HEIGHT}; "
+                f"it is {width}x{height} now. Nothing is lost meanwhile.")
+
+    def on_resize(self) -> None:
+        if self.app.screen is not self:
+            return  # left behind in a mode that is not showing: it checks again when it shows
+        if too_small(*self.app.size):
+            self.query_one("#too-small", Static).update(self._text())
+        else:
+            self.dismiss(None)
+
+    def on_screen_resume(self) -> None:
+        self.call_later(self.on_resize)
+
+
+def too_small(width: int, height: int) -> bool:
+    """Whether the terminal is below the size every screen is made for."""
+    return width < MIN_WIDTH or height < MIN_HEIGHT

@@ -70,6 +70,7 @@ class RecoveryKeyDialog(Dialog[str]):
 
     BINDINGS = [
         Binding("ctrl+s", "save", "Save to file", id="recovery.save"),
+        Binding("ctrl+y", "copy", "Copy", id="recovery.copy", priority=True),
         Binding("escape", "close", "Done", id="recovery.done"),
     ]
 
@@ -86,7 +87,12 @@ class RecoveryKeyDialog(Dialog[str]):
             yield Horizontal(Label("Save to", classes="form-label"), Input(self._path, id="path", compact=True),
                              classes="form-row")
             yield Static(self._error, id="form-error", classes="dialog-error")
-            yield Static("ctrl+s save to that file · escape done (I have written it down)", classes="dialog-hint")
+            yield Static("ctrl+s save to that file · ctrl+y copy · escape done (I have written it down)",
+                         classes="dialog-hint")
+
+    def action_copy(self) -> None:
+        """Copy the key (OSC 52)."""
+        self.copy_out(self._code, "your recovery key")
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()

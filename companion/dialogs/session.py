@@ -12,6 +12,8 @@ from textual.widgets import Checkbox, Input, Label, Select, TextArea
 from companion.dialogs.editors import FormDialog, row
 from companion.domain.clock import parse_day
 from companion.domain.session import Session
+from companion.widgets.quiet_text import QuietTextArea
+from companion.widgets.ticks import TickBox
 
 
 @dataclass(frozen=True)
@@ -42,14 +44,14 @@ class SessionDialog(FormDialog):
             row("Day", Input(s.day.isoformat() if s else self._today, id="day", compact=True)),
             row("To bring up", Input(s.agenda if s else "", id="agenda", compact=True, placeholder="optional")),
             Horizontal(Label("What I took away", classes="form-label"),
-                       TextArea(s.takeaways if s else "", id="takeaways", soft_wrap=True, compact=True,
+                       QuietTextArea(s.takeaways if s else "", id="takeaways", soft_wrap=True, compact=True,
                                 tab_behavior="focus"), classes="form-row tall"),
             row("A boundary to try", self._select("boundary", self._boundaries, s.follow_boundaries if s else [])),
             row("Someone to reach", self._select("person", self._people, s.follow_contacts if s else [])),
         ]
         shared = len(s.shared_reflections) if s else 0
         if shared:
-            rows.append(Horizontal(Checkbox(f"Mark the {shared} entr{'y' if shared == 1 else 'ies'} shared for it as "
+            rows.append(Horizontal(TickBox(f"Mark the {shared} entr{'y' if shared == 1 else 'ies'} shared for it as "
                                             "talked through (kept, no longer 'bring to therapy')",
                                             self._after, id="discussed", compact=True), classes="form-row"))
         return rows

@@ -3,10 +3,9 @@ an area works with the journal — jobs run on the journal's thread and come bac
 
 from __future__ import annotations
 
-from textual import work
+from textual import events, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import Footer
 
 from companion.dialogs.choosers import PromptPickerDialog
 from companion.dialogs.session import SessionDialog, SessionForm
@@ -17,7 +16,9 @@ from companion.domain.session import Session
 from companion.screens.client import JournalScreen
 from companion.services.journal import Journal
 from companion.widgets.area_bar import AreaBar
-from companion.widgets.urgent_help import UrgentHelp
+from companion.widgets.key_bar import KeyBar
+from companion.widgets.rows import width_class
+from companion.widgets.urgent_help import DemoBanner, UrgentHelp
 
 AREAS_GROUP = Binding.Group("Areas", compact=True)
 
@@ -45,10 +46,12 @@ class AreaScreen(JournalScreen):
         yield from ()
 
     def compose(self) -> ComposeResult:
+        if self.host.demo:
+            yield DemoBanner()
         yield AreaBar(self.AREA)
         yield from self.compose_body()
         yield UrgentHelp()
-        yield Footer(compact=True)
+        yield KeyBar()
 
     def on_screen_resume(self) -> None:
         # Fires on first showing too, so this is the one place an area reads the journal.
@@ -56,6 +59,13 @@ class AreaScreen(JournalScreen):
 
     def reload(self) -> None:
         """Read again from the journal (after a change, or coming back to this area)."""
+
+    def on_resize(self, event: events.Resize) -> None:
+        # Rows drop or regain columns with the width: build them again when the layout class changes.
+        kind = width_class(event.size.width)
+        if kind != getattr(self, "_width_class", kind):
+            self.reload()
+        self._width_class = kind
 
     # -- flows shared by Home, Reflections and Sessions ----------------------------------------------
     def write(self, prompt: Prompt | None, entry: Reflection | None = None) -> None:

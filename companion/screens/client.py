@@ -31,6 +31,9 @@ class JournalHost(Protocol):
 
     def editor_closed(self, editor: EditorScreen) -> None: ...
 
+    @property
+    def demo(self) -> bool: ...
+
 
 class JournalScreen(Screen[None]):
     """A screen that reads and changes the journal (never on the event loop)."""

@@ -8,6 +8,7 @@ from textual.widgets import Button, Checkbox, Input, Label, Static
 
 from companion.domain.passphrase import MIN_LENGTH, strength_hint, too_short
 from companion.screens.gate import GateScreen
+from companion.widgets.ticks import TickBox
 
 WARNING = ("Nobody can open your journal without the passphrase, not even companion. A recovery key is the "
            "one way back if you forget it.")
@@ -33,7 +34,7 @@ class CreateScreen(GateScreen):
             yield Input(password=True, id="confirm", compact=True, placeholder="the same again")
         yield Static(strength_hint(""), id="strength")
         yield Static(WARNING, id="gate-warning")
-        yield Checkbox("Also make a recovery key (shown once; keep it safe)", True,
+        yield TickBox("Also make a recovery key (shown once; keep it safe)", True,
                        id="recovery", compact=True)
         yield Button("Create my journal", id="create", variant="primary", compact=True)
 

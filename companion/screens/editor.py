@@ -10,7 +10,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.widgets import Checkbox, Footer, Input, Label, Select, Static, TextArea
+from textual.widgets import Checkbox, Input, Label, Select, Static, TextArea
 
 from companion.dialogs.choosers import PeopleDialog
 from companion.dialogs.confirm import UnsavedDialog
@@ -19,7 +19,10 @@ from companion.domain.prompts import THEME_LABELS, Prompt
 from companion.domain.reflection import MOODS, RELIANCE, Reflection
 from companion.screens.client import JournalScreen
 from companion.services.journal import Journal
-from companion.widgets.urgent_help import UrgentHelp
+from companion.widgets.key_bar import KeyBar
+from companion.widgets.quiet_text import QuietTextArea
+from companion.widgets.ticks import TickBox
+from companion.widgets.urgent_help import DemoBanner, UrgentHelp
 
 AUTOSAVE_SECONDS = 4.0
 
@@ -63,12 +66,14 @@ class EditorScreen(JournalScreen):
     def compose(self) -> ComposeResult:
         e = self.entry
         title = "Editing a reflection" if e.id is not None else "A new reflection"
+        if self.host.demo:
+            yield DemoBanner()
         with Vertical(id="editor"):
             yield Static(title, id="editor-title")
             if e.prompt:
                 yield Static(Content.assemble((THEME_LABELS.get(e.theme or "", "Prompt") + ": ", "dim"), e.prompt),
                              id="editor-prompt")
-            yield TextArea(e.text, id="text", soft_wrap=True, show_line_numbers=False, tab_behavior="focus")
+            yield QuietTextArea(e.text, id="text", soft_wrap=True, show_line_numbers=False, tab_behavior="focus")
             with Horizontal(classes="meta-row"):
                 yield Label("Mood", classes="meta-label")
                 yield Select([(f"{k} {v}", k) for k, v in MOODS.items()], value=e.mood or Select.NULL,
@@ -79,11 +84,11 @@ class EditorScreen(JournalScreen):
             with Horizontal(classes="meta-row"):
                 yield Label("Tags", classes="meta-label")
                 yield Input(" ".join(f"#{t}" for t in e.tags), id="tags", compact=True, placeholder="#family #work")
-                yield Checkbox("Bring to therapy", e.flagged, id="flagged", compact=True)
+                yield TickBox("Bring to therapy", e.flagged, id="flagged", compact=True)
             yield Static("", id="people-line")
             yield Static("", id="editor-status")
         yield UrgentHelp()
-        yield Footer(compact=True)
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.host.editor_opened(self)

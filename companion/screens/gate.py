@@ -8,8 +8,9 @@ from textual.containers import Container, Vertical
 from textual.message import Message
 from textual.reactive import reactive
 from textual.screen import Screen
-from textual.widgets import Footer, Input, LoadingIndicator, Static
+from textual.widgets import Input, LoadingIndicator, Static
 
+from companion.widgets.key_bar import KeyBar
 from companion.widgets.urgent_help import UrgentHelp
 
 
@@ -56,7 +57,7 @@ class GateScreen(Screen[None]):
             yield Static("", id="gate-status")
             yield Static("", id="gate-error")
         yield UrgentHelp()
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one("#passphrase", Input).focus()

@@ -100,7 +100,7 @@ class HomeScreen(AreaScreen):
         flagged.display = summary.flagged > 0
         newest = self.query_one("#newest", OptionList)
         newest.clear_options()
-        newest.add_options([reflection_row(entry, now.tzinfo) for entry in summary.newest])
+        newest.add_options([reflection_row(entry, now.tzinfo, self.size.width) for entry in summary.newest])
         newest.display = bool(summary.newest)
         self.query_one("#newest-empty").display = not summary.newest
         self.refresh_bindings()

@@ -39,6 +39,7 @@ class Card:
     title: str
     body: Content
     loggable: bool = False
+    askable: bool = False
 
 
 class ListScreen(AreaScreen, Generic[R]):
@@ -81,6 +82,9 @@ class ListScreen(AreaScreen, Generic[R]):
 
     async def log_moment(self, record_id: int) -> None:
         """Log something for a record (boundaries and people)."""
+
+    async def ask_for_help(self, record_id: int) -> None:
+        """Write to a person to ask for help (Secure base)."""
 
     def delete(self, journal: Journal, record_id: int) -> None:
         """Delete a record."""
@@ -154,6 +158,10 @@ class ListScreen(AreaScreen, Generic[R]):
         elif event.action == "delete" and event.record_id is not None:
             self.confirm_delete(event.record_id)
 
+    def action_new_record(self) -> None:
+        """Add a record (the palette's "New boundary", "New person", ...)."""
+        self.edit_and_reload(None)
+
     @work(group="list-dialog")
     async def edit_and_reload(self, record_id: int | None) -> None:
         """Edit (or add) a record, then show the list again."""
@@ -166,11 +174,14 @@ class ListScreen(AreaScreen, Generic[R]):
         card = await self.ask(lambda j: self.card(j, record_id), None)
         if card is None:
             return
-        choice = await self.app.push_screen_wait(DetailDialog(card.title, card.body, loggable=card.loggable))
+        choice = await self.app.push_screen_wait(DetailDialog(card.title, card.body, loggable=card.loggable,
+                                                                     askable=card.askable))
         if choice == "edit":
             await self.edit(record_id)
         elif choice == "log":
             await self.log_moment(record_id)
+        elif choice == "ask":
+            await self.ask_for_help(record_id)
         elif choice == "delete":
             await self._delete_after_asking(record_id)
         self.reload()

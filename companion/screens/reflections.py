@@ -52,7 +52,7 @@ class ReflectionsScreen(ListScreen[Reflection]):
 
     def rows(self, items: list[Reflection]) -> list[Option | None]:
         tz = self.clock().tzinfo
-        return [reflection_row(e, tz) for e in items]
+        return [reflection_row(e, tz, self.size.width) for e in items]
 
     def card(self, journal: Journal, record_id: int) -> Card | None:
         entry = journal.reflections.get(record_id)

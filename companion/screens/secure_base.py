@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from textual import work
+from textual.binding import Binding
 from textual.content import Content
 from textual.widgets.option_list import Option
 
+from companion.dialogs.ask import AskDialog
 from companion.dialogs.editors import ContactDialog, LogDialog
+from companion.dialogs.info import NoticeDialog
 from companion.domain.clock import day_text, friendly_day
 from companion.domain.contact import INTERACTION_KINDS, ROLES, Contact
 from companion.domain.query import words_match
@@ -14,6 +18,7 @@ from companion.services.journal import Journal
 from companion.widgets.charts import balance_content
 from companion.widgets.rows import contact_row
 
+ASK_NOTE = 200  # how much of the message the logged moment keeps
 KIND_LABELS = {kind: label for kind, (label, _) in INTERACTION_KINDS.items()}
 
 
@@ -23,17 +28,18 @@ class SecureBaseScreen(ListScreen[Contact]):
     AREA = "secure"
     LIST_ID = "contacts"
     LOGGABLE = True
+    BINDINGS = [Binding("a", "ask", "Ask for help", id="secure.ask")]
     EMPTY = "Nobody here yet. Press n to add someone you can turn to, and come back to."
 
     def find(self, journal: Journal, query: str, offset: int, limit: int) -> Found[Contact]:
         items = [c for c in journal.contacts.all() if words_match(query, c.name, ROLES[c.role], c.supports, c.offer)]
         due = sum(1 for c in items if c.is_due(self.clock().date()))
-        status = f"{self.status_of(len(items), 'person', 'people', query)} · l then 1-5 logs a moment"
+        status = f"{self.status_of(len(items), 'person', 'people', query)} · a asks for help · l logs a moment"
         return Found(items[offset:offset + limit], len(items), status + (f" · {due} to reconnect with" if due else ""))
 
     def rows(self, items: list[Contact]) -> list[Option | None]:
         today = self.clock().date()
-        return [contact_row(c, today) for c in items]
+        return [contact_row(c, today, self.size.width) for c in items]
 
     def card(self, journal: Journal, record_id: int) -> Card | None:
         record = journal.contacts.get(record_id)
@@ -61,7 +67,7 @@ class SecureBaseScreen(ListScreen[Contact]):
             lines.append(("nothing logged yet (l to log)", "dim"))
         for i in reversed(record.interactions[-20:]):
             lines.extend([(f"{day_text(i.day)}  ", "dim"), KIND_LABELS[i.kind], f" · {i.note}" if i.note else "", "\n"])
-        return Card(record.name, Content.assemble(*lines), loggable=True)
+        return Card(record.name, Content.assemble(*lines), loggable=True, askable=True)
 
     async def edit(self, record_id: int | None) -> None:
         record = None
@@ -82,6 +88,30 @@ class SecureBaseScreen(ListScreen[Contact]):
         if isinstance(result, tuple):
             kind, note, day = result
             await self.ask(lambda j: j.contacts.log(record, kind, note, day), None)
+
+    @work(group="list-dialog")
+    async def action_ask(self) -> None:
+        """Ask the highlighted person for help."""
+        record_id = self.records.highlighted_id
+        if record_id is not None:
+            await self.ask_for_help(record_id)
+            self.reload()
+
+    async def ask_for_help(self, record_id: int) -> None:
+        """A short message, copied for the person to send; an "asked" moment is logged. Nothing is sent."""
+        record = await self.ask(lambda j: j.contacts.get(record_id), None)
+        if record is None:
+            return
+        message = await self.app.push_screen_wait(AskDialog(record.name, record.reach))
+        if not message:
+            return
+        note = message if len(message) <= ASK_NOTE else message[:ASK_NOTE - 1] + "…"
+        if await self.ask(lambda j: j.contacts.log(record, "asked", note, self.clock().date()), None) is None:
+            return
+        self.app.copy_to_clipboard(message)
+        self.app.push_screen(NoticeDialog(
+            f"Your message to {record.name}", f"{message}\n\nIt is noted that you asked. companion sends nothing: "
+            "paste it into the way you usually reach them.", (message, "message")))
 
     def describe(self, journal: Journal, record_id: int) -> str | None:
         record = journal.contacts.get(record_id)

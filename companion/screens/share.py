@@ -15,7 +15,7 @@ from textual.content import Content
 from textual.widgets import Checkbox, Input, Label, SelectionList, Static
 
 from companion.dialogs.confirm import ConfirmDialog
-from companion.dialogs.editors import RestoreDialog
+from companion.dialogs.editors import BackupDialog, RestoreDialog
 from companion.dialogs.export import ExportDialog, ExportForm
 from companion.dialogs.info import DetailDialog, NoticeDialog
 from companion.domain.clock import day_text, parse_day
@@ -32,7 +32,8 @@ from companion.services.export import (
     narrow,
     split_recipients,
 )
-from companion.services.sharing import ExportDone, preview, produce, remember
+from companion.services.sharing import ExportDone, preview, produce, remember, write_backup
+from companion.widgets.ticks import TickBox, TickList
 
 
 class ShareScreen(AreaScreen):
@@ -41,28 +42,31 @@ class ShareScreen(AreaScreen):
     AREA = "share"
     _left_out: set[str] = set()
     BINDINGS = [
-        Binding("ctrl+e", "export", "Export", id="share.export"),
-        Binding("ctrl+r", "preview", "Preview", id="share.preview"),
-        Binding("ctrl+b", "restore", "Restore a backup", id="share.restore", show=False),
+        # priority: these must work from the date fields too (an Input takes ctrl+e for "end of line").
+        Binding("ctrl+e", "export", "Export", id="share.export", priority=True),
+        Binding("ctrl+r", "preview", "Preview", id="share.preview", priority=True),
+        Binding("ctrl+t", "backup", "Backup", id="share.backup", priority=True),
+        Binding("ctrl+o", "restore", "Restore", id="share.restore", priority=True),
     ]
 
     def compose_body(self) -> ComposeResult:
         today = self.clock().date()
         with Vertical(id="share"):
-            yield Static("Choose what your therapist will see. Nothing is written until you press ctrl+e.",
+            yield Static("Choose what your therapist will see; nothing is written until you press ctrl+e.",
                          id="share-lead")
             with Horizontal(classes="share-row"):
-                yield Checkbox("Reflections", True, id="sec-reflections", compact=True)
-                yield Checkbox("Boundaries", True, id="sec-boundaries", compact=True)
-                yield Checkbox("Secure base", False, id="sec-contacts", compact=True)
-                yield Checkbox("Their contact details", False, id="details", compact=True)
+                yield TickBox("Reflections", True, id="sec-reflections", compact=True)
+                yield TickBox("Boundaries", True, id="sec-boundaries", compact=True)
+                yield TickBox("Secure base", False, id="sec-contacts", compact=True)
+            with Horizontal(classes="share-row"):
+                yield TickBox("Only marked for therapy", True, id="flagged", compact=True)
+                yield TickBox("Their contact details", False, id="details", compact=True)
             with Horizontal(classes="share-row"):
                 yield Label("Since", classes="share-label")
                 yield Input((today - timedelta(days=30)).isoformat(), id="since", compact=True)
                 yield Label("Until", classes="share-label")
                 yield Input(today.isoformat(), id="until", compact=True)
-                yield Checkbox("Only marked for therapy", True, id="flagged", compact=True)
-            yield SelectionList[str](id="items")
+            yield TickList[str](id="items")
             yield Static("", id="share-status")
 
     def on_mount(self) -> None:
@@ -112,6 +116,7 @@ class ShareScreen(AreaScreen):
         shown = {items.get_option_at_index(i).value for i in range(items.option_count)}
         ticked = set(items.selected)
         self._left_out = (self._left_out - ticked) | (shown - ticked)
+        highlighted = items.highlighted
         items.clear_options()
         rows = [(Content.assemble(("reflection  ", "dim"), day_text(r.created.astimezone(tz)), "  ", r.first_line),
                  f"reflections:{r.id}") for r in content.reflections]
@@ -119,6 +124,8 @@ class ShareScreen(AreaScreen):
                  for b in content.boundaries]
         rows += [(Content.assemble(("person      ", "dim"), c.name), f"contacts:{c.id}") for c in content.contacts]
         items.add_options([(label, value, value not in self._left_out) for label, value in rows])
+        if items.option_count:  # a row stays highlighted (where it was), so the cursor is always visible
+            items.highlighted = min(highlighted or 0, items.option_count - 1)
         self._count()
 
     @on(Checkbox.Changed)
@@ -135,7 +142,7 @@ class ShareScreen(AreaScreen):
         content = self._built()
         if content is not None:
             self._status(f"Will include {content.summary()} ({content.range_text()}). "
-                         "ctrl+r preview · ctrl+e export · ctrl+b restore a backup")
+                         "ctrl+r preview · ctrl+e export · ctrl+t backup · ctrl+o restore")
 
     def _status(self, text: str, error: bool = False) -> None:
         line = self.query_one("#share-status", Static)
@@ -190,22 +197,29 @@ class ShareScreen(AreaScreen):
                 await self.app.push_screen_wait(self._preview(content))
                 error = ""
                 continue
-            request = ExportRequest(form.fmt, Path(form.path).expanduser(), split_recipients(form.recipients),
-                                    form.passphrase or None)
-            try:
-                request.check()
-            except ExportExists as exists:
-                if not await self.app.push_screen_wait(ConfirmDialog(
-                        f"{exists.path} already exists. Replace it with this export?", yes="Replace", no="Go back")):
-                    error = "Choose another name, or replace the file."
-                    continue
-                request = dataclasses.replace(request, force=True)
-            except CompanionError as exc:
-                error = exc.message
+            checked = await self._checked(ExportRequest(
+                form.fmt, Path(form.path).expanduser(), split_recipients(form.recipients), form.passphrase or None),
+                "export")
+            if isinstance(checked, str):
+                error = checked
                 continue
+            request = checked
             break
         self._status("Encrypting and writing…")
         self._produce(content, request, form.session)
+
+    async def _checked(self, request: ExportRequest, what: str) -> ExportRequest | str:
+        """The request once its checks pass (asking before replacing a file), or the sentence to show."""
+        try:
+            request.check()
+        except ExportExists as exists:
+            if not await self.app.push_screen_wait(ConfirmDialog(
+                    f"{exists.path} already exists. Replace it with this {what}?", yes="Replace", no="Go back")):
+                return "Choose another name, or replace the file."
+            return dataclasses.replace(request, force=True)
+        except CompanionError as exc:
+            return exc.message
+        return request
 
     @work(thread=True, exclusive=True, group="export")
     def _produce(self, content: ExportContent, request: ExportRequest, session: date | None) -> None:
@@ -224,13 +238,15 @@ class ShareScreen(AreaScreen):
         remembered = await self.ask(lambda j: remember(j, content, done, request.fmt, session), done)
         self._finished(remembered, request)
 
-    def _finished(self, done: ExportDone, request: ExportRequest) -> None:
+    def _finished(self, done: ExportDone, request: ExportRequest, title: str = "Ready to share") -> None:
         self._status(f"Wrote {done.path}.")
         lines = [f"Wrote {done.path} ({done.summary})."]
         if done.passphrase:
+            keep = ("Keep it somewhere safe, apart from the backup." if title != "Ready to share" else
+                    "Pass it on by a different way than the file (say, tell it in person, or text it if the "
+                    "file goes by e-mail).")
             lines += ["", "The passphrase that opens it:", "", f"    {done.passphrase}", "",
-                      "It is shown only this once. Pass it on by a different way than the file "
-                      "(say, tell it in person, or text it if the file goes by e-mail)."]
+                      f"It is shown only this once. {keep}"]
         elif request.recipients:
             lines += ["", f"It opens with the age key{'s' if len(request.recipients) > 1 else ''} you gave."]
         else:
@@ -238,7 +254,36 @@ class ShareScreen(AreaScreen):
         if done.session is not None:
             lines += ["", f"It is kept with your session on {day_text(done.session.day)} (6 Sessions); "
                           "afterwards you can note there what you took away."]
-        self.app.push_screen(NoticeDialog("Ready to share", "\n".join(lines)))
+        copyable = (done.passphrase, "passphrase") if done.passphrase else None
+        self.app.push_screen(NoticeDialog(title, "\n".join(lines), copyable), callback=lambda _: self._highlight())
+
+    def _highlight(self) -> None:
+        """Back from a dialog: the focus goes to the list of items (a row is highlighted when it fills)."""
+        self.query_one("#items", TickList).focus()
+
+    # -- backup and restore ------------------------------------------------------------------------
+    @work(exclusive=True, group="share-dialog")
+    async def action_backup(self) -> None:
+        """The whole journal in an age file (not a share: everything, for the person's own keeping)."""
+        answer = (str(Path.home() / f"companion-backup-{self.clock().date().isoformat()}.age"), "", "")
+        error = ""
+        while True:
+            result = await self.app.push_screen_wait(BackupDialog(answer, error))
+            if not isinstance(result, tuple):
+                return
+            answer = result
+            path, recipients, secret = answer
+            checked = await self._checked(
+                ExportRequest("age", Path(path).expanduser(), split_recipients(recipients), secret or None), "backup")
+            if isinstance(checked, str):
+                error = checked
+                continue
+            request = checked
+            break
+        self._status("Encrypting the backup…")
+        done = await self.ask(lambda j: write_backup(j, request), None)
+        if done is not None:
+            self._finished(done, request, title="Backup written")
 
     # -- restore -------------------------------------------------------------------------------------
     @work(exclusive=True, group="share-dialog")
