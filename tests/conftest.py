@@ -80,7 +80,9 @@ def make_app(path: Path):  # type: ignore[no-untyped-def]
     """The app over `path` with the fast KDF and the fixed clock (textual imported only here)."""
     from companion.app import CompanionApp
 
-    return CompanionApp(path, kdf=FAST_KDF, clock=fixed_clock, settings_file=SHOWN_SETTINGS)
+    app = CompanionApp(path, kdf=FAST_KDF, clock=fixed_clock, settings_file=SHOWN_SETTINGS)
+    app.blink = False  # steady cursors: snapshots do not depend on the moment (or on running over SSH)
+    return app
 
 
 # Workers that finish by themselves (the journal's jobs, the KDF, encrypting an export); the others

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import os
 import signal
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from conftest import PASSPHRASE
-from terminals import COMPANION, Sshd, Tmux, app_pattern, pid_of, wait_gone
+from terminals import COMPANION, Sshd, Tmux, app_pattern, pid_of, pipe_output, stop_pipe, wait_gone
 
 
 @pytest.fixture(scope="module")
@@ -34,6 +35,13 @@ def test_a_whole_session_over_ssh(sshd: Sshd, tmux: Tmux, tmp_path: Path) -> Non
     tmux.create(PASSPHRASE)
     tmux.new_entry()
     tmux.type("Asked for help over a slow line.")
+    tmux.wait_for("over a slow line.")
+    # Over SSH the cursor does not blink: with nobody typing, next to nothing crosses the line.
+    quiet = tmp_path / "wire"
+    pipe_output(tmux, quiet)
+    time.sleep(3)
+    stop_pipe(tmux)
+    assert len(quiet.read_bytes()) <= 150, len(quiet.read_bytes())
     tmux.resize(100, 30)  # the phone turns sideways mid-entry
     tmux.wait_for("Asked for help over a slow line.")
     tmux.keys("C-s")

@@ -74,8 +74,8 @@ async def test_palette_offers_the_screen_actions(make_vault: Callable[..., Path]
         await pilot.press("4")
         await settle(pilot)
         commands = {c.title: c for c in app.get_system_commands(app.screen)}
-        assert {"New", "Log", "Edit", "Delete", "Lock", "Urgent help", "Boundaries"} <= set(commands)
-        result = commands["Boundaries"].callback()
+        assert {"New", "Log", "Edit", "Delete", "Lock", "Urgent help", "Ask for help", "Go to Boundaries"} <= set(commands)
+        result = commands["Go to Boundaries"].callback()
         if inspect.isawaitable(result):
             await result
         await settle(pilot)

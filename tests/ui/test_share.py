@@ -212,7 +212,7 @@ async def test_restore_from_the_app(make_vault: Callable[..., Path], tmp_path: P
         backup.write_bytes(age.encrypt_with_passphrase(backup_json(vault, NOW), "backup words here"))
     target = make_vault(["only this one"], path=tmp_path / "other" / "vault.companion")
     async with unlocked(target) as (app, pilot):
-        await pilot.press("5", "ctrl+b")
+        await pilot.press("5", "ctrl+o")
         await settle(pilot)
         assert isinstance(app.screen, RestoreDialog)
         app.screen.query_one("#backup", Input).value = str(backup)

@@ -46,3 +46,29 @@ def test_the_render_caches_it_clears_are_still_there() -> None:
     assert hasattr(StylesCache.get_inner_outer, "cache_clear"), "Textual changed its render cache"
     assert forget_rendered_text() > 0
     assert StylesCache.get_inner_outer.cache_info().currsize == 0
+
+
+def test_escape_then_a_key_is_read_as_both() -> None:
+    from textual._ansi_sequences import ANSI_SEQUENCES_KEYS
+
+    from companion.textual_private import ESCAPE_PAIRS, read_escape_then_key
+
+    read_escape_then_key()
+    assert not set(ESCAPE_PAIRS) & set(ANSI_SEQUENCES_KEYS), "Textual's sequence table changed: see textual_private"
+    assert read_escape_then_key() == []  # idempotent
+
+
+async def test_alt_and_a_key_acts_as_escape_then_the_key(seeded_vault: Path) -> None:
+    from companion.screens.boundaries import BoundariesScreen
+    from companion.widgets.record_list import RecordList
+
+    async with unlocked(seeded_vault) as (app, pilot):
+        await pilot.press("2")
+        await settle(pilot)
+        await pilot.press("slash", "x")
+        await pilot.press("alt+3")  # Escape (clears the filter, back to the rows), then 3 (Boundaries)
+        await settle(pilot)
+        assert isinstance(app.screen, BoundariesScreen)
+        await pilot.press("2")
+        await settle(pilot)
+        assert app.screen.query_one(RecordList).query_text == ""

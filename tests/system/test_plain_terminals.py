@@ -1,0 +1,103 @@
+"""companion as a person without colour sees it: NO_COLOR, a 16-colour xterm and the Linux console, read
+as plain text from a tmux pane. Ticked and unticked, focused and not, must differ in the characters.
+Also the demo (a throwaway journal that leaves nothing behind) and copying over the terminal (OSC 52)."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from terminals import COMPANION, Tmux, app_pattern, pid_of
+
+PLAIN = {"no-colour": {"NO_COLOR": "1", "TERM": "xterm-256color"}, "xterm-16": {"TERM": "xterm"},
+         "linux-console": {"TERM": "linux"}}
+
+
+@pytest.fixture
+def places(tmp_path: Path) -> dict[str, Path]:
+    """A data home that must stay empty, and the temporary folder the demo may use."""
+    found = {"home": tmp_path / "home", "tmp": tmp_path / "tmp"}
+    found["tmp"].mkdir()
+    return found
+
+
+@pytest.fixture
+def tmux(request: pytest.FixtureRequest) -> Iterator[Tmux]:
+    pane = Tmux("plain-" + request.node.name[-12:].strip("[]"))
+    yield pane
+    pane.kill()
+
+
+def _demo(tmux: Tmux, places: dict[str, Path], env: dict[str, str]) -> None:
+    tmux.start([COMPANION, "--demo"], env={**env, "COMPANION_HOME": str(places["home"]), "TMPDIR": str(places["tmp"])})
+    tmux.wait_for("DEMO")
+    tmux.wait_for("Today's prompt")
+
+
+@pytest.mark.parametrize("terminal", list(PLAIN))
+def test_ticks_and_focus_read_without_colour(tmux: Tmux, places: dict[str, Path], terminal: str) -> None:
+    _demo(tmux, places, PLAIN[terminal])
+    tmux.keys("5")
+    screen = tmux.wait_for("[x] Reflections")
+    assert "►[x] Reflections" in screen and "[ ] Secure base" in screen and " [x] Boundaries" in screen
+    tmux.keys("Tab")
+    screen = tmux.wait_for("►[x] Boundaries")
+    assert " [x] Reflections" in screen  # the marker moved: focus is in the characters
+    tmux.keys("Space")
+    tmux.wait_for("►[ ] Boundaries")  # unticked, in the characters too
+    tmux.keys("2")
+    tmux.wait_for("│filter")  # a field's edge, blurred
+    tmux.keys("/")
+    tmux.wait_for("║filter")  # and focused
+    tmux.keys("Escape", "1", "w")
+    screen = tmux.wait_for("A new reflection")
+    assert "╔" in screen and "╚" in screen  # the text box has the focus: double corners
+    tmux.keys("Tab")
+    screen = tmux.wait_for("║not set")  # the mood dropdown has it now
+    assert "╭" in screen and "╔" not in screen
+
+
+def test_the_demo_leaves_nothing_behind(tmux: Tmux, places: dict[str, Path]) -> None:
+    _demo(tmux, places, {"TERM": "xterm-256color"})
+    [folder] = list(places["tmp"].iterdir())
+    assert folder.name.startswith("companion-demo-") and (folder / "vault.companion").exists()
+    tmux.keys("2")
+    tmux.wait_for("reflections")
+    tmux.keys("C-q")
+    tmux.wait_for("companion-exited=0")
+    assert list(places["tmp"].iterdir()) == []
+    assert not places["home"].exists()  # the real data folder was never touched
+
+
+def test_a_hung_up_demo_leaves_nothing_behind(tmux: Tmux, places: dict[str, Path]) -> None:
+    _demo(tmux, places, {"TERM": "xterm-256color"})
+    tmux.keys("w")
+    tmux.wait_for("A new reflection")
+    tmux.type("a few words")
+    os.kill(pid_of(app_pattern("--demo")), signal.SIGHUP)
+    tmux.wait_for("companion-exited=129")
+    assert list(places["tmp"].iterdir()) == [] and not places["home"].exists()
+
+
+def test_an_ask_for_help_reaches_the_terminal_clipboard(tmux: Tmux, places: dict[str, Path]) -> None:
+    _demo(tmux, places, {"TERM": "xterm-256color"})
+    tmux._tmux("set", "-s", "set-clipboard", "on")
+    tmux.keys("4")
+    tmux.wait_for("Priya")
+    tmux.keys("/")
+    tmux.type("Priya")
+    tmux.keys("Enter")
+    tmux.wait_for("1 person matches")
+    tmux.keys("a")
+    tmux.wait_for("Ask Priya")
+    tmux.keys("Enter")
+    tmux.type("a lift on Tuesday?")
+    tmux.keys("C-s")
+    tmux.wait_for("Your message to Priya")
+    copied = subprocess.run(["tmux", "-L", tmux.socket, "show-buffer"], capture_output=True, text=True).stdout
+    assert copied == "Could you help me with something? a lift on Tuesday?"
