@@ -117,7 +117,8 @@ class NoticeDialog(Dialog[None]):
     def action_copy(self) -> None:
         """Copy the passphrase (OSC 52)."""
         if self._copyable is not None:
-            self.copy_out(*self._copyable)
+            text, what = self._copyable
+            self.copy_out(text, f"the {what}")
 
 
 MIN_WIDTH, MIN_HEIGHT = 60, 20

@@ -30,11 +30,24 @@ class ScaleChart(Static):
     def __init__(self, label: str, caption: str, id: str) -> None:
         super().__init__("", id=id, classes="scale-chart")
         self._label, self._caption = label, caption
+        self._values: Series | None = None
 
     def show(self, values: Series) -> None:
         """Draw the days; low days stay low and missing days stay visible."""
+        self._values = values
+        self.refresh(layout=True)
+
+    def render(self) -> Content:
+        """The line, with as much of the caption as fits (never a caption cut in the middle)."""
+        label = (f"{self._label:<19}", "dim")
+        values = self._values
+        if values is None:
+            return Content("")
         if not values.noted:
-            self.update(Content.assemble((f"{self._label:<19}", "dim"), ("nothing noted in the last 30 days", "dim")))
-            return
-        self.update(Content.assemble((f"{self._label:<19}", "dim"), values.spark(),
-                                     (f" {self._caption} · {GAP} nothing noted", "dim")))
+            return Content.assemble(label, ("nothing noted in the last 30 days", "dim"))
+        spark = values.spark()
+        for caption in (f" {self._caption} · {GAP} nothing noted", f" {self._caption}", ""):
+            line = Content.assemble(label, spark, (caption, "dim"))
+            if line.cell_length <= self.size.width:
+                return line
+        return line
