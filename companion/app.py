@@ -41,6 +41,7 @@ from companion.screens.secure_base import SecureBaseScreen
 from companion.screens.sessions import SessionsScreen
 from companion.screens.share import ShareScreen
 from companion.screens.unlock import UnlockScreen
+from companion.services.capture import take_captured
 from companion.services.demo import DEMO_NOTE, DEMO_PASSPHRASE, remove_demo
 from companion.services.journal import Journal
 from companion.services.opening import create_journal, open_journal, open_with_recovery_key
@@ -288,7 +289,11 @@ class CompanionApp(QuietCrash):
             if lines and isinstance(self.screen, AreaScreen):
                 self.screen.reload()
 
-        self.journal_job(lambda j: j.sync(), told)
+        def job(journal: Journal) -> list[str]:
+            take_captured(journal)  # entries captured (companion capture) while the journal is open
+            return journal.sync()
+
+        self.journal_job(job, told)
 
     # -- editors (our own bookkeeping of which are open, in any mode) --------------------------------
     def open_editor(self, *, entry: Reflection | None = None, prompt: Prompt | None = None) -> None:

@@ -56,6 +56,11 @@ def build_parser() -> argparse.ArgumentParser:
     add.add_argument("--mood", type=int, choices=range(1, 6), metavar="1-5", help="how you feel, 1-5")
     add.add_argument("--tag", action="append", default=[], help="a tag (repeatable)")
 
+    cap = sub.add_parser("capture", parents=[common],
+                         help="add a reflection without the passphrase (taken in at the next unlock)")
+    cap.add_argument("text", nargs="?", help="the text (read from standard input when absent)")
+    cap.add_argument("--tag", action="append", default=[], help="a tag (repeatable)")
+
     lst = sub.add_parser("list", parents=[common], help="print reflections, newest first")
     lst.add_argument("-n", type=_positive, metavar="N", help="at most N reflections")
     lst.add_argument("--search", metavar="TEXT", help="only reflections containing TEXT (any case)")

@@ -106,9 +106,18 @@ def cmd_add(args: argparse.Namespace, vault: Path, passphrase_file: str | None) 
     if args.text is None and passphrase_file == "-":
         raise UsageError("Standard input carries the passphrase, so give the text as an argument.")
     passphrase = _passphrase(passphrase_file)  # first, so typed text never lands in the prompt
+    text = _entry_text(args.text)
+    with _journal(vault, passphrase_file, passphrase) as journal:
+        journal.add_reflection(text, mood=args.mood, tags=args.tag)
+        print("Saved your reflection.")
+    return 0
+
+
+def _entry_text(given: str | None) -> str:
+    """The reflection's text: the argument, else standard input (bounded); UsageError with the reason."""
     try:
-        if args.text is not None:
-            text = checked(args.text, "The reflection")
+        if given is not None:
+            text = checked(given, "The reflection")
         else:
             if sys.stdin.isatty():
                 print("Write your reflection, then press Ctrl-D on a new line.", file=sys.stderr)
@@ -117,9 +126,17 @@ def cmd_add(args: argparse.Namespace, vault: Path, passphrase_file: str | None) 
         raise UsageError(str(exc)) from None
     if not text.strip():
         raise UsageError("A reflection needs some text.")
-    with _journal(vault, passphrase_file, passphrase) as journal:
-        journal.add_reflection(text, mood=args.mood, tags=args.tag)
-        print("Saved your reflection.")
+    return text
+
+
+def cmd_capture(args: argparse.Namespace, vault: Path, passphrase_file: str | None) -> int:
+    """Seal a reflection to the journal's capture key without unlocking; the next unlock takes it in."""
+    from companion.services.capture import capture
+
+    if passphrase_file is not None:
+        raise UsageError("capture needs no passphrase; leave out --passphrase-file.")
+    capture(vault, _entry_text(args.text), args.tag, local_now())
+    print("Captured, sealed. It joins your journal the next time you unlock it.")
     return 0
 
 

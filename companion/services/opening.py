@@ -8,6 +8,7 @@ from companion.crypto import envelope
 from companion.crypto.envelope import DEFAULT_KDF, KdfParams
 from companion.domain.clock import Clock, local_now
 from companion.errors import VaultBusy, VaultDamaged
+from companion.services.capture import take_captured
 from companion.services.journal import Journal
 from companion.storage.disk import read_bytes
 from companion.storage.lock import BUSY_MESSAGE, is_busy
@@ -15,18 +16,30 @@ from companion.storage.vault import Vault, damaged_sentence
 
 
 def open_journal(path: Path, passphrase: str, *, clock: Clock = local_now, lock_timeout: float = 0.0) -> Journal:
-    """Unlock the journal at `path` (slow: the KDF runs); it holds the lock until closed."""
-    return Journal(Vault.open(path, passphrase, lock_timeout=lock_timeout, clock=clock), clock)
+    """Unlock the journal at `path` (slow: the KDF runs); it holds the lock until closed.
+
+    Entries captured without unlocking are taken in (and the capture key set up) straight away.
+    """
+    return _ready(Journal(Vault.open(path, passphrase, lock_timeout=lock_timeout, clock=clock), clock))
 
 
 def open_with_recovery_key(path: Path, code: str, *, clock: Clock = local_now, lock_timeout: float = 0.0) -> Journal:
     """Unlock with the recovery key, when the passphrase is forgotten (set a new one straight after)."""
-    return Journal(Vault.open_with_recovery(path, code, lock_timeout=lock_timeout, clock=clock), clock)
+    return _ready(Journal(Vault.open_with_recovery(path, code, lock_timeout=lock_timeout, clock=clock), clock))
 
 
 def create_journal(path: Path, passphrase: str, *, kdf: KdfParams = DEFAULT_KDF, clock: Clock = local_now) -> Journal:
     """Create a new, empty journal at `path`; never overwrites anything."""
-    return Journal(Vault.create(path, passphrase, kdf, clock=clock), clock)
+    return _ready(Journal(Vault.create(path, passphrase, kdf, clock=clock), clock))
+
+
+def _ready(journal: Journal) -> Journal:
+    try:
+        take_captured(journal)
+    except BaseException:
+        journal.close()
+        raise
+    return journal
 
 
 def preflight(path: Path) -> None:

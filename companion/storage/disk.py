@@ -51,6 +51,22 @@ def fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
+def append_durably(path: Path, data: bytes, *, action: str) -> None:
+    """Append `data` to `path` (created 0600 if missing) and fsync it; StorageFailure with a sentence."""
+    try:
+        created = not path.exists()
+        fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0), FILE_MODE)
+        try:
+            _write_all(fd, data)
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        if created:
+            fsync_dir(path.parent)
+    except OSError as exc:
+        raise StorageFailure(describe_os_error(exc, action, path)) from None
+
+
 def _write_all(fd: int, data: bytes) -> None:
     view = memoryview(data)
     while view:

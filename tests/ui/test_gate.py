@@ -81,9 +81,9 @@ async def test_wrong_passphrase_stays_and_says_so_kindly(seeded_vault: Path) -> 
         assert isinstance(app.screen, UnlockScreen)
         assert "didn't open" in _text(app.screen, "#gate-error")
         assert app.screen.query_one("#passphrase", Input).value == ""
+        assert seeded_vault.read_bytes() == before  # a wrong passphrase changes nothing
         await submit_passphrase(pilot, PASSPHRASE)
         assert isinstance(app.screen, HomeScreen)
-    assert seeded_vault.read_bytes() == before
 
 
 async def test_lock_drops_decrypted_screens_and_releases_the_vault(seeded_vault: Path) -> None:

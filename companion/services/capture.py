@@ -1,0 +1,169 @@
+"""Quick capture without unlocking: `companion capture TEXT` seals an entry to the journal's own age X25519
+key and appends it to an inbox beside the journal; the next unlock takes it in.
+
+The journal keeps the key pair: the secret key inside the sealed document (a preference), the public key
+in `vault.companion.capture-key` beside it. Capturing reads only that public key, never the journal, and
+needs no passphrase. Each inbox line is one captured entry: base64 of an age file (age-encryption.org/v1,
+X25519 recipient) holding JSON {"id", "text", "created", "tags"}. On unlock, each inbox is renamed aside
+first (a capture running meanwhile starts a new one), its lines are opened and checked, new entries
+(by id) are added tagged #captured, lines that cannot be opened are kept encrypted in backups/, and only
+then is the renamed inbox removed. See docs/FORMAT.md, "Captured entries".
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import glob
+import os
+import uuid
+from datetime import UTC, datetime
+from pathlib import Path
+
+import orjson
+import pyrage
+
+from companion.crypto.age import encrypt_to
+from companion.domain.reflection import Reflection, clean_tags
+from companion.domain.schema import EARLIEST, LATEST
+from companion.domain.text import MAX_ENTRY_BYTES
+from companion.errors import CompanionError, UsageError
+from companion.paths import backups_dir, device_tag
+from companion.services.journal import Journal
+from companion.storage.disk import append_durably, atomic_write, ensure_private_dir, read_bytes
+
+IDENTITY_KEY = "capture_identity"
+CAPTURED_TAG = "captured"
+KEY_SUFFIX = ".capture-key"
+MAX_INBOX_BYTES = 64 * 1024 * 1024  # far beyond a lifetime of quick notes between two unlocks
+NOT_SET_UP = ("Capturing without the passphrase is set up the first time this journal is unlocked by this "
+              "version of companion: open it once (companion, or companion list), then capture works.")
+
+
+def key_path(vault: Path) -> Path:
+    """The journal's public capture key (age1...), beside it."""
+    return vault.with_name(vault.name + KEY_SUFFIX)
+
+
+def inbox_path(vault: Path) -> Path:
+    """This device's inbox (per device, so two devices syncing a folder never write the same file)."""
+    return vault.with_name(f"{vault.name}.{device_tag()}.inbox")
+
+
+def capture(vault: Path, text: str, tags: list[str], now: datetime) -> Path:
+    """Seal `text` to the journal's capture key and append it to this device's inbox; returns the inbox."""
+    if not vault.exists():
+        raise UsageError(f"There is no journal at {vault} yet; run 'companion init' to create one.")
+    try:
+        recipient = read_bytes(key_path(vault), "read the capture key", limit=200).decode("ascii").strip()
+    except (CompanionError, UnicodeDecodeError):  # missing or unreadable
+        raise UsageError(NOT_SET_UP) from None
+    record = {"id": uuid.uuid4().hex, "text": text, "created": now.astimezone(UTC).isoformat(),
+              "tags": clean_tags(tags)}
+    try:
+        sealed = encrypt_to(orjson.dumps(record), [recipient])
+    except UsageError:
+        raise UsageError(f"{key_path(vault)} does not hold a capture key; unlock the journal once to set it "
+                         "right again.") from None
+    inbox = inbox_path(vault)
+    append_durably(inbox, base64.b64encode(sealed) + b"\n", action="add to the capture inbox")
+    return inbox
+
+
+def take_inbox(journal: Journal) -> list[str]:
+    """Make sure the capture key is in place, then take every inbox in; sentences about what happened."""
+    vault = journal.vault.path
+    identity, news = _key_pair(journal)
+    pending = _set_aside_inboxes(vault)
+    if not pending:
+        return news
+    known = {row.get("source") for _, row in journal.reflections.repo.rows() if row.get("source")}
+    fresh: list[dict[str, object]] = []
+    damaged: list[bytes] = []
+    for path in pending:
+        for line in read_bytes(path, "read the capture inbox", limit=MAX_INBOX_BYTES).splitlines():
+            if not line.strip():
+                continue
+            entry = _open_line(line, identity)
+            if entry is None:
+                damaged.append(line)
+            elif entry[1] not in known:
+                known.add(entry[1])
+                fresh.append({**entry[0].to_record(), "source": entry[1]})
+    if fresh:
+        journal.reflections.insert_records(fresh)
+        news.append(f"{len(fresh)} {'entry' if len(fresh) == 1 else 'entries'} captured without unlocking "
+                    f"{'was' if len(fresh) == 1 else 'were'} added (tagged #{CAPTURED_TAG}).")
+    if damaged:
+        kept = _keep_damaged(vault, damaged)
+        news.append(f"{len(damaged)} captured {'entry' if len(damaged) == 1 else 'entries'} could not be opened; "
+                    f"{'it is' if len(damaged) == 1 else 'they are'} kept, still encrypted, in {kept}.")
+    for path in pending:
+        path.unlink(missing_ok=True)  # only now: what it held is in the journal (or kept in backups/)
+    return news
+
+
+def _key_pair(journal: Journal) -> tuple[pyrage.x25519.Identity, list[str]]:
+    news: list[str] = []
+    secret = journal.preferences.get(IDENTITY_KEY)
+    if secret:
+        identity = pyrage.x25519.Identity.from_str(secret)
+    else:
+        identity = pyrage.x25519.Identity.generate()
+        journal.preferences.set(IDENTITY_KEY, str(identity))
+    public = str(identity.to_public())
+    path = key_path(journal.vault.path)
+    try:
+        current = path.read_text(encoding="ascii").strip()
+    except (OSError, UnicodeDecodeError):
+        current = ""
+    if current != public:
+        atomic_write(path, (public + "\n").encode("ascii"), action="write the capture key")
+        if current:
+            news.append(f"The capture key beside your journal ({path.name}) had been changed, and is set right "
+                        "again. Entries captured meanwhile were sealed to another key and cannot be taken in.")
+    return identity, news
+
+
+def _set_aside_inboxes(vault: Path) -> list[Path]:
+    """Rename every inbox aside (a capture meanwhile starts a new file); all set-aside ones, oldest first."""
+    prefix = glob.escape(vault.name)
+    for inbox in sorted(vault.parent.glob(f"{prefix}.*.inbox")):
+        target = inbox.with_name(f"{inbox.name}.taking-{uuid.uuid4().hex[:8]}")
+        try:
+            os.replace(inbox, target)
+        except FileNotFoundError:
+            continue
+    return sorted(vault.parent.glob(f"{prefix}.*.inbox.taking-*"), key=lambda p: p.stat().st_mtime)
+
+
+def _open_line(line: bytes, identity: pyrage.x25519.Identity) -> tuple[Reflection, str] | None:
+    """The entry on one inbox line and its source key, or None when it cannot be opened or makes no sense."""
+    try:
+        record = orjson.loads(pyrage.decrypt(base64.b64decode(line, validate=True), [identity]))
+        text, tags, key = record["text"], record["tags"], record["id"]
+        created = datetime.fromisoformat(record["created"])
+    except (binascii.Error, pyrage.DecryptError, orjson.JSONDecodeError, KeyError, TypeError, ValueError):
+        return None
+    if (not isinstance(text, str) or not text.strip() or len(text.encode("utf-8", "replace")) > MAX_ENTRY_BYTES
+            or not isinstance(key, str) or not isinstance(tags, list) or not all(isinstance(t, str) for t in tags)
+            or created.tzinfo is None or not EARLIEST <= created.date() <= LATEST):
+        return None
+    entry = Reflection(text=text, created=created, tags=clean_tags([*tags, CAPTURED_TAG]))
+    return entry, f"capture:{key}"
+
+
+def _keep_damaged(vault: Path, lines: list[bytes]) -> Path:
+    folder = backups_dir(vault)
+    ensure_private_dir(folder)
+    target = folder / f"captured-set-aside-{datetime.now(UTC).strftime('%Y%m%dT%H%M%S%f')}.txt"
+    atomic_write(target, b"\n".join(lines) + b"\n", action="keep captured entries that could not be opened")
+    return target
+
+
+def take_captured(journal: Journal) -> None:
+    """Take the inboxes in, telling what happened through the journal's news; never stops an unlock."""
+    try:
+        journal.vault.news.extend(take_inbox(journal))
+    except CompanionError as exc:
+        journal.vault.news.append(f"Entries captured without unlocking could not be taken in yet: {exc.message}")
