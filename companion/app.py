@@ -69,6 +69,15 @@ HANG_UP_GRACE = 1.0  # seconds: after this, exit whatever the terminal is doing
 LOCK_WAIT = 0.6  # seconds a hang-up waits for a save in progress before locking anyway
 
 
+def _escaped_character(event: events.Key) -> str | None:
+    """The character of an alt+character key (what Escape followed at once by a character reads as)."""
+    rest = event.key.removeprefix("alt+")
+    if rest == event.key or "+" in rest:
+        return None
+    character = event.character or (rest if len(rest) == 1 else None)
+    return character if character is not None and len(character) == 1 and character.isprintable() else None
+
+
 class CompanionApp(QuietCrash):
     """companion's terminal interface."""
 
@@ -411,12 +420,11 @@ class CompanionApp(QuietCrash):
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.Key | events.MouseDown | events.Paste):
             self._last_input = time.monotonic()  # the idle auto-lock counts from here
-        if isinstance(event, events.Key) and event.key.startswith("alt+") and len(event.key) > len("alt+"):
-            # Escape and the next key arrived together (tmux, SSH): companion binds no alt keys, so it
-            # was Escape, then that key.
-            key = event.key.removeprefix("alt+")
+        if isinstance(event, events.Key) and (character := _escaped_character(event)) is not None:
+            # Escape and the next character arrived together (tmux, SSH): companion binds no alt keys, so
+            # it was Escape, then that key. (alt+arrows and the like stay what they are: word moves.)
             await self._press_now("escape", None)
-            await self._press_now(key, event.character if len(key) == 1 else None)
+            await self._press_now(event.key.removeprefix("alt+"), character)
             return
         if isinstance(event, events.Paste):
             event.text = visible(event.text)  # a paste carries no escape sequence into an entry

@@ -72,3 +72,14 @@ async def test_alt_and_a_key_acts_as_escape_then_the_key(seeded_vault: Path) -> 
         await pilot.press("2")
         await settle(pilot)
         assert app.screen.query_one(RecordList).query_text == ""
+
+
+async def test_alt_arrows_stay_word_moves_in_the_editor(seeded_vault: Path) -> None:
+    from companion.screens.editor import EditorScreen
+
+    async with unlocked(seeded_vault) as (app, pilot):
+        await pilot.press("w")
+        await settle(pilot)
+        await pilot.press(*"two words", "alt+left")  # Option+left on a Mac: not Escape (which would leave)
+        await settle(pilot)
+        assert isinstance(app.screen, EditorScreen)
