@@ -301,3 +301,14 @@ def test_subcommands_do_not_import_textual(cli_vault: tuple[Path, Path]) -> None
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert out.stdout.strip().splitlines()[-1] == "0 False"
+
+
+def test_colour_and_demo_options_are_checked_plainly(tmp_path: Path) -> None:
+    done = run("--color", "purple")
+    assert done.returncode == 2 and "invalid choice" in done.stderr
+    done = run("--demo", "list")
+    assert done.returncode == 2 and "--demo" in one_sentence(done.stderr)
+    home = tmp_path / "home"
+    done = run("--demo", "--color", "16", env={"COMPANION_HOME": str(home)})  # no terminal here
+    assert done.returncode == 2 and "needs a terminal" in one_sentence(done.stderr)
+    assert not home.exists()  # the demo never touches the data folder
