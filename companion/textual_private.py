@@ -12,6 +12,10 @@
    something else: Escape-2 types "™" (a macOS Option key), Escape-f moves a word right.
    `read_escape_then_key` takes those pairs out of the table, so they read as alt+key, which the App
    turns back into Escape and the key (companion binds no alt keys).
+4. Which row is highlighted, in the characters. An OptionList shows its highlighted row by colour (and
+   reverse video) only; a plain-text copy of the screen cannot tell it. `MarkedOptionList` writes `►`
+   over the leading space of the highlighted option's first line, which needs OptionList's private map
+   from screen lines to options (`_lines`).
 
 tests/ui/test_textual_private.py fails loudly if a Textual upgrade changes any of this.
 """
@@ -22,8 +26,11 @@ import functools
 import gc
 from typing import cast
 
+from rich.segment import Segment
 from textual import _ansi_sequences
 from textual.app import App
+from textual.strip import Strip
+from textual.widgets import OptionList
 
 CRASH_MESSAGE = (
     "companion met an unexpected problem and closed. Your journal is safe on disk, "
@@ -60,3 +67,26 @@ def read_escape_then_key() -> list[str]:
     """Let Escape followed at once by a key read as alt+key (see 3 above); returns the pairs taken out."""
     table = cast(dict[str, object], _ansi_sequences.ANSI_SEQUENCES_KEYS)  # a plain dict, typed as Mapping
     return [pair for pair in ESCAPE_PAIRS if table.pop(pair, None) is not None]
+
+
+MARK = "►"
+
+
+class MarkedOptionList(OptionList):
+    """An OptionList whose highlighted option begins with ► (its options begin with a space for it)."""
+
+    def render_line(self, y: int) -> Strip:
+        """Textual's line, with the mark over the first cell when it is the highlighted option's first line."""
+        strip = super().render_line(y)
+        try:
+            index, offset = self._lines[self.scroll_offset.y + y]
+        except IndexError:
+            return strip
+        if index != self.highlighted or offset != 0:
+            return strip
+        segments = list(strip)
+        if not segments or not segments[0].text.startswith(" "):
+            return strip
+        first = segments[0]
+        marked = [Segment(MARK, first.style), Segment(first.text[1:], first.style, first.control)]
+        return Strip([*marked, *segments[1:]], strip.cell_length)

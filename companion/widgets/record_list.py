@@ -6,6 +6,7 @@ composes it decides what they mean and where the rows come from. It never touche
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 from textual import on
@@ -17,6 +18,7 @@ from textual.message import Message
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option, OptionDoesNotExist
 
+from companion.textual_private import MarkedOptionList
 from companion.widgets.quiet_text import QuietInput
 
 LOAD_AHEAD = 20  # ask for the next page this many rows before the end
@@ -31,6 +33,16 @@ class Shown:
     status: str
     empty: str
     error: bool = False
+
+
+def _spaced(rows: list[Option | None]) -> list[Option | None]:
+    """Each row begins with a space, where the highlighted one shows ► (see MarkedOptionList)."""
+    return [None if row is None else Option(Content.assemble(" ", _content(row.prompt)), id=row.id,
+                                            disabled=row.disabled) for row in rows]
+
+
+def _content(prompt: object) -> Content:
+    return prompt if isinstance(prompt, Content) else Content(str(prompt))
 
 
 class RecordList(Vertical):
@@ -88,7 +100,7 @@ class RecordList(Vertical):
     def compose(self) -> ComposeResult:
         yield QuietInput(classes="list-filter", placeholder=self._placeholder, compact=True)
         yield Static("", classes="list-status")
-        yield OptionList(id=self._list_id, classes="list-rows")
+        yield MarkedOptionList(id=self._list_id, classes="list-rows")
 
     def on_mount(self) -> None:
         self.rows.focus()
@@ -130,6 +142,7 @@ class RecordList(Vertical):
             self.set_status(shown.status, error=shown.error)
             return
         self._signature = signature
+        shown = dataclasses.replace(shown, rows=_spaced(shown.rows))
         rows = self.rows
         keep = self.highlighted_id
         rows.clear_options()
@@ -151,7 +164,7 @@ class RecordList(Vertical):
     def extend(self, more: list[Option | None], status: str) -> None:
         """Add the next page under the rows already shown."""
         self._signature = None
-        self.rows.add_options(more)
+        self.rows.add_options(_spaced(more))
         self.set_status(status)
 
     def set_status(self, text: str, *, error: bool = False) -> None:

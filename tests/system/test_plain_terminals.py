@@ -51,7 +51,12 @@ def test_ticks_and_focus_read_without_colour(tmux: Tmux, places: dict[str, Path]
     tmux.keys("Space")
     tmux.wait_for("►[ ] Boundaries")  # unticked, in the characters too
     tmux.keys("2")
-    tmux.wait_for("│filter")  # a field's edge, blurred
+    screen = tmux.wait_for("│filter")  # a field's edge, blurred
+    rows = [line for line in screen.splitlines() if " Nov 2026 " in line or " Oct 2026 " in line]
+    assert rows[0].startswith(" ►") and not rows[1].startswith(" ►")  # the highlighted row, in characters
+    tmux.keys("j")
+    screen = tmux.wait_for(" ►" + rows[1][2:])  # j moves it down a row
+    assert "  " + rows[0][2:] in screen
     tmux.keys("/")
     tmux.wait_for("║filter")  # and focused
     tmux.keys("Escape", "1", "w")

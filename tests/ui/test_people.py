@@ -136,7 +136,7 @@ async def test_contact_detail_shows_the_balance_and_can_be_deleted(make_vault: C
         await pilot.press("4")
         await settle(pilot)
         listing = app.screen.query_one(OptionList)
-        names = [str(listing.get_option_at_index(i).prompt) for i in range(listing.option_count)]
+        names = [str(listing.get_option_at_index(i).prompt).strip() for i in range(listing.option_count)]
         listing.highlighted = next(i for i, n in enumerate(names) if n.startswith("Priya"))
         await pilot.press("enter")
         await settle(pilot)

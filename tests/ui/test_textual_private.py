@@ -83,3 +83,18 @@ async def test_alt_arrows_stay_word_moves_in_the_editor(seeded_vault: Path) -> N
         await pilot.press(*"two words", "alt+left")  # Option+left on a Mac: not Escape (which would leave)
         await settle(pilot)
         assert isinstance(app.screen, EditorScreen)
+
+
+async def test_the_highlighted_row_is_marked_in_the_characters(seeded_vault: Path) -> None:
+    from companion.textual_private import MARK, MarkedOptionList
+
+    async with unlocked(seeded_vault) as (app, pilot):
+        await pilot.press("2")
+        await settle(pilot)
+        rows = app.screen.query_one(MarkedOptionList)
+        assert hasattr(rows, "_lines"), "Textual's OptionList changed: update MarkedOptionList"
+        first, second = ("".join(s.text for s in rows.render_line(y)) for y in (0, 1))
+        assert first.startswith(MARK) and second.startswith(" ")
+        await pilot.press("j")
+        await settle(pilot)
+        assert "".join(s.text for s in rows.render_line(1)).startswith(MARK)
