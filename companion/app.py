@@ -7,19 +7,17 @@ import os
 import signal
 import threading
 import time
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
 from textual import events, on, work
-from textual.app import SystemCommand
 from textual.binding import Binding
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Input, TextArea
 
 from companion.crypto.envelope import DEFAULT_KDF, KdfParams
-from companion.dialogs.info import HelpDialog, SupportDialog, TooSmallDialog, too_small
+from companion.dialogs.info import HelpDialog, SupportDialog
 from companion.dialogs.passphrase import ChangePassphraseDialog
 from companion.dialogs.recovery import PassphraseCheckDialog, RecoveryKeyDialog, SecurityDialog
 from companion.domain.clock import Clock, local_now
@@ -27,9 +25,7 @@ from companion.domain.prompts import Prompt
 from companion.domain.reflection import Reflection
 from companion.domain.text import visible
 from companion.errors import CompanionError, WrongPassphrase
-from companion.palette import NAMED
 from companion.paths import settings_path
-from companion.resources import stylesheets
 from companion.screens.area import AreaScreen
 from companion.screens.boundaries import BoundariesScreen
 from companion.screens.create import CreateScreen
@@ -47,9 +43,9 @@ from companion.services.journal import Journal
 from companion.services.opening import create_journal, open_journal, open_with_recovery_key
 from companion.services.recovery import write_recovery_key_file
 from companion.services.runner import JournalRunner
-from companion.settings import blink_wanted, ensure_settings_file, load_settings, remember
-from companion.textual_private import QuietCrash, forget_rendered_text, read_escape_then_key
-from companion.themes import THEME_TITLES, THEMES
+from companion.settings import ensure_settings_file
+from companion.terminal_app import TerminalApp
+from companion.textual_private import forget_rendered_text
 
 T = TypeVar("T")
 AREAS: dict[str, type[AreaScreen]] = {
@@ -61,7 +57,6 @@ AREAS: dict[str, type[AreaScreen]] = {
     "sessions": SessionsScreen,
 }
 KIND_WRONG_PASSPHRASE = "That passphrase didn't open your journal. Take your time and try again."
-NO_SCREENSHOTS = "Screenshots are turned off so your writing never lands on disk."
 POLL_SECONDS = 2.0  # how often the journal file is checked for a copy that changed underneath
 IDLE_CHECK_SECONDS = 0.5
 HANG_UPS = (signal.SIGHUP, signal.SIGTERM, signal.SIGINT)
@@ -69,16 +64,7 @@ HANG_UP_GRACE = 1.0  # seconds: after this, exit whatever the terminal is doing
 LOCK_WAIT = 0.6  # seconds a hang-up waits for a save in progress before locking anyway
 
 
-def _escaped_character(event: events.Key) -> str | None:
-    """The character of an alt+character key (what Escape followed at once by a character reads as)."""
-    rest = event.key.removeprefix("alt+")
-    if rest == event.key or "+" in rest:
-        return None
-    character = event.character or (rest if len(rest) == 1 else None)
-    return character if character is not None and len(character) == 1 and character.isprintable() else None
-
-
-class CompanionApp(QuietCrash):
+class CompanionApp(TerminalApp):
     """companion's terminal interface."""
 
     TITLE = "companion"
@@ -115,18 +101,11 @@ class CompanionApp(QuietCrash):
         handle_signals: bool = False,
         demo_folder: Path | None = None,
     ) -> None:
-        super().__init__(css_path=stylesheets())
-        read_escape_then_key()
+        super().__init__(settings_file or settings_path(vault_path))
         self.demo_folder = demo_folder  # --demo: a throwaway journal, removed however the app ends
         self.vault_path = vault_path
         self.kdf = kdf
         self.clock = clock
-        self.settings_file = settings_file or settings_path(vault_path)
-        self.settings = load_settings(self.settings_file)
-        for theme in THEMES:
-            self.register_theme(theme)
-        self.theme = self.settings.theme
-        self.blink = blink_wanted(self.settings, os.environ)
         self.handle_signals = handle_signals
         self.runner: JournalRunner | None = None
         self._modes_added: set[str] = set()
@@ -420,41 +399,9 @@ class CompanionApp(QuietCrash):
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.Key | events.MouseDown | events.Paste):
             self._last_input = time.monotonic()  # the idle auto-lock counts from here
-        if isinstance(event, events.Key) and (character := _escaped_character(event)) is not None:
-            # Escape and the next character arrived together (tmux, SSH): companion binds no alt keys, so
-            # it was Escape, then that key. (alt+arrows and the like stay what they are: word moves.)
-            await self._press_now("escape", None)
-            await self._press_now(event.key.removeprefix("alt+"), character)
-            return
         if isinstance(event, events.Paste):
             event.text = visible(event.text)  # a paste carries no escape sequence into an entry
         await super().on_event(event)
-
-    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
-        # Each blink redraws a line: over SSH the cursor stays still unless the settings ask for a blink.
-        widget = event.widget
-        if isinstance(widget, Input | TextArea) and widget.cursor_blink != self.blink:
-            widget.cursor_blink = self.blink
-
-    # -- sizes: below the minimum, one plain message covers everything (nothing underneath changes) ----
-    def on_resize(self, event: events.Resize) -> None:
-        self.call_after_refresh(self.check_size)
-
-    def check_size(self) -> None:
-        """Cover the screen with "please make the window larger" while it is too small."""
-        if too_small(*self.size) and not isinstance(self.screen, TooSmallDialog):
-            self.push_screen(TooSmallDialog())
-
-    async def _press_now(self, key: str, character: str | None) -> None:
-        """A key's binding on the screen now showing, run at once; else the key goes to the focus as usual.
-
-        (Escape's action may move the focus only a moment later: the key after it must not wait for that.)
-        """
-        active = self.screen.active_bindings.get(key)
-        if active is not None and active.enabled:
-            await self.run_action(active.binding.action, active.node)
-        else:
-            await super().on_event(events.Key(key, character))
 
     # -- areas, help, support, themes ----------------------------------------------------------------
     def action_switch_area(self, area: str) -> None:
@@ -468,19 +415,6 @@ class CompanionApp(QuietCrash):
             return
         await self.switch_mode(area)
         await self.screen.run_action(action)
-
-    def action_set_theme(self, name: str) -> None:
-        """Change the colours, and remember the choice in the settings file."""
-        if name not in THEME_TITLES:
-            return
-        self.theme = name
-        try:
-            remember(self.settings_file, "theme", name)
-        except (CompanionError, OSError):
-            self.notify("The theme changed, but the settings file could not be written to remember it.",
-                        severity="warning", timeout=8)
-            return
-        self.notify(f"Theme: {THEME_TITLES[name]}. It is remembered in {self.settings_file}.", timeout=5)
 
     def action_support(self) -> None:
         """The support card: where to find urgent help. Needs no unlocking."""
@@ -581,31 +515,3 @@ class CompanionApp(QuietCrash):
                             timeout=10)
                 return
             error, suggested = "It could not be saved there; try another place.", path
-
-    # -- the palette: every action by name, then this screen's keys; no screenshots (text on disk) -----
-    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
-        titles: set[str] = set()
-        actions: set[str] = set()
-        for named in NAMED:
-            if named.unlocked and self.runner is None:
-                continue
-            titles.add(named.title.lower())
-            actions.add(named.action)
-            yield SystemCommand(named.title, named.help, lambda action=named.action: self.run_action(action))
-        for active in screen.active_bindings.values():
-            binding = active.binding
-            # Only companion's own keys (they carry ids); Textual's "Focus Next" or "Copy selected text" stay out.
-            if (binding.id is None or binding.system or not binding.description or not active.enabled
-                    or binding.action == "command_palette" or binding.description.lower() in titles
-                    or binding.action.removeprefix("app.") in actions):
-                continue
-            titles.add(binding.description.lower())
-            node, action = active.node, binding.action
-            yield SystemCommand(binding.description, f"key: {self.get_key_display(binding)}",
-                                lambda node=node, action=action: node.run_action(action))
-
-    def action_screenshot(self, filename: str | None = None, path: str | None = None) -> None:
-        self.notify(NO_SCREENSHOTS)
-
-    def deliver_screenshot(self, *args: object, **kwargs: object) -> None:
-        self.notify(NO_SCREENSHOTS)
