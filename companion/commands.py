@@ -18,7 +18,7 @@ from companion.domain.boundary import STATUSES
 from companion.domain.clock import day_text, local_now
 from companion.domain.contact import ROLES
 from companion.domain.reflection import Reflection, ReflectionFilter
-from companion.domain.text import MAX_ENTRY_BYTES, checked, decoded
+from companion.domain.text import MAX_ENTRY_BYTES, checked, decoded, plural
 from companion.errors import StorageFailure, UsageError, VaultDamaged
 from companion.passphrase_input import ask, ask_new, check_new, read_passphrase_file
 from companion.services.journal import Journal
@@ -433,6 +433,6 @@ def cmd_import(args: argparse.Namespace, vault: Path, passphrase_file: str | Non
     entries = parse_jrnl(raw) if args.source == "jrnl" else parse_dayone(raw)  # checked whole first
     with _journal(vault, passphrase_file) as journal:
         result = import_entries(journal, entries)
-    print(f"Imported {result.added} entr{'y' if result.added == 1 else 'ies'}"
+    print(f"Imported {plural(result.added, 'entry', 'entries')}"
           + (f"; {result.skipped} were already here." if result.skipped else "."))
     return 0

@@ -12,6 +12,7 @@ from textual.widgets import Checkbox, Input, Label, Select, TextArea
 from companion.dialogs.editors import FormDialog, row
 from companion.domain.clock import parse_day
 from companion.domain.session import Session
+from companion.domain.text import plural
 from companion.widgets.quiet_text import QuietTextArea
 from companion.widgets.ticks import TickBox
 
@@ -51,7 +52,7 @@ class SessionDialog(FormDialog):
         ]
         shared = len(s.shared_reflections) if s else 0
         if shared:
-            rows.append(Horizontal(TickBox(f"Mark the {shared} entr{'y' if shared == 1 else 'ies'} shared for it as "
+            rows.append(Horizontal(TickBox(f"Mark the {plural(shared, 'entry', 'entries')} shared for it as "
                                             "talked through (kept, no longer 'bring to therapy')",
                                             self._after, id="discussed", compact=True), classes="form-row"))
         return rows

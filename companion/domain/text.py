@@ -35,6 +35,11 @@ def checked(text: str, what: str) -> str:
     return text
 
 
+def plural(n: int, one: str, many: str) -> str:
+    """'1 entry', '3 entries'."""
+    return f"{n} {one if n == 1 else many}"
+
+
 def visible(text: str) -> str:
     """Text safe to print to a terminal: every control character except tab and newline shown, not obeyed.
 

@@ -13,16 +13,13 @@ from textual.widgets import OptionList, Static
 
 from companion.domain.clock import friendly_day, greeting
 from companion.domain.prompts import THEME_LABELS
+from companion.domain.text import plural
 from companion.screens.area import AreaScreen
 from companion.services.journal import Journal, Summary
 from companion.widgets.charts import ScaleChart
 from companion.widgets.rows import reflection_row
 
 EMPTY = "Nothing written yet. Press w to answer today's prompt, or n to choose another."
-
-
-def _plural(n: int, one: str, many: str) -> str:
-    return f"{n} {one if n == 1 else many}"
 
 
 class HomeScreen(AreaScreen):
@@ -73,9 +70,9 @@ class HomeScreen(AreaScreen):
         self.query_one("#greeting", Static).update(greeting(now))
         self.query_one("#counts", Static).update(
             "Your journal holds "
-            f"{_plural(summary.reflections, 'reflection', 'reflections')}, "
-            f"{_plural(summary.boundaries, 'boundary note', 'boundary notes')} and "
-            f"{_plural(summary.contacts, 'person', 'people')} in your secure base."
+            f"{plural(summary.reflections, 'reflection', 'reflections')}, "
+            f"{plural(summary.boundaries, 'boundary note', 'boundary notes')} and "
+            f"{plural(summary.contacts, 'person', 'people')} in your secure base."
         )
         self.query_one("#prompt-theme", Static).update(
             Content.assemble(("Today's prompt", "bold"), ("  " + THEME_LABELS[summary.prompt.theme], "dim"))
@@ -96,7 +93,7 @@ class HomeScreen(AreaScreen):
         self.query_one("#mood-spark", ScaleChart).show(summary.mood)
         self.query_one("#reliance-spark", ScaleChart).show(summary.reliance)
         flagged = self.query_one("#flagged", Static)
-        flagged.update(f"{_plural(summary.flagged, 'entry is', 'entries are')} marked to bring to therapy.")
+        flagged.update(f"{plural(summary.flagged, 'entry is', 'entries are')} marked to bring to therapy.")
         flagged.display = summary.flagged > 0
         newest = self.query_one("#newest", OptionList)
         newest.clear_options()

@@ -14,6 +14,7 @@ from companion.domain.clock import day_text
 from companion.domain.contact import Contact
 from companion.domain.passphrase import export_passphrase_problem
 from companion.domain.reflection import Reflection, ReflectionFilter
+from companion.domain.text import plural
 from companion.errors import StorageFailure, UsageError
 from companion.services.journal import Journal
 from companion.storage.disk import atomic_write
@@ -103,11 +104,11 @@ class ExportContent:
 
     def summary(self) -> str:
         """One line: how many of each."""
-        parts = [f"{len(self.reflections)} reflection{'s' if len(self.reflections) != 1 else ''}"]
+        parts = [plural(len(self.reflections), "reflection", "reflections")]
         if "boundaries" in self.choice.sections or self.boundaries:
-            parts.append(f"{len(self.boundaries)} boundar{'y' if len(self.boundaries) == 1 else 'ies'}")
+            parts.append(plural(len(self.boundaries), "boundary", "boundaries"))
         if "contacts" in self.choice.sections or self.contacts:
-            parts.append(f"{len(self.contacts)} {'person' if len(self.contacts) == 1 else 'people'}")
+            parts.append(plural(len(self.contacts), "person", "people"))
         return ", ".join(parts)
 
     def period(self) -> tuple[date, date]:
