@@ -134,7 +134,7 @@ def parse_jrnl(raw: bytes) -> list[Imported]:
         text = f"{title}\n\n{body}".strip() if body else title
         tags = [str(t).lstrip("@") for t in _tag_list(e, n, "jrnl")]
         source = _source_key("jrnl", str(e["date"]), str(e.get("time", "")), title, body)
-        found.append(_entry(n, "jrnl", text, created, tags + _starred(e), source))
+        found.append(checked_entry(n, "jrnl", text, created, tags + _starred(e), source))
     return found
 
 
@@ -149,7 +149,7 @@ def parse_dayone(raw: bytes) -> list[Imported]:
         text = str(e.get("text", "")).strip()
         tags = [str(t) for t in _tag_list(e, n, "Day One")]
         source = _source_key("dayone", str(e.get("uuid") or ""), str(e["creationDate"]), text)
-        found.append(_entry(n, "Day One", text, created, tags + _starred(e), source))
+        found.append(checked_entry(n, "Day One", text, created, tags + _starred(e), source))
     return found
 
 
@@ -174,7 +174,7 @@ def _tag_list(entry: dict[str, Any], n: int, what: str) -> list[Any]:
     return tags
 
 
-def _entry(n: int, what: str, text: str, created: datetime, tags: list[str], source: str) -> Imported:
+def checked_entry(n: int, what: str, text: str, created: datetime, tags: list[str], source: str) -> Imported:
     """One checked entry: text, a date companion can always show, and a shape the schema accepts."""
     if not text:
         raise UsageError(f"Entry {n} of the {what} export has no text.")

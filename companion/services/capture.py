@@ -17,6 +17,7 @@ import binascii
 import glob
 import os
 import uuid
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -24,11 +25,11 @@ import orjson
 import pyrage
 
 from companion.crypto.age import encrypt_to
-from companion.domain.reflection import Reflection, clean_tags
-from companion.domain.schema import EARLIEST, LATEST
-from companion.domain.text import MAX_ENTRY_BYTES
+from companion.domain.reflection import clean_tags
+from companion.domain.text import plural
 from companion.errors import CompanionError, UsageError
 from companion.paths import backups_dir, device_tag
+from companion.services.backup import Imported, checked_entry, import_entries
 from companion.services.journal import Journal
 from companion.storage.disk import append_durably, atomic_write, ensure_private_dir, read_bytes
 
@@ -70,41 +71,58 @@ def capture(vault: Path, text: str, tags: list[str], now: datetime) -> Path:
     return inbox
 
 
+def capture_on_unlock(journal: Journal) -> None:
+    """On unlock: the capture key in place beside the journal, then every inbox taken in; never stops it."""
+    _telling(journal, lambda: _key_in_place(journal) + take_inbox(journal))
+
+
+def take_captured(journal: Journal) -> None:
+    """While the journal is open (the app's poll): take in whatever was captured meanwhile."""
+    _telling(journal, lambda: take_inbox(journal))
+
+
+def _telling(journal: Journal, work: Callable[[], list[str]]) -> None:
+    """Run `work`, telling what happened (or why it could not happen yet) through the journal's news."""
+    try:
+        journal.vault.news.extend(work())
+    except CompanionError as exc:
+        journal.vault.news.append(f"Entries captured without unlocking could not be taken in yet: {exc.message}")
+
+
 def take_inbox(journal: Journal) -> list[str]:
-    """Make sure the capture key is in place, then take every inbox in; sentences about what happened."""
+    """Take every inbox in, as an import of entries not seen before; sentences about what happened."""
+    secret = journal.preferences.get(IDENTITY_KEY)
     vault = journal.vault.path
-    identity, news = _key_pair(journal)
-    pending = _set_aside_inboxes(vault)
+    pending = _set_aside_inboxes(vault) if secret else []
     if not pending:
-        return news
-    known = {row.get("source") for _, row in journal.reflections.repo.rows() if row.get("source")}
-    fresh: list[dict[str, object]] = []
+        return []
+    identity = pyrage.x25519.Identity.from_str(secret)
+    entries: list[Imported] = []
     damaged: list[bytes] = []
     for path in pending:
         for line in read_bytes(path, "read the capture inbox", limit=MAX_INBOX_BYTES).splitlines():
-            if not line.strip():
-                continue
-            entry = _open_line(line, identity)
-            if entry is None:
-                damaged.append(line)
-            elif entry[1] not in known:
-                known.add(entry[1])
-                fresh.append({**entry[0].to_record(), "source": entry[1]})
-    if fresh:
-        journal.reflections.insert_records(fresh)
-        news.append(f"{len(fresh)} {'entry' if len(fresh) == 1 else 'entries'} captured without unlocking "
-                    f"{'was' if len(fresh) == 1 else 'were'} added (tagged #{CAPTURED_TAG}).")
+            if line.strip():
+                entry = _open_line(line, identity)
+                if entry is None:
+                    damaged.append(line)
+                else:
+                    entries.append(entry)
+    news: list[str] = []
+    added = import_entries(journal, entries).added if entries else 0
+    if added:
+        news.append(f"{plural(added, 'entry', 'entries')} captured without unlocking "
+                    f"{'was' if added == 1 else 'were'} added (tagged #{CAPTURED_TAG}).")
     if damaged:
         kept = _keep_damaged(vault, damaged)
-        news.append(f"{len(damaged)} captured {'entry' if len(damaged) == 1 else 'entries'} could not be opened; "
+        news.append(f"{plural(len(damaged), 'captured entry', 'captured entries')} could not be opened; "
                     f"{'it is' if len(damaged) == 1 else 'they are'} kept, still encrypted, in {kept}.")
     for path in pending:
         path.unlink(missing_ok=True)  # only now: what it held is in the journal (or kept in backups/)
     return news
 
 
-def _key_pair(journal: Journal) -> tuple[pyrage.x25519.Identity, list[str]]:
-    news: list[str] = []
+def _key_in_place(journal: Journal) -> list[str]:
+    """The key pair made once (the secret sealed in the journal); its public half written beside it."""
     secret = journal.preferences.get(IDENTITY_KEY)
     if secret:
         identity = pyrage.x25519.Identity.from_str(secret)
@@ -117,12 +135,13 @@ def _key_pair(journal: Journal) -> tuple[pyrage.x25519.Identity, list[str]]:
         current = path.read_text(encoding="ascii").strip()
     except (OSError, UnicodeDecodeError):
         current = ""
-    if current != public:
-        atomic_write(path, (public + "\n").encode("ascii"), action="write the capture key")
-        if current:
-            news.append(f"The capture key beside your journal ({path.name}) had been changed, and is set right "
-                        "again. Entries captured meanwhile were sealed to another key and cannot be taken in.")
-    return identity, news
+    if current == public:
+        return []
+    atomic_write(path, (public + "\n").encode("ascii"), action="write the capture key")
+    if not current:
+        return []
+    return [f"The capture key beside your journal ({path.name}) had been changed, and is set right again. "
+            "Entries captured meanwhile were sealed to another key and cannot be taken in."]
 
 
 def _set_aside_inboxes(vault: Path) -> list[Path]:
@@ -137,7 +156,7 @@ def _set_aside_inboxes(vault: Path) -> list[Path]:
     return sorted(vault.parent.glob(f"{prefix}.*.inbox.taking-*"), key=lambda p: p.stat().st_mtime)
 
 
-def _open_line(line: bytes, identity: pyrage.x25519.Identity) -> tuple[Reflection, str] | None:
+def _open_line(line: bytes, identity: pyrage.x25519.Identity) -> Imported | None:
     """The entry on one inbox line and its source key, or None when it cannot be opened or makes no sense."""
     try:
         record = orjson.loads(pyrage.decrypt(base64.b64decode(line, validate=True), [identity]))
@@ -145,12 +164,13 @@ def _open_line(line: bytes, identity: pyrage.x25519.Identity) -> tuple[Reflectio
         created = datetime.fromisoformat(record["created"])
     except (binascii.Error, pyrage.DecryptError, orjson.JSONDecodeError, KeyError, TypeError, ValueError):
         return None
-    if (not isinstance(text, str) or not text.strip() or len(text.encode("utf-8", "replace")) > MAX_ENTRY_BYTES
-            or not isinstance(key, str) or not isinstance(tags, list) or not all(isinstance(t, str) for t in tags)
-            or created.tzinfo is None or not EARLIEST <= created.date() <= LATEST):
+    if (not isinstance(text, str) or not text.strip() or not isinstance(key, str) or not isinstance(tags, list)
+            or not all(isinstance(t, str) for t in tags) or created.tzinfo is None):
         return None
-    entry = Reflection(text=text, created=created, tags=clean_tags([*tags, CAPTURED_TAG]))
-    return entry, f"capture:{key}"
+    try:  # the checks every imported entry passes: size, dates companion can show, the schema
+        return checked_entry(0, "capture", text, created, [*tags, CAPTURED_TAG], f"capture:{key}")
+    except UsageError:
+        return None
 
 
 def _keep_damaged(vault: Path, lines: list[bytes]) -> Path:
@@ -159,11 +179,3 @@ def _keep_damaged(vault: Path, lines: list[bytes]) -> Path:
     target = folder / f"captured-set-aside-{datetime.now(UTC).strftime('%Y%m%dT%H%M%S%f')}.txt"
     atomic_write(target, b"\n".join(lines) + b"\n", action="keep captured entries that could not be opened")
     return target
-
-
-def take_captured(journal: Journal) -> None:
-    """Take the inboxes in, telling what happened through the journal's news; never stops an unlock."""
-    try:
-        journal.vault.news.extend(take_inbox(journal))
-    except CompanionError as exc:
-        journal.vault.news.append(f"Entries captured without unlocking could not be taken in yet: {exc.message}")

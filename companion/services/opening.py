@@ -8,7 +8,7 @@ from companion.crypto import envelope
 from companion.crypto.envelope import DEFAULT_KDF, KdfParams
 from companion.domain.clock import Clock, local_now
 from companion.errors import VaultBusy, VaultDamaged
-from companion.services.capture import take_captured
+from companion.services.capture import capture_on_unlock
 from companion.services.journal import Journal
 from companion.storage.disk import read_bytes
 from companion.storage.lock import BUSY_MESSAGE, is_busy
@@ -35,7 +35,7 @@ def create_journal(path: Path, passphrase: str, *, kdf: KdfParams = DEFAULT_KDF,
 
 def _ready(journal: Journal) -> Journal:
     try:
-        take_captured(journal)
+        capture_on_unlock(journal)
     except BaseException:
         journal.close()
         raise
