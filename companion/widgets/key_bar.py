@@ -32,29 +32,24 @@ class Key:
 
 def keys_of(bindings: Iterable[tuple[Binding, bool]], display: Callable[[Binding], str]) -> list[Key]:
     """The entries for shown, enabled bindings: grouped keys joined (`1-6 Areas`), one entry per action."""
-    found: list[Key] = []
-    seen: set[str] = set()
+    plain: list[Key] = []
+    kept: list[Key] = []
     groups: dict[str, list[str]] = {}
+    seen: set[str] = set()
     for binding, enabled in bindings:
         palette = binding.action in PALETTE
         if not ((binding.show or palette) and enabled) or binding.action in seen:
             continue
         seen.add(binding.action)
-        if palette:
-            found.append(Key(display(binding), "Palette", keep=True))
-            continue
-        if binding.group is not None:
-            members = groups.setdefault(binding.group.description, [])
-            if not members:
-                found.append(Key("", binding.group.description))
-            members.append(display(binding))
-            continue
-        found.append(Key(display(binding), binding.description, binding.id in ALWAYS))
-    joined = [Key(_span(groups[k.label]), k.label) if not k.key and k.label in groups else k for k in found]
+        if palette or binding.id in ALWAYS:
+            kept.append(Key(display(binding), "Palette" if palette else binding.description, keep=True))
+        elif binding.group is not None:
+            groups.setdefault(binding.group.description, []).append(display(binding))
+        else:
+            plain.append(Key(display(binding), binding.description))
     # Grouped keys (the areas, also shown in the area bar) are the first to go; those that always stay
     # come last, in a steady order.
-    grouped = [k for k in joined if k.label in groups]
-    return [k for k in joined if not k.keep and k not in grouped] + grouped + [k for k in joined if k.keep]
+    return plain + [Key(_span(keys), label) for label, keys in groups.items()] + kept
 
 
 def _span(members: list[str]) -> str:

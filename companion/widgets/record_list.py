@@ -6,7 +6,6 @@ composes it decides what they mean and where the rows come from. It never touche
 
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass
 
 from textual import on
@@ -134,22 +133,22 @@ class RecordList(Vertical):
     def show(self, shown: Shown) -> None:
         """Replace the rows, keeping the highlight on the same record when it is still there.
 
-        When a keystroke in the filter leaves the same rows, nothing is redrawn (over SSH every byte counts).
+        When a keystroke in the filter leaves the same rows, they are not redrawn (over SSH every byte counts).
         """
         signature = (tuple(None if o is None else (o.id, str(o.prompt)) for o in shown.rows), shown.empty)
-        if signature == self._signature:
-            self.total = shown.total
-            self.set_status(shown.status, error=shown.error)
-            return
-        self._signature = signature
-        shown = dataclasses.replace(shown, rows=_spaced(shown.rows))
+        if signature != self._signature:
+            self._signature = signature
+            self._replace_rows(_spaced(shown.rows), shown.empty)
+        self.total = shown.total
+        self.set_status(shown.status, error=shown.error)
+
+    def _replace_rows(self, new: list[Option | None], empty: str) -> None:
         rows = self.rows
         keep = self.highlighted_id
         rows.clear_options()
-        has_rows = any(option is not None for option in shown.rows)
         # Nothing to list: say so in the list itself, which keeps the focus (so keys keep working).
-        rows.add_options(shown.rows if has_rows else [Option(Content.styled(shown.empty, "dim"), disabled=True)])
-        self.total = shown.total
+        rows.add_options(new if any(option is not None for option in new)
+                         else [Option(Content.styled(empty, "dim"), disabled=True)])
         if keep is not None:
             try:
                 rows.highlighted = rows.get_option_index(str(keep))
@@ -159,7 +158,6 @@ class RecordList(Vertical):
             rows.action_first()
             if rows.highlighted is not None and rows.get_option_at_index(rows.highlighted).disabled:
                 rows.action_cursor_down()
-        self.set_status(shown.status, error=shown.error)
 
     def extend(self, more: list[Option | None], status: str) -> None:
         """Add the next page under the rows already shown."""
