@@ -13,7 +13,7 @@ import sys
 from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
-from typing import NoReturn, TextIO
+from typing import Any, NoReturn, TextIO
 
 from companion import __version__
 from companion.domain.text import visible
@@ -243,13 +243,7 @@ def _run_tui(vault: Path, passphrase_file: str | None, color: str | None) -> int
 
     preflight(vault)
     _need_terminal()
-    _choose_colors(vault, color)
-    from companion.app import CompanionApp  # only now: subcommands never import textual
-
-    app = CompanionApp(vault_path=vault, handle_signals=True)
-    app.run()
-    app.exited()
-    return int(app.return_code or 0)
+    return _run_app(vault, color)
 
 
 def _run_demo(color: str | None) -> int:
@@ -261,16 +255,20 @@ def _run_demo(color: str | None) -> int:
     folder, journal = make_demo(local_now)
     try:
         journal.close()
-        vault = folder / "vault.companion"
-        _choose_colors(vault, color)
-        from companion.app import CompanionApp
-
-        app = CompanionApp(vault_path=vault, kdf=DEMO_KDF, handle_signals=True, demo_folder=folder)
-        app.run()
-        app.exited()
-        return int(app.return_code or 0)
+        return _run_app(folder / "vault.companion", color, kdf=DEMO_KDF, demo_folder=folder)
     finally:
         remove_demo(folder)
+
+
+def _run_app(vault: Path, color: str | None, **options: Any) -> int:
+    """The full-screen app on `vault`, in the colours chosen; its exit code."""
+    _choose_colors(vault, color)
+    from companion.app import CompanionApp  # only now: subcommands never import textual
+
+    app = CompanionApp(vault_path=vault, handle_signals=True, **options)
+    app.run()
+    app.exited()
+    return int(app.return_code or 0)
 
 
 if __name__ == "__main__":  # pragma: no cover

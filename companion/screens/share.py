@@ -35,6 +35,11 @@ from companion.services.export import (
 from companion.services.sharing import ExportDone, preview, produce, remember, write_backup
 from companion.widgets.ticks import TickBox, TickList
 
+# What the notice after writing is called, and its advice about the passphrase shown once.
+SHARED = ("Ready to share", "Pass it on by a different way than the file (say, tell it in person, or text it if "
+          "the file goes by e-mail).")
+BACKED_UP = ("Backup written", "Keep it somewhere safe, apart from the backup.")
+
 
 class ShareScreen(AreaScreen):
     """The consent-first export: choose here, then say how it is sent (ctrl+e)."""
@@ -238,13 +243,12 @@ class ShareScreen(AreaScreen):
         remembered = await self.ask(lambda j: remember(j, content, done, request.fmt, session), done)
         self._finished(remembered, request)
 
-    def _finished(self, done: ExportDone, request: ExportRequest, title: str = "Ready to share") -> None:
+    def _finished(self, done: ExportDone, request: ExportRequest, words: tuple[str, str] = SHARED) -> None:
+        """Say what was written and, once, the passphrase that opens it; `words`: the title and its advice."""
+        title, keep = words
         self._status(f"Wrote {done.path}.")
         lines = [f"Wrote {done.path} ({done.summary})."]
         if done.passphrase:
-            keep = ("Keep it somewhere safe, apart from the backup." if title != "Ready to share" else
-                    "Pass it on by a different way than the file (say, tell it in person, or text it if the "
-                    "file goes by e-mail).")
             lines += ["", "The passphrase that opens it:", "", f"    {done.passphrase}", "",
                       f"It is shown only this once. {keep}"]
         elif request.recipients:
@@ -282,8 +286,10 @@ class ShareScreen(AreaScreen):
             break
         self._status("Encrypting the backup…")
         done = await self.ask(lambda j: write_backup(j, request), None)
-        if done is not None:
-            self._finished(done, request, title="Backup written")
+        if done is None:
+            self._status("The backup was not written.", error=True)  # the reason was told as it happened
+        else:
+            self._finished(done, request, BACKED_UP)
 
     # -- restore -------------------------------------------------------------------------------------
     @work(exclusive=True, group="share-dialog")

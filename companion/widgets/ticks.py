@@ -12,8 +12,11 @@ from textual.content import Content
 from textual.geometry import Size
 from textual.strip import Strip
 from textual.widgets import Checkbox, SelectionList
+from textual.widgets.option_list import OptionDoesNotExist
 
-TICKED, UNTICKED, FOCUSED = "[x]", "[ ]", "►"
+from companion.textual_private import MARK
+
+TICKED, UNTICKED = "[x]", "[ ]"
 V = TypeVar("V")
 
 
@@ -24,7 +27,7 @@ class TickBox(Checkbox):
         """The marker, the box and the label."""
         box = Content.styled(TICKED if self.value else UNTICKED, self.get_visual_style("toggle--button"))
         label = self.label.pad(1, 0).stylize_before(self.get_visual_style("toggle--label"))
-        return Content.assemble(FOCUSED if self.has_focus else " ", box, label)
+        return Content.assemble(MARK if self.has_focus else " ", box, label)
 
     def get_content_width(self, container: Size, viewport: Size) -> int:
         """Marker, box, a space and the label."""
@@ -42,7 +45,7 @@ class TickList(SelectionList[V]):
             return line
         try:
             option = self.get_option_at_index(self.scroll_offset.y + y)
-        except Exception:
+        except OptionDoesNotExist:  # a line below the last option
             return line
         ticked = option.value in self.selected
         left, inner, right = segments[:3]

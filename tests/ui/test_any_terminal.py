@@ -162,10 +162,9 @@ async def test_asking_for_help_copies_the_message_and_notes_it(make_vault: Calla
     async with unlocked(path) as (app, pilot):
         await pilot.press("4")
         await settle(pilot)
-        rows = app.screen.query_one(RecordList)
-        while rows.highlighted_id is not None and "Priya" not in str(
-                rows.rows.get_option_at_index(rows.rows.highlighted or 0).prompt):
-            await pilot.press("j")
+        rows = app.screen.query_one(RecordList).rows
+        priya = next(c for c in journal_of(app).contacts.all() if c.name == "Priya")
+        rows.highlighted = rows.get_option_index(str(priya.id))
         await pilot.press("a")
         await settle(pilot)
         assert isinstance(app.screen, AskDialog)
@@ -220,3 +219,25 @@ async def test_the_minimum_size_is_usable(seeded_vault: Path) -> None:
             await settle(pilot)
             assert not isinstance(app.screen, TooSmallDialog)
         assert PASSPHRASE  # the journal stayed open throughout
+
+
+async def test_a_backup_that_fails_says_so_on_the_share_screen(make_vault: Callable[..., Path], tmp_path: Path,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    from companion.errors import StorageFailure
+    from companion.screens import share
+
+    def full_disk(*_: object, **__: object) -> None:
+        raise StorageFailure("companion could not write the backup: the disk is full.")
+
+    monkeypatch.setattr(share, "write_backup", full_disk)
+    async with unlocked(make_vault(["One entry."])) as (app, pilot):
+        await pilot.press("5")
+        await settle(pilot)
+        await pilot.press("ctrl+t")
+        await settle(pilot)
+        app.screen.query_one("#path", Input).value = str(tmp_path / "whole.age")
+        await pilot.press("ctrl+s")
+        for _ in range(3):
+            await settle(pilot)
+        assert isinstance(app.screen, ShareScreen)
+        assert "The backup was not written." in str(app.screen.query_one("#share-status").render())
