@@ -7,7 +7,7 @@ a later `list` or `export` fail in some time zone.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -158,13 +158,19 @@ def check_record(table: str, record_id: str, record: Any) -> None:
         raise SchemaError(f"{NOUN[table]} {record_id}: {problem}")
 
 
-def check_structure(tables: Any) -> None:
-    """SchemaError unless the document is tables of numbered records (cheap: records are not read)."""
+def _tables(tables: Any) -> Iterator[tuple[Any, dict[Any, Any]]]:
+    """Each (name, records) of a document, or SchemaError when it is not a set of tables of records."""
     if not isinstance(tables, dict):
         raise SchemaError("the document is not a set of tables")
     for table, records in tables.items():
         if not isinstance(records, dict):
             raise SchemaError(f"table {str(table)[:30]!r} is not a set of records")
+        yield table, records
+
+
+def check_structure(tables: Any) -> None:
+    """SchemaError unless the document is tables of numbered records (cheap: records are not read)."""
+    for table, records in _tables(tables):
         if not all(isinstance(key, str) and key.isdigit() and key != "0" for key in records):
             raise SchemaError(f"table {str(table)[:30]!r} has a record that is not numbered")
         if table in RECORDS and not all(isinstance(record, dict) for record in records.values()):
@@ -173,11 +179,7 @@ def check_structure(tables: Any) -> None:
 
 def check_tables(tables: Any) -> None:
     """SchemaError naming the first record (or table) that does not fit; nothing else is looked at after."""
-    if not isinstance(tables, dict):
-        raise SchemaError("the document is not a set of tables")
-    for table, records in tables.items():
-        if not isinstance(records, dict):
-            raise SchemaError(f"table {str(table)[:30]!r} is not a set of records")
+    for table, records in _tables(tables):
         if table in RECORDS and len(records) > MAX_RECORDS:
             raise SchemaError(f"table {table} holds {len(records):,} records; companion keeps at most "
                               f"{MAX_RECORDS:,} of each kind")
