@@ -11,7 +11,8 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Input, Label, Static
 
 from companion.dialogs.base import Dialog
-from companion.domain.passphrase import MIN_LENGTH, too_short
+from companion.dialogs.passphrase import PassphraseForm, new_passphrase_problem
+from companion.domain.passphrase import MIN_LENGTH
 
 EXPLAIN = ("A recovery key opens your journal if you ever forget your passphrase. Anyone who has it can "
            "open your journal too, so keep it somewhere safe, away from this computer.")
@@ -113,50 +114,32 @@ class Recovery:
     new_passphrase: str
 
 
-class ForgotPassphraseDialog(Dialog[Recovery]):
+class ForgotPassphraseDialog(PassphraseForm[Recovery]):
     """I forgot my passphrase: the recovery key, then a new passphrase twice."""
 
     BINDINGS = [
         Binding("ctrl+s", "submit", "Open", id="forgot.open"),
         Binding("escape", "close", "Cancel", id="forgot.cancel"),
     ]
+    FIELDS = (("code", "Recovery key", "XXXX-XXXX-…"), ("new", "New passphrase", f"at least {MIN_LENGTH} characters"),
+              ("again", "Once more", "the same again"))
+    PLAIN = ("code",)
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="dialog form", id="forgot"):
             yield Static("Forgot your passphrase?", classes="dialog-title")
             yield Static("Your recovery key opens the journal; then choose a new passphrase. Without a recovery "
                          "key, nobody can open it, not even companion.", classes="dialog-text")
-            for field_id, label, hint in (("code", "Recovery key", "XXXX-XXXX-…"),
-                                          ("new", "New passphrase", f"at least {MIN_LENGTH} characters"),
-                                          ("again", "Once more", "the same again")):
-                yield Horizontal(Label(label, classes="form-label"),
-                                 Input(id=field_id, password=field_id != "code", compact=True, placeholder=hint),
-                                 classes="form-row")
+            yield from self.field_rows()
             yield Static("", id="form-error", classes="dialog-error")
             yield Static("enter next field · ctrl+s open · escape cancel", classes="dialog-hint")
 
-    def on_mount(self) -> None:
-        self.query_one("#code", Input).focus()
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        following = {"code": "#new", "new": "#again"}.get(event.input.id or "")
-        if following:
-            self.query_one(following, Input).focus()
-        else:
-            self.action_submit()
-
     def action_submit(self) -> None:
         """Check the fields and return them."""
-        code, new, again = (self.query_one(f"#{i}", Input).value for i in ("code", "new", "again"))
-        error = ""
+        code, new, again = self.values()
         if not code.strip():
-            error = "Type your recovery key first."
-        elif too_short(new):
-            error = f"The new passphrase needs at least {MIN_LENGTH} characters."
-        elif new != again:
-            error = "The two new passphrases are not the same yet."
-        if error:
-            self.query_one("#form-error", Static).update(error)
-            return
-        self.dismiss(Recovery(code.strip(), new))
+            self.refuse("Type your recovery key first.")
+        elif problem := new_passphrase_problem(new, again):
+            self.refuse(problem)
+        else:
+            self.dismiss(Recovery(code.strip(), new))
