@@ -27,6 +27,7 @@ class AreaScreen(JournalScreen):
     """Base of every area: Home, Reflections, Boundaries, Secure base, Share and Sessions."""
 
     AREA = ""
+    _width_class: str | None = None  # the layout rows were last built for (see on_resize)
     BINDINGS = [
         Binding("1", "app.switch_area('home')", "Home", id="area.home", group=AREAS_GROUP),
         Binding("2", "app.switch_area('reflections')", "Reflections", id="area.reflections", group=AREAS_GROUP),
@@ -63,7 +64,7 @@ class AreaScreen(JournalScreen):
     def on_resize(self, event: events.Resize) -> None:
         # Rows drop or regain columns with the width: build them again when the layout class changes.
         kind = width_class(event.size.width)
-        if kind != getattr(self, "_width_class", kind):
+        if self._width_class not in (None, kind):
             self.reload()
         self._width_class = kind
 

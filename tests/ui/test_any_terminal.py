@@ -241,3 +241,14 @@ async def test_a_backup_that_fails_says_so_on_the_share_screen(make_vault: Calla
             await settle(pilot)
         assert isinstance(app.screen, ShareScreen)
         assert "The backup was not written." in str(app.screen.query_one("#share-status").render())
+
+
+async def test_rows_are_built_again_when_the_width_class_changes(seeded_vault: Path) -> None:
+    async with unlocked(seeded_vault, size=(120, 36)) as (app, pilot):
+        await pilot.press("2")
+        await settle(pilot)
+        rows = app.screen.query_one(RecordList).rows
+        assert ":" in str(rows.get_option_at_index(0).prompt)[:25]  # wide: the time is there
+        await pilot.resize_terminal(80, 24)
+        await settle(pilot)
+        assert ":" not in str(rows.get_option_at_index(0).prompt)[:25]
