@@ -6,13 +6,15 @@ from collections.abc import Callable
 from contextlib import asynccontextmanager
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from companion.crypto import envelope
 from companion.crypto.envelope import KdfParams
 from companion.domain.reflection import Reflection
 from companion.storage.repositories import ReflectionRepository
-from companion.storage.vault import Vault
+from companion.storage.vault import Vault, read_document
 
 # Tests pass these in through code; production never reads them from anywhere.
 FAST_KDF = KdfParams(memory_kib=8, iterations=1, lanes=1)
@@ -30,6 +32,16 @@ SEED_TEXTS = [
     "Offered to cook for Jonas; he offered to wash up. Give and take.",
     "Noticed I wanted to fix everyone's evening again. Let it be.",
 ]
+
+
+def open_vault_file(blob: bytes, passphrase: str = PASSPHRASE, *, recovery: str | None = None) -> dict[str, Any]:
+    """A vault file of any format, opened the way companion opens one: its whole document."""
+    header = envelope.parse_header(blob)
+    if recovery is not None:
+        key = envelope.unwrap_with_recovery(header, recovery)
+    else:
+        key = envelope.unwrap_key(header, passphrase)
+    return read_document(Path("copy.companion"), blob, key)[1]
 
 
 def fixed_clock() -> datetime:

@@ -9,7 +9,7 @@ import hmac
 import os
 import struct
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes
@@ -20,7 +20,8 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from companion.errors import VaultDamaged, WrongPassphrase
 
 MAGIC = b"\x89CMP\r\n\x1a\n"
-FORMAT_VERSION = 2  # the newest this version reads; 1 has no recovery slot, 2 has one
+FORMAT_VERSION = 3  # the newest this version reads and writes; see Header.version
+SEGMENTED_VERSION = 3
 KDF_ARGON2ID = 1
 
 SALT_LEN = 16
@@ -86,22 +87,26 @@ class Header:
     wrap_nonce: bytes
     wrapped_key: bytes
     recovery: RecoverySlot | None = None
+    segmented: bool = True
 
     @property
     def version(self) -> int:
-        """1 without a recovery key (readable by every companion), 2 with one."""
+        """3: a segmented file (companion 0.3 on); 1 and 2: one sealed body, without or with a recovery slot."""
+        if self.segmented:
+            return SEGMENTED_VERSION
         return 1 if self.recovery is None else 2
 
     @property
     def length(self) -> int:
         """How many bytes the header takes in the file."""
-        return HEADER_LEN if self.recovery is None else HEADER_LEN_V2
+        return HEADER_LEN if self.version == 1 else HEADER_LEN_V2
 
     def kdf_part(self) -> bytes:
         """The bytes that bind the wrapped key to its KDF settings (its associated data)."""
         k = self.kdf
+        flags = int(self.segmented and self.recovery is not None)
         return _KDF_PART.pack(
-            MAGIC, self.version, KDF_ARGON2ID, 0, k.memory_kib, k.iterations, k.lanes, self.salt
+            MAGIC, self.version, KDF_ARGON2ID, flags, k.memory_kib, k.iterations, k.lanes, self.salt
         )
 
     def to_bytes(self) -> bytes:
@@ -110,6 +115,8 @@ class Header:
         if self.recovery is not None:
             r = self.recovery
             head += _RECOVERY_PART.pack(r.salt, r.nonce, r.wrapped_key)
+        elif self.segmented:
+            head += bytes(_RECOVERY_PART.size)
         return head + hashlib.sha256(head).digest()
 
 
@@ -136,7 +143,7 @@ def _wrap(data_key: bytes, passphrase: str, params: KdfParams, recovery: Recover
     draft = Header(kdf=params, salt=salt, wrap_nonce=nonce, wrapped_key=b"\0" * (KEY_LEN + TAG_LEN), recovery=recovery)
     kek = derive_key(passphrase, salt, params)
     wrapped = AESGCM(kek).encrypt(nonce, data_key, draft.kdf_part())
-    return Header(kdf=params, salt=salt, wrap_nonce=nonce, wrapped_key=wrapped, recovery=recovery)
+    return replace(draft, wrapped_key=wrapped)
 
 
 def new_envelope(passphrase: str, params: KdfParams = DEFAULT_KDF) -> tuple[Header, bytes]:
@@ -200,31 +207,47 @@ def parse_header(blob: bytes) -> Header:
     (version,) = struct.unpack_from(">H", blob, len(MAGIC))
     if version > FORMAT_VERSION:
         raise VaultDamaged(f"was written by a newer version of companion (format {version})")
-    length = HEADER_LEN_V2 if version == 2 else HEADER_LEN
+    length = HEADER_LEN if version == 1 else HEADER_LEN_V2
     if len(blob) < length + NONCE_LEN + TAG_LEN:
         raise VaultDamaged("is truncated")
     head, checksum = blob[: length - CHECKSUM_LEN], blob[length - CHECKSUM_LEN : length]
     if not hmac.compare_digest(hashlib.sha256(head).digest(), checksum):
         raise VaultDamaged("has a damaged header")
-    _, version, kdf_id, reserved, memory, iterations, lanes, salt = _KDF_PART.unpack_from(blob, 0)
-    if version == 0 or kdf_id != KDF_ARGON2ID or reserved != 0:
+    _, version, kdf_id, flags, memory, iterations, lanes, salt = _KDF_PART.unpack_from(blob, 0)
+    segmented = version == SEGMENTED_VERSION
+    if version == 0 or kdf_id != KDF_ARGON2ID or flags > int(segmented):
         raise VaultDamaged("has a damaged header")
     nonce, wrapped = _WRAP_PART.unpack_from(blob, _KDF_PART.size)
     recovery = None
-    if version == 2:
+    if version == 2 or flags:
         recovery = RecoverySlot(*_RECOVERY_PART.unpack_from(blob, _KDF_PART.size + _WRAP_PART.size))
     params = KdfParams(memory_kib=memory, iterations=iterations, lanes=lanes)
     params.check()
-    return Header(kdf=params, salt=salt, wrap_nonce=nonce, wrapped_key=wrapped, recovery=recovery)
+    return Header(kdf=params, salt=salt, wrap_nonce=nonce, wrapped_key=wrapped, recovery=recovery,
+                  segmented=segmented)
 
 
 def unwrap_key(header: Header, passphrase: str) -> bytes:
     """The data key, or WrongPassphrase."""
+    return unlock(header, passphrase)[0]
+
+
+def unlock(header: Header, passphrase: str) -> tuple[bytes, Header]:
+    """The data key, and the header to write from now on: an older file's header is moved to format 3.
+
+    The upgrade wraps the same key under the same passphrase key (same salt, a fresh nonce), so the
+    KDF runs once.
+    """
     kek = derive_key(passphrase, header.salt, header.kdf)
     try:
-        return AESGCM(kek).decrypt(header.wrap_nonce, header.wrapped_key, header.kdf_part())
+        data_key = AESGCM(kek).decrypt(header.wrap_nonce, header.wrapped_key, header.kdf_part())
     except InvalidTag:
         raise WrongPassphrase("That passphrase does not open this journal.") from None
+    if header.segmented:
+        return data_key, header
+    upgraded = replace(header, segmented=True, wrap_nonce=os.urandom(NONCE_LEN))
+    return data_key, replace(upgraded, wrapped_key=AESGCM(kek).encrypt(upgraded.wrap_nonce, data_key,
+                                                                         upgraded.kdf_part()))
 
 
 def seal(header: Header, data_key: bytes, plaintext: bytes) -> bytes:

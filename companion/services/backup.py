@@ -27,7 +27,7 @@ BACKUP_VERSION = 1
 
 def backup_json(vault: Vault, now: datetime) -> bytes:
     """The whole document with a small envelope saying what it is (see docs/FORMAT.md)."""
-    document = orjson.loads(vault.plaintext())
+    document = vault.document()
     return orjson.dumps({"format": BACKUP_FORMAT, "version": BACKUP_VERSION, "made": now.isoformat(),
                          "tables": document}, option=orjson.OPT_INDENT_2)
 

@@ -64,12 +64,19 @@ class ReflectionService:
         """Records changed behind this service's back (an import, a restore): sort again next time."""
         self._sorted = None
 
+    def _sorted_now(self) -> bool:
+        """Whether every row is decrypted and sorted already (else the segments' summaries answer)."""
+        return self._sorted is not None and self._sorted_generation == self._vault.generation
+
     def count(self) -> int:
         """How many reflections there are."""
-        return len(self._all())
+        return len(self._all()) if self._sorted_now() else self.repo.count()
 
     def page(self, where: ReflectionFilter | None = None, offset: int = 0, limit: int | None = 200) -> Page:
         """Newest first, filtered, from `offset`."""
+        if (where is None or not where.active) and limit is not None and not self._sorted_now():
+            newest = self.repo.newest(offset + limit)[offset:]  # reads only the newest segments
+            return Page([Reflection.from_record(record, doc_id) for doc_id, record in newest], self.repo.count())
         rows = self._all()
         if where is not None and where.active:
             tz = self._clock().tzinfo
@@ -81,6 +88,8 @@ class ReflectionService:
     def since(self, moment: datetime) -> list[Reflection]:
         """Every reflection written at or after `moment`, newest first (a prefix of the sorted rows)."""
         cutoff = moment.astimezone(UTC).isoformat()
+        if not self._sorted_now():
+            return [Reflection.from_record(record, doc_id) for doc_id, record in self.repo.since(cutoff)]
         found = []
         for doc_id, record in self._all():
             if record["created"] < cutoff:
@@ -94,6 +103,8 @@ class ReflectionService:
 
     def flagged_count(self) -> int:
         """How many are marked to bring to therapy."""
+        if not self._sorted_now():
+            return self.repo.flagged()
         return sum(1 for _, record in self._all() if record.get("flagged"))
 
     # -- writing -------------------------------------------------------------------------------

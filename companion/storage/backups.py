@@ -24,7 +24,7 @@ KEEP_RECENT = 5
 KEEP_DAILY_DAYS = 7
 _STAMP = "%Y%m%dT%H%M%S%fZ"
 _NAME = re.compile(r"^(?P<stem>.+)-(?P<stamp>\d{8}T\d{12}Z)(?:-(?P<n>\d+))?\.companion$")
-KEPT_KINDS = ("before-restore", "unmerged", "merged", "set-aside-draft")
+KEPT_KINDS = ("before-restore", "before-upgrade", "unreadable-end", "unmerged", "merged", "set-aside-draft")
 
 
 @dataclass(frozen=True)
@@ -164,3 +164,9 @@ def prune(vault: Path, now: datetime) -> None:
                 backup.path.unlink()
             except OSError:
                 pass  # an extra encrypted backup is harmless; try again next save
+
+
+def newest_backup(vault: Path) -> datetime | None:
+    """When the newest rolling backup was taken, or None when there is none."""
+    found = list_backups(vault)
+    return found[0].taken if found else None

@@ -6,7 +6,7 @@ import uuid
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from datetime import UTC, datetime
-from typing import Any, Generic, Protocol, TypeVar
+from typing import Any, Generic, Protocol, TypeVar, cast
 
 from tinydb import TinyDB
 from tinydb.table import Document
@@ -18,6 +18,7 @@ from companion.domain.reflection import Reflection
 from companion.domain.session import Session
 from companion.domain.text import visible
 from companion.storage.merge import TOMBSTONES, record_uid, revision
+from companion.storage.sealed import SegmentTable, TableView
 
 
 class Record(Protocol):
@@ -144,10 +145,45 @@ class ReflectionRepository(Repository[Reflection]):
 
     def rows(self) -> list[tuple[int, dict[str, Any]]]:
         """(id, stored dict) pairs, newest first, without building Reflection objects."""
-        # created is stored as UTC ISO 8601, so the strings sort in time order
-        rows: list[tuple[int, dict[str, Any]]] = [(doc.doc_id, doc) for doc in self._table]
-        rows.sort(key=lambda row: row[1]["created"], reverse=True)
-        return rows
+        return _newest_first([(doc.doc_id, doc) for doc in self._table])
+
+    @property
+    def _view(self) -> TableView:
+        return cast(SegmentTable, self._table).view
+
+    def _newest_segments(self) -> list[tuple[str, int]]:
+        view = self._view
+        return sorted(((view.summary(i).get("newest", ""), i) for i in view.indices()), reverse=True)
+
+    def newest(self, count: int) -> list[tuple[int, dict[str, Any]]]:
+        """The `count` newest rows, as rows() orders them, opening only the segments that hold them."""
+        view, rows = self._view, cast(list[tuple[int, dict[str, Any]]], [])
+        for newest, index in self._newest_segments():
+            if len(rows) >= count and newest < rows[count - 1][1]["created"]:
+                break
+            rows = _newest_first([*rows, *((int(k), r) for k, r in view.segment(index).items())])
+        return rows[:count]
+
+    def since(self, cutoff: str) -> list[tuple[int, dict[str, Any]]]:
+        """Rows created at or after `cutoff` (UTC ISO 8601), newest first, opening only their segments."""
+        view, rows = self._view, cast(list[tuple[int, dict[str, Any]]], [])
+        for newest, index in self._newest_segments():
+            if newest < cutoff:
+                break
+            rows.extend((int(k), r) for k, r in view.segment(index).items() if r["created"] >= cutoff)
+        return _newest_first(rows)
+
+    def flagged(self) -> int:
+        """How many are flagged, from the segments' summaries."""
+        view = self._view
+        return sum(int(view.summary(i).get("flagged", 0)) for i in view.indices())
+
+
+def _newest_first(rows: list[tuple[int, dict[str, Any]]]) -> list[tuple[int, dict[str, Any]]]:
+    # created is stored as UTC ISO 8601, so the strings sort in time order; equal times keep id order
+    rows.sort(key=lambda row: row[0])
+    rows.sort(key=lambda row: row[1]["created"], reverse=True)
+    return rows
 
 
 class BoundaryRepository(Repository[Boundary]):

@@ -1,58 +1,231 @@
-"""A TinyDB Storage that keeps the decrypted document in memory and writes through, sealed."""
+"""TinyDB over a segmented vault: records are read a segment at a time, and a save seals only what changed.
+
+TinyDB stays the query layer. Its Table rebuilds a whole table dict on every write and reads the
+storage as one document; `SegmentTable` instead works on a `TableView`, which decrypts a segment the
+first time one of its records is asked for and remembers which segments a write touched.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, MutableMapping
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any
 
-import orjson
+from tinydb import TinyDB
 from tinydb.storages import Storage
+from tinydb.table import Table
 
-Document = dict[str, Any]
-# Saves the document and returns what is now on disk: the same document, or one merged with a
-# copy that changed underneath (a sync tool's).
-Persist = Callable[[Document], Document]
+from companion.storage.segments import Document, Records, SegmentRef, Summarise, Tables, index_of, split
+
+Load = Callable[[str, int, SegmentRef], Records]
 
 
-class SealedStorage(Storage):
-    """Reads cost nothing (the document stays in memory); each write seals and saves once.
+@dataclass(frozen=True)
+class Saved:
+    """What a save left on disk: the new manifest's segments, and the whole document when it was merged."""
 
-    If saving fails, the in-memory document rolls back to the last saved state, so what the
-    person sees never runs ahead of what is on disk. Inside `batch()`, writes collect in memory
-    and are saved once at the end (a deletion and its tombstone, an import, a merge).
+    tables: Tables
+    document: Document | None = None  # set when the file was rewritten with other content (a merge)
+
+
+# Saves the changed segments (table -> index -> records, {} for an emptied one) and says what is on disk.
+Persist = Callable[[dict[str, dict[int, Records]]], Saved]
+
+
+class TableView(MutableMapping[Any, dict[str, Any]]):
+    """One table's records by id (int or decimal string), decrypted a segment at a time."""
+
+    def __init__(self, name: str, refs: dict[int, SegmentRef], load: Load, summarise: Summarise) -> None:
+        self.name = name
+        self._refs = refs
+        self._load = load
+        self._summarise = summarise
+        self._segments: dict[int, Records] = {}
+        self.dirty: set[int] = set()
+        self._tracking = False
+
+    def segment(self, index: int) -> Records:
+        """The records of one segment (decrypted now if they were not yet)."""
+        found = self._segments.get(index)
+        if found is None:
+            ref = self._refs.get(index)
+            found = self._segments[index] = {} if ref is None else self._load(self.name, index, ref)
+        return found
+
+    def indices(self) -> list[int]:
+        """Every segment that holds, or may hold, records."""
+        return sorted(set(self._refs) | set(self._segments))
+
+    def summary(self, index: int) -> dict[str, Any]:
+        """The segment's summary (newest entry, flags): from the manifest unless it changed since."""
+        ref = self._refs.get(index)
+        if index in self.dirty or ref is None:
+            records = self._segments.get(index) or {}
+            return self._summarise(self.name, records) if records else {}
+        return ref.summary
+
+    def max_id(self) -> int:
+        """The highest record id, from the manifest where it can (0 when empty)."""
+        best = 0
+        for index in reversed(self.indices()):
+            ref = self._refs.get(index)
+            if index in self._segments or ref is None:
+                records = self._segments.get(index) or {}
+                best = max([best, *(int(k) for k in records)])
+            else:
+                best = max(best, ref.max_id)
+        return best
+
+    @staticmethod
+    def _key(key: Any) -> tuple[int, str]:
+        number = int(key)
+        return index_of(number), str(number)
+
+    def __getitem__(self, key: Any) -> dict[str, Any]:
+        try:
+            index, name = self._key(key)
+        except (TypeError, ValueError):
+            raise KeyError(key) from None
+        record: dict[str, Any] = self.segment(index)[name]
+        if self._tracking:  # TinyDB's updaters change the records they look up in place
+            self.dirty.add(index)
+        return record
+
+    def __setitem__(self, key: Any, value: dict[str, Any]) -> None:
+        index, name = self._key(key)
+        self.segment(index)[name] = value
+        self.dirty.add(index)
+
+    def __delitem__(self, key: Any) -> None:
+        index, name = self._key(key)
+        del self.segment(index)[name]
+        self.dirty.add(index)
+
+    def __contains__(self, key: object) -> bool:
+        try:
+            index, name = self._key(key)
+        except (TypeError, ValueError):
+            return False
+        if index not in self._refs and index not in self._segments:
+            return False
+        return name in self.segment(index)
+
+    def __iter__(self) -> Iterator[int]:
+        for index in self.indices():
+            yield from (int(k) for k in list(self.segment(index)))
+
+    def __len__(self) -> int:
+        return sum(len(self._segments[i]) if i in self._segments else self._refs[i].count for i in self.indices())
+
+    def records(self) -> Records:
+        """Every record, by decimal id (all segments decrypted)."""
+        return {k: v for i in self.indices() for k, v in self.segment(i).items()}
+
+    @contextmanager
+    def tracking(self) -> Iterator[None]:
+        """Inside, looking a record up counts as changing it (TinyDB updates records in place)."""
+        self._tracking = True
+        try:
+            yield
+        finally:
+            self._tracking = False
+
+    def changes(self) -> dict[int, Records]:
+        """The touched segments' records."""
+        return {i: self._segments.get(i, {}) for i in self.dirty}
+
+    def saved(self, refs: dict[int, SegmentRef]) -> None:
+        """The touched segments are on disk now, here."""
+        self._refs = refs
+        self.dirty.clear()
+
+    def roll_back(self) -> None:
+        """Forget the touched segments' unsaved changes: they are read again from the file."""
+        for index in self.dirty:
+            self._segments.pop(index, None)
+        self.dirty.clear()
+
+    def forget(self) -> None:
+        """Drop the decrypted records (locking)."""
+        self._segments.clear()
+
+
+class SegmentedStorage(Storage):
+    """The open vault's tables; each write saves the touched segments once.
+
+    If saving fails, the touched segments are read again from the file, so what the person sees
+    never runs ahead of what is on disk. Inside `batch()`, writes collect in memory and are saved
+    once at the end (a deletion and its tombstone, an import).
     """
 
-    def __init__(self, document: Document, persist: Persist) -> None:
-        self._document = document
+    def __init__(self, tables: Tables, load: Load, persist: Persist, summarise: Summarise) -> None:
+        self._load = load
         self._persist = persist
-        self._saved = orjson.dumps(document)
+        self._summarise = summarise
+        self._views: dict[str, TableView] = {}
         self._depth = 0
         self._pending = False
-        self.generation = 0  # goes up when the document was replaced by a merged one
+        self.generation = 0  # goes up when the tables were replaced (a merge, a restore, a failed save)
+        self._reset(tables)
 
-    def read(self) -> Document:
-        return self._document
+    def _reset(self, tables: Tables, document: Document | None = None) -> None:
+        self._views = {name: TableView(name, dict(refs), self._load, self._summarise) for name, refs in tables.items()}
+        if document is not None:  # already in memory: no need to decrypt it again
+            for name, records in document.items():
+                view = self.table(name)
+                for index, part in split(records).items():
+                    view._segments[index] = part
 
-    def write(self, data: Document) -> None:
-        self._document = data
+    def table(self, name: str) -> TableView:
+        """A table's view (an empty one if the table is new)."""
+        view = self._views.get(name)
+        if view is None:
+            view = self._views[name] = TableView(name, {}, self._load, self._summarise)
+        return view
+
+    def read(self) -> dict[str, TableView]:  # type: ignore[override]
+        return self._views
+
+    def write(self, data: dict[str, Any]) -> None:
+        if data is not self._views:  # TinyDB's drop_tables: a whole new document
+            for view in self._views.values():
+                for index in view.indices():
+                    view.segment(index).clear()
+                    view.dirty.add(index)
+            for name, records in data.items():
+                view = self.table(name)
+                for key, record in records.items():
+                    view[key] = record
+        self.changed()
+
+    def changed(self) -> None:
+        """Some view was written: save now, or at the end of the batch."""
         if self._depth:
             self._pending = True
             return
         self._save()
 
     def _save(self) -> None:
-        data = self._document
+        changes = {name: view.changes() for name, view in self._views.items() if view.dirty}
+        if not changes:
+            return
         try:
-            stored = self._persist(data)
+            saved = self._persist(changes)
         except BaseException:
-            self._document = orjson.loads(self._saved)
-            self.generation += 1
+            self._roll_back()
             raise
-        if stored is not data:
+        if saved.document is not None:
+            self._reset(saved.tables, saved.document)
             self.generation += 1
-        self._document = stored
-        self._saved = orjson.dumps(stored)
+            return
+        for name, view in self._views.items():
+            view.saved(dict(saved.tables.get(name, {})))
+
+    def _roll_back(self) -> None:
+        for view in self._views.values():
+            view.roll_back()
+        self.generation += 1
 
     @contextmanager
     def batch(self) -> Iterator[None]:
@@ -64,35 +237,56 @@ class SealedStorage(Storage):
             self._depth -= 1
             if self._pending and not self._depth:
                 self._pending = False
-                self._document = orjson.loads(self._saved)
-                self.generation += 1
+                self._roll_back()
             raise
         self._depth -= 1
         if self._pending and not self._depth:
             self._pending = False
             self._save()
 
-    def replace(self, document: Document) -> None:
-        """Save a whole new document (a merge that renumbered records): tables start afresh."""
-        self._document = document
-        self._save()
+    def adopt(self, tables: Tables, document: Document | None = None) -> None:
+        """Take what is on disk now (read back after another copy changed it, or a whole new file)."""
+        self._reset(tables, document)
         self.generation += 1
 
-    def adopt(self, document: Document) -> None:
-        """Take a document that is already on disk (read back after another copy changed it)."""
-        self._document = document
-        self._saved = orjson.dumps(document)
-        self.generation += 1
-
-    def saved_document(self) -> Document:
-        """A fresh copy of the document as last saved (the common ancestor for a merge)."""
-        loaded: Document = orjson.loads(self._saved)
-        return loaded
-
-    def saved_plaintext(self) -> bytes:
-        """The serialised document as last saved (for re-sealing under a new header)."""
-        return self._saved
+    def document(self) -> Document:
+        """Every table with every record, as held now (decrypting what was not read yet)."""
+        return {name: view.records() for name, view in self._views.items()}
 
     def close(self) -> None:
-        self._document = {}
-        self._saved = b""
+        for view in self._views.values():
+            view.forget()
+        self._views = {}
+
+
+class SegmentTable(Table):
+    """A TinyDB table that works on a TableView instead of rebuilding the whole table per write."""
+
+    _storage: SegmentedStorage
+
+    @property
+    def view(self) -> TableView:
+        """This table's records, a segment at a time."""
+        return self._storage.table(self.name)
+
+    def _read_table(self) -> TableView:  # type: ignore[override]
+        return self.view
+
+    def _update_table(self, updater: Callable[[dict[int, Any]], None]) -> None:
+        view = self.view
+        with view.tracking():
+            updater(view)  # type: ignore[arg-type]
+        self._storage.changed()
+        self.clear_cache()
+
+    def _get_next_id(self) -> int:
+        known: int | None = self._next_id
+        next_id = self.view.max_id() + 1 if known is None else known
+        self._next_id = next_id + 1  # type: ignore[assignment]
+        return next_id
+
+
+class SegmentDB(TinyDB):
+    """TinyDB whose tables are SegmentTables."""
+
+    table_class = SegmentTable

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -20,26 +21,29 @@ from companion.domain.clock import Clock, local_now
 from companion.domain.schema import SchemaError, check_structure, check_tables, damaged_records
 from companion.errors import CompanionError, StorageFailure, VaultDamaged, WrongPassphrase
 from companion.paths import backups_dir, draft_path, legacy_draft_path
-from companion.storage import backups
+from companion.storage import backups, segments
 from companion.storage.conflicts import conflict_copies
 from companion.storage.disk import (
     atomic_write,
+    describe_os_error,
     discard,
     ensure_private_dir,
     fsync_dir,
     read_bytes,
-    read_file,
     stale_temps,
     write_temp,
 )
 from companion.storage.lock import VaultLock
 from companion.storage.merge import TOMBSTONES, MergeReport, canonical, merge
-from companion.storage.sealed import Document, SealedStorage
+from companion.storage.sealed import Saved, SegmentDB, SegmentedStorage
+from companion.storage.segments import Document
 
 SCHEMA_VERSION = 1
 TABLES = ("reflections", "boundaries", "contacts")
 EXTRA_TABLES = ("prompts", "sessions")
 SAVE_ATTEMPTS = 3
+COMPACT_MIN_WASTE = 1 << 20  # compact once earlier versions of segments take more than this and the live ones
+BACKUP_EVERY = timedelta(days=1)  # or when the newest rolling backup is older than this
 
 UNCONFIRMED = ("Saved, but the disk reported an error while confirming it; "
                "companion will confirm again on the next save.")
@@ -68,6 +72,46 @@ def _fresh_document(now: datetime) -> Document:
         "_meta": {"1": {"schema": SCHEMA_VERSION, "created": now.isoformat()}},
         **{name: {} for name in (*TABLES, *EXTRA_TABLES)},
     }
+
+
+def summarise(table: str, records: segments.Records) -> dict[str, Any]:
+    """What the manifest remembers of a segment of reflections, so Home and `list -n` read few segments."""
+    if table != "reflections":
+        return {}
+    created = [r["created"] for r in records.values() if isinstance(r, dict) and isinstance(r.get("created"), str)]
+    return {"newest": max(created, default=""), "flagged": sum(1 for r in records.values()
+                                                              if isinstance(r, dict) and r.get("flagged") is True)}
+
+
+def read_document(path: Path, blob: bytes, data_key: bytes, *,
+                  whole: bool = False) -> tuple[envelope.Header, Document]:
+    """A whole vault file of any format, every record read; VaultDamaged names what is wrong.
+
+    A format 3 file whose last save was cut short is read as of its last whole save, unless `whole`.
+    """
+    header = envelope.parse_header(blob)
+    if header.segmented:
+        document = segments.open_whole(blob, data_key, header, whole=whole)
+        try:
+            check_structure(document)
+        except SchemaError:
+            raise VaultDamaged("holds data companion cannot read") from None
+        return header, document
+    return header, _decode(path, envelope.open_body(blob, data_key, header))
+
+
+def seal_document(header: envelope.Header, data_key: bytes, document: Document) -> bytes:
+    """A whole vault file holding `document`, in the format the header names."""
+    if header.segmented:
+        return segments.whole_file(header, data_key, document, summarise)
+    return envelope.seal(header, data_key, orjson.dumps(document))
+
+
+def _legacy_tables(document: Document) -> segments.Tables:
+    """Pseudo-segments for a document held in memory (a format 1 or 2 file not yet moved on)."""
+    return {name: {index: segments.SegmentRef(0, 0, "", len(part), max(int(k) for k in part), summarise(name, part))
+                   for index, part in segments.split(records).items()}
+            for name, records in document.items()}
 
 
 @dataclass(frozen=True)
@@ -119,7 +163,28 @@ class CheckReport:
         return [b for b in (*self.backups, *self.kept) if b.state not in ("ok", "other passphrase")]
 
 
-@dataclass(frozen=True)
+@dataclass
+class _Live:
+    """The file this process last read or wrote: an open descriptor on its inode, and its manifest.
+
+    Reading segments through the descriptor keeps reading the same file even after a sync tool
+    renamed another one over the name.
+    """
+
+    fd: int
+    manifest: segments.Manifest
+
+    def read(self, offset: int, length: int) -> bytes:
+        return os.pread(self.fd, length, offset)
+
+    def close(self) -> None:
+        try:
+            os.close(self.fd)
+        except OSError:
+            pass
+
+
+@dataclass
 class _Copy:
     """The vault file as found on disk after it changed underneath."""
 
@@ -127,36 +192,43 @@ class _Copy:
     document: Document
     stamp: FileStamp
     digest: bytes
+    live: _Live | None  # the file opened, when it is format 3 and can be appended to
 
 
 class _ChangedUnderneath(Exception):
     """The file changed between the merge and the rename: merge again."""
 
 
-class Vault:
-    """An unlocked vault: holds the lock, the data key and the TinyDB over the decrypted document."""
+def _open_live(path: Path, writable: bool = True) -> tuple[int, os.stat_result]:
+    flags = os.O_NOFOLLOW | (os.O_RDWR if writable else os.O_RDONLY)
+    try:
+        fd = os.open(path, flags)
+    except OSError as exc:
+        if writable and exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+            return _open_live(path, writable=False)
+        if exc.errno == errno.ENOENT:
+            raise StorageFailure(f"There is no journal at {path} yet; run 'companion init' to create one.") from None
+        raise StorageFailure(describe_os_error(exc, "read the journal", path)) from None
+    return fd, os.fstat(fd)
 
-    def __init__(
-        self,
-        path: Path,
-        header: envelope.Header,
-        data_key: bytes,
-        document: Document,
-        lock: VaultLock,
-        clock: Clock,
-        stamp: FileStamp | None,
-        digest: bytes,
-    ) -> None:
+
+class Vault:
+    """An unlocked vault: holds the lock, the data key, the open file and TinyDB over its segments."""
+
+    def __init__(self, path: Path, header: envelope.Header, data_key: bytes, lock: VaultLock, clock: Clock) -> None:
         self.path = path
         self._header = header
         self._data_key = data_key
         self._lock = lock
         self._clock = clock
-        self._stamp = stamp
-        self._digest = digest
+        self._stamp: FileStamp | None = None
+        self._digest = b""
+        self._live: _Live | None = None
+        self._legacy: Document | None = None  # a format 1 or 2 document (opened by recovery key)
         self._foreign: FileStamp | None = None
+        self._compacting = True  # off for this session once a backup could not be kept
         self.news: list[str] = []  # sentences for the person: merges, warnings, drafts set aside
-        self._storage: SealedStorage | None = SealedStorage(document, self._persist)
+        self._storage: SegmentedStorage | None = SegmentedStorage({}, self._load, self._persist, summarise)
         self._db: TinyDB | None = None
         self._db_generation = -1
 
@@ -178,10 +250,10 @@ class Vault:
             if path.exists() or path.is_symlink():
                 raise StorageFailure(f"A journal already exists at {path}; companion will not overwrite it.")
             header, data_key = envelope.new_envelope(passphrase, kdf)
+            vault = cls(path, header, data_key, lock, clock)
             document = _fresh_document(clock())
-            blob = envelope.seal(header, data_key, orjson.dumps(document))
-            written = atomic_write(path, blob, action="create your journal")
-            return cls(path, header, data_key, document, lock, clock, FileStamp.of(written.stat), _digest(blob))
+            vault.storage.adopt(vault._write_whole(document, action="create your journal", keep=False), document)
+            return vault
         except BaseException:
             lock.release()
             raise
@@ -195,46 +267,91 @@ class Vault:
         lock_timeout: float = 0.0,
         clock: Clock = local_now,
     ) -> Vault:
-        """Open the vault at `path` under its lock; errors leave the file untouched."""
-        return cls._open(path, lambda blob: envelope.open_file(blob, passphrase), lock_timeout, clock)
+        """Open the vault at `path` under its lock; errors leave the file untouched.
+
+        A file in an older format is moved to format 3 (segments), and the old file is kept in backups/.
+        """
+        return cls._open(path, lambda header: envelope.unlock(header, passphrase), lock_timeout, clock)
 
     @classmethod
     def _open(
         cls,
         path: Path,
-        unlock: Callable[[bytes], tuple[envelope.Header, bytes, bytes]],
+        unlock: Callable[[envelope.Header], tuple[bytes, envelope.Header]],
         lock_timeout: float,
         clock: Clock,
     ) -> Vault:
         lock = VaultLock(path)
         if path.parent.is_dir():
             lock.acquire(timeout=lock_timeout)
+        fd: int | None = None
         try:
-            blob, stat = read_file(path)
+            fd, stat = _open_live(path)
             try:
-                header, data_key, plaintext = unlock(blob)
+                header = envelope.parse_header(os.pread(fd, envelope.HEAD_READ_LEN, 0))
+                data_key, upgraded = unlock(header)
+                if header.segmented:
+                    manifest = segments.read_manifest(segments.fd_reader(fd), stat.st_size, data_key, header)
+                else:
+                    document = _decode(path, envelope.open_body(_read_all(fd, stat), data_key, header))
             except VaultDamaged as exc:
                 raise VaultDamaged(damaged_sentence(path, exc.message)) from None
-            document = _decode(path, plaintext)
             for tmp in stale_temps(path):
                 tmp.unlink(missing_ok=True)
-            vault = cls(path, header, data_key, document, lock, clock, FileStamp.of(stat), _digest(blob))
+            vault = cls(path, upgraded, data_key, lock, clock)
+            vault._stamp = FileStamp.of(stat)
+            if header.segmented:
+                vault._take_live(_Live(fd, manifest))
+                vault.storage.adopt(manifest.tables)
+                if manifest.cut_short:
+                    vault._keep_cut_short(fd, stat)
+            else:
+                os.close(fd)
+                vault._stamp_legacy(header, document, stat)
+                if upgraded.segmented:
+                    vault._upgrade(document)
+            fd = None
             vault._migrate_legacy_draft()
             return vault
         except BaseException:
+            if fd is not None:
+                os.close(fd)
             lock.release()
             raise
 
     @classmethod
     def open_with_recovery(cls, path: Path, code: str, *, lock_timeout: float = 0.0, clock: Clock = local_now) -> Vault:
         """Open the vault with its recovery key (the passphrase was forgotten); then set a new passphrase."""
-        return cls._open(path, lambda blob: envelope.open_file_with_recovery(blob, code), lock_timeout, clock)
+        return cls._open(path, lambda header: (envelope.unwrap_with_recovery(header, code), header),
+                         lock_timeout, clock)
+
+    def _keep_cut_short(self, fd: int, stat: os.stat_result) -> None:
+        """The end of the file is unreadable: keep the file as it is, before the next save writes there."""
+        assert self._live is not None
+        kept = backups.keep_copy(self.path, "unreadable-end", self._clock(), data=_read_all(fd, stat))
+        self.news.append(
+            f"The end of your journal file could not be read (a save cut short by a crash, or damage), so it "
+            f"opened as of its last complete save; the file as it was is kept at {kept}.")
+
+    def _upgrade(self, document: Document) -> None:
+        """Keep the format 1 or 2 file in backups/ for good, and write the journal in format 3."""
+        try:
+            kept = backups.keep_copy(self.path, "before-upgrade", self._clock(), source=self.path)
+            tables = self._write_whole(document, action="move your journal to the new format", keep=False)
+        except (StorageFailure, _ChangedUnderneath):
+            return  # a read-only disk, say: it stays as it is, readable, and moves on a later unlock
+        self.storage.adopt(tables, document)
+        self.news.append(f"Your journal now saves in a faster format; the file as it was is kept at {kept}.")
 
     def close(self) -> None:
-        """Forget the decrypted document and key, and release the lock."""
+        """Forget the decrypted records and key, close the file and release the lock."""
         if self._storage is not None:
             self._storage.close()
             self._storage = None
+        if self._live is not None:
+            self._live.close()
+            self._live = None
+        self._legacy = None
         self._db = None
         self._data_key = b""
         self._lock.release()
@@ -247,7 +364,7 @@ class Vault:
 
     # -- the document --------------------------------------------------------------------------
     @property
-    def storage(self) -> SealedStorage:
+    def storage(self) -> SegmentedStorage:
         """The open document's storage (an error once locked)."""
         if self._storage is None:
             raise StorageFailure("The journal is locked.")
@@ -255,10 +372,10 @@ class Vault:
 
     @property
     def db(self) -> TinyDB:
-        """TinyDB over the document; rebuilt when a merge replaced the document (fresh id counters)."""
+        """TinyDB over the segments; rebuilt when a merge replaced the tables (fresh id counters)."""
         storage = self.storage
         if self._db is None or self._db_generation != storage.generation:
-            self._db = TinyDB(storage=lambda: storage)
+            self._db = SegmentDB(storage=lambda: storage)
             self._db_generation = storage.generation
         return self._db
 
@@ -277,41 +394,186 @@ class Vault:
         with self.storage.batch():
             yield
 
-    def plaintext(self) -> bytes:
+    def document(self) -> Document:
         """The whole document as last saved (for an encrypted backup; never written in the clear)."""
-        return self.storage.saved_plaintext()
+        return self._saved_document()
 
     def take_news(self) -> list[str]:
         """Sentences about what happened underneath (merges, warnings), each told once."""
         news, self.news = self.news, []
         return news
 
+    def _load(self, table: str, index: int, ref: segments.SegmentRef) -> segments.Records:
+        """One segment's records, read through the open file (or from the format 1 document in memory)."""
+        if self._legacy is not None:
+            part = segments.split(self._legacy.get(table, {})).get(index, {})
+            records: segments.Records = orjson.loads(orjson.dumps(part))
+            return records
+        if self._live is None:
+            raise StorageFailure("The journal is locked.")
+        try:
+            records = segments.open_segment(self._live.read, self._data_key, table, index, ref)
+            check_structure({table: records})
+        except (VaultDamaged, SchemaError):
+            raise VaultDamaged(damaged_sentence(self.path, "has been damaged or tampered with")) from None
+        except OSError as exc:
+            raise StorageFailure(describe_os_error(exc, "read the journal", self.path)) from None
+        return records
+
+    def _saved_document(self) -> Document:
+        """A fresh copy of every record as last saved (the common ancestor for a merge)."""
+        if self._legacy is not None:
+            legacy: Document = orjson.loads(orjson.dumps(self._legacy))
+            return legacy
+        if self._live is None:
+            raise StorageFailure("The journal is locked.")
+        return {name: {k: v for i in sorted(refs) for k, v in self._load(name, i, refs[i]).items()}
+                for name, refs in self._live.manifest.tables.items()}
+
+    def _take_live(self, live: _Live) -> None:
+        """From now on, segments are read from (and saves appended to) this file."""
+        if self._live is not None and self._live.fd != live.fd:
+            self._live.close()
+        self._live, self._legacy = live, None
+        self._digest = live.manifest.digest
+
+    def _stamp_legacy(self, header: envelope.Header, document: Document, stat: os.stat_result) -> None:
+        self._legacy = document
+        self._stamp = FileStamp.of(stat)
+        self._digest = _digest(header.to_bytes() + orjson.dumps(document))
+        self.storage.adopt(_legacy_tables(document))
+
     # -- saving ------------------------------------------------------------------------------
-    def _persist(self, document: Document) -> Document:
-        """Seal and save; if the file changed underneath (a sync tool), merge it in first."""
+    def _persist(self, changes: dict[str, dict[int, segments.Records]]) -> Saved:
+        """Save the changed segments; if the file changed underneath (a sync tool), merge it in first."""
         self._lock.verify()
         for _ in range(SAVE_ATTEMPTS):
-            remote = self._changed_copy(document)
+            remote = self._changed_copy(self.storage.document)
             if remote is not None:
-                document = self._merge_in(document, remote)
-            blob = envelope.seal(self._header, self._data_key, orjson.dumps(document))
+                merged = self._merge_in(self.storage.document(), remote)
+                try:
+                    return Saved(self._write_whole(merged, check=True), merged)
+                except _ChangedUnderneath:
+                    continue
+            if self._live is None or self._stamp is None:  # an old-format file, or the file vanished
+                document = self.storage.document()
+                try:
+                    return Saved(self._write_whole(document, check=True), document)
+                except _ChangedUnderneath:
+                    continue
             try:
-                written = atomic_write(self.path, blob, before_replace=self._before_replace)
+                tables = self._append(changes)
             except _ChangedUnderneath:
                 continue
-            self._stamp, self._digest = FileStamp.of(written.stat), _digest(blob)
-            if not written.confirmed:
-                self.news.append(UNCONFIRMED)
-            return document
+            if self._compaction_due():
+                self._compact()
+            return Saved(tables)
         raise StorageFailure(f"{self.path} kept changing while companion saved (a sync tool at work?); "
                              "nothing was saved. Try again in a moment.")
 
-    def _before_replace(self) -> None:
+    def _append(self, changes: dict[str, dict[int, segments.Records]]) -> segments.Tables:
+        """Seal the changed segments, a new manifest and its trailer onto the end of the file, and fsync."""
+        live = self._live
+        assert live is not None
+        old = live.manifest
+        tables = {name: dict(refs) for name, refs in old.tables.items()}
+        offset, parts = old.end, []
+        for name, changed in changes.items():
+            refs = tables.setdefault(name, {})
+            for index, frame, ref in segments.frames_for(self._data_key, name, changed, offset, summarise):
+                if ref is None:
+                    refs.pop(index, None)
+                    continue
+                refs[index] = ref
+                parts.append(frame)
+                offset += len(frame)
+        tail = segments.seal_manifest(self._data_key, self._header, tables, old.seq + 1, offset)
+        expected = self._stamp
+        assert expected is not None
+        end = offset + len(tail)
+        try:
+            if FileStamp.of(os.fstat(live.fd)) != expected:
+                raise _ChangedUnderneath  # written to in place by someone else
+            _write_at(live.fd, b"".join(parts) + tail, old.end)
+            if expected.size > end:  # bytes of a save cut short, after the new end
+                os.ftruncate(live.fd, end)
+            os.fsync(live.fd)
+            stat = os.fstat(live.fd)
+        except OSError as exc:
+            self._stamp = _truncated(live.fd, expected.size) or expected
+            raise StorageFailure(describe_os_error(exc, "save your journal", self.path)) from None
+        frame = tail[: -segments.TRAILER.size]
+        live.manifest = segments.Manifest(tables, old.seq + 1, end, hashlib.sha256(frame).digest())
+        self._digest = live.manifest.digest
+        self._stamp = FileStamp.of(stat)
         if FileStamp.at(self.path) != self._stamp:
+            # Renamed over while we wrote: what we appended went to the file that was replaced. It is
+            # still in memory; the next attempt merges it into the new file.
             raise _ChangedUnderneath
-        backups.keep_previous(self.path, self._clock())
+        return tables
 
-    def _changed_copy(self, ours: Document) -> _Copy | None:
+    def _compaction_due(self) -> bool:
+        """When earlier versions of segments take more room than the live ones, or no backup is a day old."""
+        live = self._live
+        if live is None or not self._compacting:
+            return False
+        waste = live.manifest.end - self._header.length - live.manifest.live
+        if waste > max(live.manifest.live, COMPACT_MIN_WASTE):
+            return True
+        newest = backups.newest_backup(self.path)
+        return waste > 0 and (newest is None or self._clock() - newest > BACKUP_EVERY)
+
+    def _compact(self) -> None:
+        """Rewrite the file with only its live segments (copied sealed); the old file becomes a backup."""
+        live = self._live
+        assert live is not None
+        try:
+            blob = segments.compacted(self._header, self._data_key, live.read, live.manifest)
+            self._replace_file(blob, action="tidy your journal", check=True)
+        except _ChangedUnderneath:
+            return  # the save itself is done; tried again on the next save
+        except StorageFailure as exc:  # the save itself is done; say why no backup was kept, once
+            self._compacting = False
+            self.news.append(exc.message)
+
+    def _write_whole(self, document: Document, *, action: str = "save your journal", check: bool = False,
+                     keep: bool = True) -> segments.Tables:
+        """Write `document` as a whole new file (atomically, the old one kept as a backup)."""
+        self._replace_file(seal_document(self._header, self._data_key, document), action=action,
+                           check=check, keep=keep)
+        if self._live is None:
+            self._legacy = orjson.loads(orjson.dumps(document))
+            return _legacy_tables(document)
+        return self._live.manifest.tables
+
+    def _replace_file(self, blob: bytes, *, action: str, check: bool = False, keep: bool = True) -> None:
+        """Write `blob` beside the journal, then rename it over; the previous file becomes a backup."""
+        def before_replace() -> None:
+            if check and FileStamp.at(self.path) != self._stamp:
+                raise _ChangedUnderneath
+            if keep:
+                backups.keep_previous(self.path, self._clock())
+
+        written = atomic_write(self.path, blob, before_replace=before_replace, action=action)
+        if not written.confirmed:
+            self.news.append(UNCONFIRMED)
+        self._adopt_written(blob, written.stat)
+
+    def _adopt_written(self, blob: bytes, written: os.stat_result) -> None:
+        """The file just renamed into place is the one this process knows from now on."""
+        if not self._header.segmented:
+            self._stamp = FileStamp.of(written)
+            self._digest = _digest(blob)
+            return
+        fd, stat = _open_live(self.path)
+        if (stat.st_dev, stat.st_ino) != (written.st_dev, written.st_ino):
+            os.close(fd)
+            raise _ChangedUnderneath  # renamed over straight away: what we wrote is still in memory
+        self._stamp = FileStamp.of(stat)
+        self._take_live(_Live(fd, segments.read_manifest(segments.blob_reader(blob), len(blob), self._data_key,
+                                                         self._header)))
+
+    def _changed_copy(self, ours: Callable[[], Document]) -> _Copy | None:
         """The file on disk, opened, when it is not what this process last read or wrote."""
         stamp = FileStamp.at(self.path)
         if stamp == self._stamp:
@@ -319,31 +581,56 @@ class Vault:
         if stamp is None:
             self._stamp = None  # gone (a sync tool's doing): writing it again loses nothing
             return None
-        blob, stat = read_file(self.path)
-        stamp = FileStamp.of(stat)
-        if _digest(blob) == self._digest:
-            self._stamp = stamp  # touched, not changed
-            return None
+        fd, stat = _open_live(self.path)
         try:
+            blob = _read_all(fd, stat)
+            stamp = FileStamp.of(stat)
             header = envelope.parse_header(blob)
-            document = _checked(self.path, _decode(self.path, envelope.open_body(blob, self._data_key)))
+            live = None
+            if header.segmented:
+                manifest = segments.read_manifest(segments.blob_reader(blob), len(blob), self._data_key, header)
+                live = _Live(fd, manifest)
+                digest = manifest.digest
+            else:
+                digest = _digest(blob)
+            if digest == self._digest and header.to_bytes() == self._header.to_bytes():
+                self._stamp = stamp  # touched, or copied whole, not changed: carry on with that file
+                if live is not None:
+                    self._take_live(live)
+                    fd = -1
+                return None
+            _, document = read_document(self.path, blob, self._data_key)
+            document = _checked(self.path, document)
         except VaultDamaged:
+            os.close(fd)
             kept = backups.keep_copy(self.path, "unmerged", self._clock(),
-                                     data=envelope.seal(self._header, self._data_key, orjson.dumps(ours)))
+                                     data=seal_document(self._header, self._data_key, ours()))
             self._foreign = stamp
             raise VaultDamaged(
                 f"{self.path} was replaced by a file companion cannot merge (another journal, or a damaged "
                 f"copy), so companion did not save over it; your version is kept at {kept}."
             ) from None
-        return _Copy(header, document, stamp, _digest(blob))
+        except BaseException:
+            if fd >= 0:
+                os.close(fd)
+            raise
+        if live is None:
+            os.close(fd)
+        return _Copy(header, document, stamp, digest, live)
 
     def _take(self, copy: _Copy) -> None:
         """From now on, the copy on disk is the one this process knows."""
         self._stamp, self._digest = copy.stamp, copy.digest
         self._adopt_header(copy.header)
+        if copy.live is not None:
+            self._take_live(copy.live)
+        elif self._live is not None:  # an older-format file arrived: the next save writes it whole
+            self._live.close()
+            self._live = None
+            self._legacy = orjson.loads(orjson.dumps(copy.document))
 
     def _merge_in(self, ours: Document, copy: _Copy) -> Document:
-        merged, report = merge(ours, copy.document, base=self.storage.saved_document())
+        merged, report = merge(ours, copy.document, base=self._saved_document())
         self._take(copy)
         if report.changed:
             self.news.append(report.sentence())
@@ -352,6 +639,8 @@ class Vault:
     def _adopt_header(self, header: envelope.Header) -> None:
         """Another device changed the passphrase: use its header, and re-seal this device's copies."""
         if header.to_bytes() == self._header.to_bytes():
+            return
+        if not header.segmented:  # an older companion wrote it: keep our own (format 3) header
             return
         self._header = header
         try:
@@ -371,15 +660,16 @@ class Vault:
         stamp = FileStamp.at(self.path)
         if stamp is None or stamp == self._stamp or stamp == self._foreign:
             return None
-        ours = self.storage.saved_document()
-        copy = self._changed_copy(ours)
+        copy = self._changed_copy(self._saved_document)
         if copy is None:
             return None
+        ours = self._saved_document()
         merged, report = merge(ours, copy.document, base=ours)
         self._take(copy)
-        self.storage.adopt(copy.document)
-        if canonical(merged) != canonical(copy.document):
-            self.storage.replace(merged)
+        if canonical(merged) != canonical(copy.document) or self._live is None:
+            self.storage.adopt(self._write_whole(merged), merged)
+        else:
+            self.storage.adopt(self._live.manifest.tables)
         if report.changed:
             self.news.append(report.sentence())
         return report
@@ -388,18 +678,26 @@ class Vault:
         """Merge a conflict copy (or a kept copy) of this journal in, then move it into backups/."""
         blob = read_bytes(copy, "read the copy to merge")
         try:
-            envelope.parse_header(blob)
-            theirs = _checked(copy, _decode(copy, envelope.open_body(blob, self._data_key)))
+            _, theirs = read_document(copy, blob, self._data_key)
+            theirs = _checked(copy, theirs)
         except VaultDamaged:
             raise VaultDamaged(f"{copy} is not a copy of this journal (or it is damaged), so companion "
                                "did not merge it; it is left where it is.") from None
         self.sync()
-        ours = self.storage.saved_document()
+        ours = self._saved_document()
         merged, report = merge(ours, theirs)
         if canonical(merged) != canonical(ours):
-            self.storage.replace(merged)
+            self._replace_document(merged)
         moved = copy if copy.parent == backups_dir(self.path) else backups.move_in(self.path, copy, "merged")
         return report, moved
+
+    def _replace_document(self, document: Document, **kwargs: Any) -> None:
+        try:
+            tables = self._write_whole(document, check=True, **kwargs)
+        except _ChangedUnderneath:
+            raise StorageFailure(f"{self.path} changed while companion was saving (a sync tool at work?); "
+                                 "nothing was changed. Try again in a moment.") from None
+        self.storage.adopt(tables, document)
 
     def replace_document(self, tables: dict[str, Any]) -> Path:
         """Swap in a whole document (a restore); the replaced file is kept for good in backups/.
@@ -407,11 +705,8 @@ class Vault:
         Returns where the replaced journal was kept.
         """
         kept = backups.keep_copy(self.path, "before-restore", self._clock(), source=self.path)
-        document = {**_fresh_document(self._clock()), **tables}
-        blob = envelope.seal(self._header, self._data_key, orjson.dumps(document))
-        written = atomic_write(self.path, blob, action="restore your journal")
-        self._stamp, self._digest = FileStamp.of(written.stat), _digest(blob)
-        self.storage.adopt(document)
+        self._replace_document({**_fresh_document(self._clock()), **tables}, action="restore your journal",
+                               keep=False)
         return kept
 
     # -- passphrase --------------------------------------------------------------------------
@@ -454,7 +749,11 @@ class Vault:
         has happened) and the copies after it. Returns the copies that could not be swapped in.
         """
         self.sync()
-        blob = envelope.seal(header, self._data_key, self.storage.saved_plaintext())
+        live = self._live
+        if live is not None:
+            blob = segments.compacted(header, self._data_key, live.read, live.manifest)
+        else:
+            blob = seal_document(header, self._data_key, self._saved_document())
         try:
             tmp, stat = write_temp(self.path, blob)
         except OSError as exc:
@@ -478,7 +777,12 @@ class Vault:
                 raise StorageFailure(_not_changed(exc)) from None
             raise
         self._header = header
-        self._stamp, self._digest = FileStamp.of(stat), _digest(blob)
+        try:
+            self._adopt_written(blob, stat)
+        except _ChangedUnderneath:
+            pass  # renamed over at once: the next save merges with whatever is there now
+        if live is None and self._live is not None:
+            self.storage.adopt(self._live.manifest.tables)
         failed = _swap_in(staged)
         _fsync_quietly(self.path.parent, backups_dir(self.path))
         return failed
@@ -497,16 +801,25 @@ class Vault:
         try:
             for path in self._copies():
                 try:
-                    plaintext = self._open_with_key(read_bytes(path, "read a backup"))
+                    blob = self._resealed(read_bytes(path, "read a backup"), header)
                 except CompanionError:
                     continue  # damaged or another journal: leave it exactly as it is
-                tmp, _ = write_temp(path, envelope.seal(header, self._data_key, plaintext))
+                tmp, _ = write_temp(path, blob)
                 staged.append((path, tmp))
         except OSError as exc:
             for _, tmp in staged:
                 discard(tmp)
             raise StorageFailure(_not_changed(exc)) from None
         return staged
+
+    def _resealed(self, blob: bytes, header: envelope.Header) -> bytes:
+        """A copy sealed under `header` (format 3); VaultDamaged if it is not this journal's or damaged."""
+        found = envelope.parse_header(blob)
+        if found.segmented:
+            read = segments.blob_reader(blob)
+            manifest = segments.read_manifest(read, len(blob), self._data_key, found)
+            return segments.compacted(header, self._data_key, read, manifest)
+        return seal_document(header, self._data_key, _decode(self.path, envelope.open_body(blob, self._data_key)))
 
     def _open_with_key(self, blob: bytes) -> bytes:
         envelope.parse_header(blob)
@@ -563,7 +876,7 @@ class Vault:
     def check(self, passphrase: str) -> CheckReport:
         """Verify every backup, kept copy and the draft (the vault itself was verified when it opened)."""
         report = CheckReport(counts=self.counts(), conflicts=conflict_copies(self.path),
-                             damaged_records=damaged_records(self.storage.read()))
+                             damaged_records=damaged_records(self.storage.document()))
         for backup in backups.list_backups(self.path):
             report.backups.append(FileStatus(backup.path, self._copy_state(backup.path, passphrase), backup.taken))
         report.kept = [FileStatus(path, self._copy_state(path, passphrase)) for path in backups.list_kept(self.path)]
@@ -576,11 +889,11 @@ class Vault:
         try:
             blob = read_bytes(path, "read a backup")
             try:
-                plaintext = self._open_with_key(blob)
+                read_document(path, blob, self._data_key, whole=True)
             except VaultDamaged:
                 # Sealed under another data key (say, another journal's copy): try the passphrase.
-                _, _, plaintext = envelope.open_file(blob, passphrase)
-            _decode(path, plaintext)
+                key = envelope.unwrap_key(envelope.parse_header(blob), passphrase)
+                read_document(path, blob, key, whole=True)
         except WrongPassphrase:
             return "other passphrase"
         except CompanionError as exc:
@@ -610,6 +923,33 @@ def _digest(blob: bytes) -> bytes:
     return hashlib.sha256(blob).digest()
 
 
+def _read_all(fd: int, stat: os.stat_result) -> bytes:
+    parts: list[bytes] = []
+    offset = 0
+    while True:
+        chunk = os.pread(fd, max(stat.st_size - offset, 1 << 16), offset)
+        if not chunk:
+            return b"".join(parts)
+        parts.append(chunk)
+        offset += len(chunk)
+
+
+def _write_at(fd: int, data: bytes, offset: int) -> None:
+    view = memoryview(data)
+    while view:
+        written = os.pwrite(fd, view, offset)
+        view, offset = view[written:], offset + written
+
+
+def _truncated(fd: int, size: int) -> FileStamp | None:
+    """Cut off what a failed save appended; the file's new stamp, or None if even that failed."""
+    try:
+        os.ftruncate(fd, size)
+        return FileStamp.of(os.fstat(fd))
+    except OSError:
+        return None
+
+
 def _not_changed(exc: OSError | StorageFailure) -> str:
     reason = exc.message if isinstance(exc, StorageFailure) else (exc.strerror or type(exc).__name__)
     return f"companion could not write the re-sealed files ({reason.rstrip('.')}); your passphrase was not changed."
@@ -634,4 +974,4 @@ def _fsync_quietly(*folders: Path) -> None:
             pass
 
 
-__all__ = ["TOMBSTONES", "CheckReport", "FileStatus", "Vault", "damaged_sentence"]
+__all__ = ["TOMBSTONES", "CheckReport", "FileStatus", "Vault", "damaged_sentence", "read_document"]

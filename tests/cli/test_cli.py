@@ -147,7 +147,7 @@ def test_wrong_passphrase_exits_3(cli_vault: tuple[Path, Path], passphrase_file:
     [
         (lambda b: b[:-1] + bytes([b[-1] ^ 1]), "tampered"),
         (lambda b: b[:100], "truncated"),
-        (lambda b: b + b"extra", "tampered"),
+        (lambda b: b[:-30] + bytes([b[-30] ^ 1]) + b[-29:], "tampered"),  # inside the only manifest
         (lambda b: b"", "empty"),
         (lambda b: b"just a text file\n" * 20, "not a companion vault"),
         (lambda b: b[:8] + b"\x00\x09" + b[10:], "newer version"),
@@ -241,7 +241,11 @@ def test_disk_full_while_saving_exits_1_and_keeps_the_file(
     def full(fd: int, data: object) -> int:
         raise OSError(errno.ENOSPC, "No space left on device")
 
+    def full_at(fd: int, data: object, offset: int) -> int:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
     monkeypatch.setattr(disk.os, "write", full)
+    monkeypatch.setattr(disk.os, "pwrite", full_at)  # a save appends what changed
     monkeypatch.setattr(cli, "harden_process", lambda: None)  # it would scrub pytest's own environment
     code = cli.main(["--data", str(vault), "--passphrase-file", str(pw), "add", "lost?"])
     assert code == 1

@@ -17,7 +17,7 @@ from companion.domain.reflection import Reflection
 from companion.services.journal import Journal
 from companion.storage.vault import Vault
 
-from conftest import CANARY, NOW, PASSPHRASE, fixed_clock, seed_practices
+from conftest import CANARY, NOW, PASSPHRASE, fixed_clock, open_vault_file, seed_practices
 from pdfreaders import page_count, pdf_text, read_everywhere, refused_everywhere
 from test_cli import one_sentence, run
 
@@ -178,7 +178,8 @@ def test_restore_over_an_existing_journal_keeps_the_old_one(therapy_vault: Path,
     done = run(*base(other, passphrase_file()), "restore", str(out), "--export-passphrase-file", str(secret), "--yes")
     assert done.returncode == 0, done.stderr
     assert len(json.loads(run(*base(other, passphrase_file()), "list", "--json").stdout)) == 7
-    assert any(p.read_bytes() == before for p in (other.parent / "backups").iterdir())
+    kept = [p for p in (other.parent / "backups").iterdir() if p.name.startswith("before-restore-")]
+    assert len(kept) == 1 and "the only entry here" in str(open_vault_file(kept[0].read_bytes()))
 
 
 def test_restore_rejects_a_file_that_is_not_a_backup(make_vault: Callable[..., Path], passphrase_file, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import orjson
 import pytest
+from tinydb.table import Document
 
 from companion.crypto import age
 from companion.services.backup import BACKUP_FORMAT
@@ -39,7 +40,7 @@ def test_an_edited_header_cannot_make_unlocking_costly(cli_vault: tuple[Path, Pa
     vault, pw = cli_vault
     blob = bytearray(vault.read_bytes())
     struct.pack_into(">III", blob, 12, 1024 * 1024, 16, 4)  # 1 GiB and 16 passes, checksum made to match
-    blob[100:132] = hashlib.sha256(bytes(blob[:100])).digest()
+    blob[176:208] = hashlib.sha256(bytes(blob[:176])).digest()  # format 3: the checksum follows the slot
     vault.write_bytes(bytes(blob))
     done, seconds = _timed(*_base(vault, pw), "list")
     assert done.returncode == 4  # type: ignore[attr-defined]
@@ -213,9 +214,7 @@ def test_a_costly_age_header_is_refused_before_any_work(cli_vault: tuple[Path, P
 def test_check_names_a_record_that_cannot_be_read_back(cli_vault: tuple[Path, Path]) -> None:
     vault, pw = cli_vault
     with Vault.open(vault, PASSPHRASE) as opened:  # a record written by a version that did not check
-        document = opened.storage.read()
-        document["reflections"] = {"7": {"text": CANARY, "created": "not a date", "mood": 12}}
-        opened.storage.replace(document)
+        opened.db.table("reflections").insert(Document({"text": CANARY, "created": "not a date", "mood": 12}, 7))
     done = run(*_base(vault, pw), "check")
     assert done.returncode == 4
     assert "opens correctly" not in done.stdout

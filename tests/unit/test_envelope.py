@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from companion.crypto import envelope
-from companion.crypto.envelope import HEADER_LEN, KdfParams
+from companion.crypto.envelope import HEADER_LEN, HEADER_LEN_V2, KdfParams
 from companion.errors import VaultDamaged, WrongPassphrase
 
 from conftest import CANARY, FAST_KDF, PASSPHRASE
@@ -123,12 +123,13 @@ def test_rewrap_keeps_data_key_and_changes_passphrase() -> None:
 
 def test_a_recovery_key_opens_the_header_and_survives_a_passphrase_change() -> None:
     header, key = envelope.new_envelope(PASSPHRASE, FAST_KDF)
-    assert header.version == 1 and header.length == HEADER_LEN
+    assert header.version == 3 and header.length == HEADER_LEN_V2
     code = envelope.new_recovery_key()
     groups = code.split("-")
     assert len(groups) == 8 and all(len(g) == 4 for g in groups)
     with_key = envelope.rewrap(key, PASSPHRASE, FAST_KDF, envelope.recovery_slot(key, code))
-    assert with_key.version == 2 and with_key.length == envelope.HEADER_LEN_V2
+    assert with_key.version == 3 and with_key.length == envelope.HEADER_LEN_V2 and with_key.kdf_part()[11] == 1
+    assert envelope.parse_header(with_key.to_bytes() + bytes(40)) == with_key
     blob = envelope.seal(with_key, key, b"the journal")
     assert envelope.open_file_with_recovery(blob, code)[2] == b"the journal"
     assert envelope.open_file_with_recovery(blob, code.lower().replace("-", " "))[2] == b"the journal"

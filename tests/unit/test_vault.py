@@ -14,15 +14,15 @@ from pathlib import Path
 
 import pytest
 
-from companion.crypto import envelope
 from companion.domain.reflection import Reflection
 from companion.errors import StorageFailure, VaultBusy, VaultDamaged, WrongPassphrase
 from companion.paths import backups_dir, lock_path
 from companion.storage import backups, disk
+from companion.storage import vault as vault_module
 from companion.storage.repositories import ReflectionRepository
 from companion.storage.vault import Vault
 
-from conftest import CANARY, FAST_KDF, NOW, PASSPHRASE, fixed_clock
+from conftest import CANARY, FAST_KDF, NOW, PASSPHRASE, fixed_clock, open_vault_file
 
 
 def _add(vault: Vault, text: str) -> None:
@@ -106,8 +106,8 @@ def test_failure_between_temp_write_and_replace_keeps_old_file(
             raise OSError(errno.EIO, "Input/output error")
 
         monkeypatch.setattr(disk.os, "replace", crash)
-        with pytest.raises(StorageFailure):
-            _add(vault, "never saved")
+        with pytest.raises(StorageFailure):  # a whole-file write: a restore, a merge, a compaction
+            vault.replace_document({"reflections": {}})
         monkeypatch.undo()
         # What the person sees never runs ahead of the disk.
         assert _texts(vault) == ["kept"]
@@ -115,19 +115,43 @@ def test_failure_between_temp_write_and_replace_keeps_old_file(
     assert disk.stale_temps(path) == []
 
 
+def test_a_save_that_fails_half_way_leaves_the_file_as_it_was(
+    make_vault: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = make_vault(["kept"])
+    before = path.read_bytes()
+    real = os.pwrite
+    with Vault.open(path, PASSPHRASE) as vault:
+
+        def half(fd: int, data: bytes, offset: int) -> int:
+            real(fd, bytes(data[: len(data) // 2]), offset)
+            raise OSError(errno.EIO, "Input/output error")
+
+        monkeypatch.setattr(vault_module.os, "pwrite", half)
+        with pytest.raises(StorageFailure, match="could not save"):
+            _add(vault, "never saved")
+        monkeypatch.undo()
+        assert _texts(vault) == ["kept"]
+        assert path.read_bytes() == before  # what was appended is cut off again
+        _add(vault, "saved after")
+    with Vault.open(path, PASSPHRASE) as vault:
+        assert sorted(_texts(vault)) == ["kept", "saved after"]
+
+
 def test_disk_full_keeps_old_file(make_vault: Callable[..., Path], monkeypatch: pytest.MonkeyPatch) -> None:
     path = make_vault(["kept"])
     before = path.read_bytes()
     with Vault.open(path, PASSPHRASE) as vault:
 
-        def full(fd: int, data: object) -> int:
+        def full(fd: int, data: object, offset: int) -> int:
             raise OSError(errno.ENOSPC, "No space left on device")
 
-        monkeypatch.setattr(disk.os, "write", full)
+        monkeypatch.setattr(vault_module.os, "pwrite", full)
         with pytest.raises(StorageFailure, match="disk is full") as info:
             _add(vault, "never saved")
         monkeypatch.undo()
         assert info.value.exit_code == 1
+        assert path.read_bytes() == before
         _add(vault, "saved once there is room")
     assert path.read_bytes() != before
     with Vault.open(path, PASSPHRASE) as vault:
@@ -144,21 +168,39 @@ def test_stale_temp_files_are_cleaned_on_open(make_vault: Callable[..., Path]) -
     assert not leftover.exists()
 
 
-def test_each_save_keeps_previous_file_as_backup(make_vault: Callable[..., Path]) -> None:
+def test_a_save_appends_only_what_changed(make_vault: Callable[..., Path]) -> None:
+    path = make_vault([f"entry {i}" for i in range(600)])  # three segments of reflections
+    with Vault.open(path, PASSPHRASE, clock=fixed_clock) as vault:
+        _add(vault, "one")  # the day's first save also keeps a backup (below)
+        before = path.read_bytes()
+        _add(vault, "two")
+        after = path.read_bytes()
+    assert after[: len(before)] == before  # appended: nothing earlier was rewritten
+    grown = len(after) - len(before)
+    assert grown < 40_000 < len(before) // 2  # one segment of 256 entries at most, and the manifest
+
+
+def test_the_days_first_save_keeps_the_file_as_a_backup(make_vault: Callable[..., Path]) -> None:
     path = make_vault([])
     with Vault.open(path, PASSPHRASE, clock=fixed_clock) as vault:
         before = path.read_bytes()
         _add(vault, "one")
     newest = backups.list_backups(path)[0]
-    assert newest.path.read_bytes() == before
+    assert newest.path.read_bytes()[: len(before)] == before  # the file as it was, then the save itself
+    assert open_vault_file(newest.path.read_bytes())["reflections"]  # frozen: the journal moved on
+    assert path.read_bytes() != newest.path.read_bytes()
 
 
 def test_backups_roll(make_vault: Callable[..., Path]) -> None:
     path = make_vault([])
-    with Vault.open(path, PASSPHRASE) as vault:
+    days = iter(range(100))
+    clock = lambda: NOW + timedelta(hours=25 * next(days))  # noqa: E731 - a day and an hour per save
+    with Vault.open(path, PASSPHRASE, clock=clock) as vault:
         for i in range(12):
             _add(vault, f"entry {i}")
-    assert len(backups.list_backups(path)) == backups.KEEP_RECENT
+    kept = backups.list_backups(path)
+    assert backups.KEEP_RECENT <= len(kept) < 12
+    assert kept[0].taken.astimezone(UTC) > NOW + timedelta(days=10)
 
 
 def test_prune_keeps_recent_and_one_a_day(tmp_path: Path) -> None:
@@ -226,7 +268,7 @@ def test_change_passphrase_rewraps_vault_and_backups(make_vault: Callable[..., P
     assert report.backups and all(b.state == "ok" for b in report.backups)
     for b in backups.list_backups(path):
         with pytest.raises(WrongPassphrase):
-            envelope.open_file(b.path.read_bytes(), PASSPHRASE)
+            open_vault_file(b.path.read_bytes(), PASSPHRASE)
 
 
 def test_check_reports_a_damaged_backup(make_vault: Callable[..., Path]) -> None:

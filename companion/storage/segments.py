@@ -1,0 +1,280 @@
+"""The segmented vault file (format 3): sealed segments after the header, bound by a sealed manifest.
+
+A save appends only the segments it changed, then a new manifest and a trailer, and fsyncs: its cost
+follows the change, not the journal. The manifest names every live segment by offset, length and
+SHA-256, so no segment can be dropped, replayed from an older save or swapped in from another file
+unnoticed. Earlier frames stay in the file until it is compacted (rewritten whole, atomically).
+See docs/FORMAT.md.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import struct
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, replace
+from typing import Any
+
+import orjson
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+from companion.crypto.envelope import NONCE_LEN, TAG_LEN, Header
+from companion.errors import VaultDamaged
+
+SEGMENT_RECORDS = 256  # records of one table per segment, by document id
+KIND_SEGMENT = b"S"
+KIND_MANIFEST = b"M"
+FRAME_HEAD = struct.Struct(">cI")  # kind, then the length of nonce + ciphertext + tag
+TAIL_MAGIC = b"CMPTAIL\n"
+TRAILER = struct.Struct(">QI8s")  # offset of the manifest frame, its whole length, magic
+SEGMENT_LABEL = b"companion segment\x00"
+MANIFEST_LABEL = b"companion manifest"
+MAX_MANIFEST = 64 * 1024 * 1024
+
+Records = dict[str, Any]  # document id (decimal string) -> record
+Document = dict[str, Any]  # table -> Records
+Summarise = Callable[[str, Records], dict[str, Any]]
+Read = Callable[[int, int], bytes]  # (offset, length) -> bytes
+
+
+@dataclass(frozen=True)
+class SegmentRef:
+    """Where one sealed segment lies in the file, what it must hash to, and a small summary of it."""
+
+    offset: int  # of the frame (its kind byte)
+    length: int  # of the whole frame
+    digest: str  # SHA-256 hex of the whole frame
+    count: int
+    max_id: int
+    summary: dict[str, Any]
+
+    def to_json(self) -> list[Any]:
+        """The manifest's form: a list, to keep it small."""
+        return [self.offset, self.length, self.digest, self.count, self.max_id, self.summary]
+
+    @classmethod
+    def from_json(cls, value: Any) -> SegmentRef:
+        """VaultDamaged unless it has the manifest's shape."""
+        try:
+            offset, length, digest, count, max_id, summary = value
+            ok = (all(isinstance(n, int) and n >= 0 for n in (offset, length, count, max_id))
+                  and isinstance(digest, str) and isinstance(summary, dict))
+        except (TypeError, ValueError):
+            ok = False
+        if not ok:
+            raise VaultDamaged("has a damaged manifest")
+        return cls(offset, length, digest, count, max_id, summary)
+
+
+Tables = dict[str, dict[int, SegmentRef]]  # table -> segment index -> where it is
+
+
+@dataclass(frozen=True)
+class Manifest:
+    """The set of live segments, as last saved."""
+
+    tables: Tables
+    seq: int
+    end: int  # where the next frame goes: just after this manifest's trailer
+    digest: bytes  # SHA-256 of the manifest frame: cheaply tells two saves apart
+    cut_short: int = 0  # bytes after `end` that could not be read (a save cut short, or damage)
+
+    @property
+    def live(self) -> int:
+        """Bytes the live segments take."""
+        return sum(ref.length for refs in self.tables.values() for ref in refs.values())
+
+
+def index_of(doc_id: int) -> int:
+    """Which segment of its table a record id falls in."""
+    return doc_id // SEGMENT_RECORDS
+
+
+def split(records: Records) -> dict[int, Records]:
+    """A table's records grouped by segment."""
+    out: dict[int, Records] = {}
+    for key, record in records.items():
+        out.setdefault(index_of(int(key)), {})[key] = record
+    return out
+
+
+def _seal_frame(kind: bytes, key: bytes, plaintext: bytes, aad: bytes) -> bytes:
+    nonce = os.urandom(NONCE_LEN)
+    body = nonce + AESGCM(key).encrypt(nonce, plaintext, aad)
+    return FRAME_HEAD.pack(kind, len(body)) + body
+
+
+def _segment_aad(table: str, index: int) -> bytes:
+    return SEGMENT_LABEL + f"{table}/{index}".encode()
+
+
+def _open_frame(kind: bytes, key: bytes, frame: bytes, aad: bytes) -> bytes:
+    if len(frame) < FRAME_HEAD.size + NONCE_LEN + TAG_LEN:
+        raise VaultDamaged("is truncated")
+    found, length = FRAME_HEAD.unpack_from(frame)
+    if found != kind or length != len(frame) - FRAME_HEAD.size:
+        raise VaultDamaged("has been damaged or tampered with")
+    body = frame[FRAME_HEAD.size :]
+    try:
+        return AESGCM(key).decrypt(body[:NONCE_LEN], body[NONCE_LEN:], aad)
+    except InvalidTag:
+        raise VaultDamaged("has been damaged or tampered with") from None
+
+
+def seal_segment(key: bytes, table: str, index: int, records: Records) -> bytes:
+    """One segment's frame."""
+    return _seal_frame(KIND_SEGMENT, key, orjson.dumps(records), _segment_aad(table, index))
+
+
+def open_segment(read: Read, key: bytes, table: str, index: int, ref: SegmentRef) -> Records:
+    """One segment's records, checked against the manifest's digest; VaultDamaged if anything differs."""
+    frame = read(ref.offset, ref.length)
+    if len(frame) != ref.length or hashlib.sha256(frame).hexdigest() != ref.digest:
+        raise VaultDamaged("has been damaged or tampered with")
+    try:
+        records = orjson.loads(_open_frame(KIND_SEGMENT, key, frame, _segment_aad(table, index)))
+    except orjson.JSONDecodeError:
+        raise VaultDamaged("holds data companion cannot read") from None
+    if not isinstance(records, dict) or len(records) != ref.count:
+        raise VaultDamaged("holds data companion cannot read")
+    return records
+
+
+def _manifest_aad(header: Header) -> bytes:
+    return header.to_bytes() + MANIFEST_LABEL
+
+
+def seal_manifest(key: bytes, header: Header, tables: Tables, seq: int, offset: int) -> bytes:
+    """The manifest frame and its trailer, for a manifest written at `offset`."""
+    plain = orjson.dumps({"seq": seq, "tables": {
+        name: {str(i): ref.to_json() for i, ref in sorted(refs.items())} for name, refs in tables.items()}})
+    frame = _seal_frame(KIND_MANIFEST, key, plain, _manifest_aad(header))
+    return frame + TRAILER.pack(offset, len(frame), TAIL_MAGIC)
+
+
+def _parse_manifest(plain: bytes, offset: int) -> tuple[Tables, int]:
+    try:
+        value = orjson.loads(plain)
+        seq, raw = value["seq"], value["tables"]
+        tables = {str(name): {int(i): SegmentRef.from_json(ref) for i, ref in refs.items()}
+                  for name, refs in raw.items()}
+    except (orjson.JSONDecodeError, KeyError, TypeError, ValueError, AttributeError):
+        raise VaultDamaged("has a damaged manifest") from None
+    if not isinstance(seq, int):
+        raise VaultDamaged("has a damaged manifest")
+    for refs in tables.values():
+        for ref in refs.values():
+            if ref.offset + ref.length > offset:
+                raise VaultDamaged("has a damaged manifest")
+    return tables, seq
+
+
+def _try_manifest(read: Read, key: bytes, header: Header, trailer_at: int) -> Manifest | None:
+    offset, length, magic = TRAILER.unpack(read(trailer_at, TRAILER.size))
+    if magic != TAIL_MAGIC or offset < header.length or offset + length != trailer_at or length > MAX_MANIFEST:
+        return None
+    frame = read(offset, length)
+    try:
+        plain = _open_frame(KIND_MANIFEST, key, frame, _manifest_aad(header))
+    except VaultDamaged:
+        return None
+    tables, seq = _parse_manifest(plain, offset)
+    return Manifest(tables, seq, trailer_at + TRAILER.size, hashlib.sha256(frame).digest())
+
+
+def read_manifest(read: Read, size: int, key: bytes, header: Header) -> Manifest:
+    """The newest complete manifest: normally at the very end; else the last whole one, with `cut_short` set.
+
+    Bytes after the last whole save are a save killed or out of disk half way (never acknowledged),
+    or damage: the caller tells the person and keeps the file as it was before writing to it.
+    """
+    last = size - TRAILER.size
+    if last >= header.length:
+        found = _try_manifest(read, key, header, last)
+        if found is not None:
+            return found
+    body = read(0, size)
+    at = body.rfind(TAIL_MAGIC)
+    while at >= header.length:
+        trailer_at = at + len(TAIL_MAGIC) - TRAILER.size
+        if trailer_at >= header.length:
+            found = _try_manifest(read, key, header, trailer_at)
+            if found is not None:
+                return replace(found, cut_short=size - found.end)
+        at = body.rfind(TAIL_MAGIC, 0, at)
+    raise VaultDamaged("has been damaged or tampered with")
+
+
+def blob_reader(blob: bytes) -> Read:
+    """Read from bytes in memory."""
+    return lambda offset, length: blob[offset : offset + length]
+
+
+def fd_reader(fd: int) -> Read:
+    """Read from an open file (the inode it was opened on, whatever its name points at later)."""
+    return lambda offset, length: os.pread(fd, length, offset)
+
+
+def load_all(read: Read, key: bytes, manifest: Manifest) -> Document:
+    """Every table, every record (a merge, a check, a backup)."""
+    return {name: {k: v for i in sorted(refs) for k, v in open_segment(read, key, name, i, refs[i]).items()}
+            for name, refs in manifest.tables.items()}
+
+
+def frames_for(key: bytes, table: str, segments: dict[int, Records], offset: int,
+               summarise: Summarise) -> Iterator[tuple[int, bytes, SegmentRef | None]]:
+    """(index, frame, ref) for each segment, laid out from `offset`; an empty segment has no frame."""
+    for index, records in sorted(segments.items()):
+        if not records:
+            yield index, b"", None
+            continue
+        frame = seal_segment(key, table, index, records)
+        ref = SegmentRef(offset, len(frame), hashlib.sha256(frame).hexdigest(), len(records),
+                         max(int(k) for k in records), summarise(table, records))
+        offset += len(frame)
+        yield index, frame, ref
+
+
+def whole_file(header: Header, key: bytes, document: Document, summarise: Summarise) -> bytes:
+    """A fresh, compact file holding `document`."""
+    head = header.to_bytes()
+    parts, tables, offset = [head], {}, len(head)
+    for name, records in document.items():
+        refs: dict[int, SegmentRef] = {}
+        for index, frame, ref in frames_for(key, name, split(records), offset, summarise):
+            if ref is not None:
+                parts.append(frame)
+                refs[index] = ref
+                offset += len(frame)
+        tables[name] = refs
+    parts.append(seal_manifest(key, header, tables, 1, offset))
+    return b"".join(parts)
+
+
+def compacted(header: Header, key: bytes, read: Read, manifest: Manifest) -> bytes:
+    """The same live segments in a fresh file under `header`, copied as sealed bytes (no re-encryption)."""
+    head = header.to_bytes()
+    parts, tables, offset = [head], {}, len(head)
+    for name, refs in manifest.tables.items():
+        moved = {}
+        for index, ref in sorted(refs.items()):
+            frame = read(ref.offset, ref.length)
+            if hashlib.sha256(frame).hexdigest() != ref.digest:
+                raise VaultDamaged("has been damaged or tampered with")
+            parts.append(frame)
+            moved[index] = SegmentRef(offset, ref.length, ref.digest, ref.count, ref.max_id, ref.summary)
+            offset += ref.length
+        tables[name] = moved
+    parts.append(seal_manifest(key, header, tables, manifest.seq + 1, offset))
+    return b"".join(parts)
+
+
+def open_whole(blob: bytes, key: bytes, header: Header, *, whole: bool = False) -> Document:
+    """A whole format-3 file in memory, every record read (and, if `whole`, nothing cut short at its end)."""
+    read = blob_reader(blob)
+    manifest = read_manifest(read, len(blob), key, header)
+    if whole and manifest.cut_short:
+        raise VaultDamaged(f"ends with {manifest.cut_short:,} bytes that cannot be read (a save cut short, or damage)")
+    return load_all(read, key, manifest)
