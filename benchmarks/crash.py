@@ -8,8 +8,8 @@ must be in it.
 Run:    .venv/bin/python benchmarks/crash.py [KILLS] [ENTRIES]      (default 200 kills, 3000 entries)
         .venv/bin/python benchmarks/crash.py --naive 40               (a writer that saves in place:
                                                                        the check must catch it)
-Prints: kills, kills that landed while a save's temp file existed, corruptions (must be 0) and lost
-acknowledged entries (must be 0).
+Prints: kills, kills that landed in the middle of a save (between its start and its acknowledgement;
+the journal may then open as of its last whole save), corruptions (must be 0) and lost acknowledged entries (must be 0).
 """
 
 from __future__ import annotations
@@ -47,23 +47,25 @@ from companion.storage.vault import Vault
 if sys.argv[3] == "naive":
     import os
     import companion.storage.vault as v
-    class Written:
-        confirmed = True
-        def __init__(self, path): self.stat = os.stat(path)
-    def in_place(path, data, *, before_replace=None, action=""):
-        with open(path, "r+b") as f:  # what a naive writer does: overwrite the file itself
+    def in_place(self, changes):  # what a naive writer does: write the whole journal over itself
+        document = self.storage.document()
+        data = v.seal_document(self._header, self._data_key, document)
+        with open(self.path, "r+b") as f:
             f.truncate(0)
             for i in range(0, len(data), 4096):
                 f.write(data[i:i + 4096])
                 f.flush()
                 os.fsync(f.fileno())
-        return Written(path)
-    v.atomic_write = in_place
+        self._stamp = v.FileStamp.at(self.path)
+        self._adopt_written(data, os.stat(self.path))
+        return v.Saved(self._live.manifest.tables, document)
+    v.Vault._persist = in_place
 vault = Vault.open(Path(sys.argv[1]), sys.argv[2])
 repo = ReflectionRepository(vault)
 n = 0
 while True:
     text = f"storage {sys.argv[4]}-{n}"
+    print("SAVING", text, flush=True)
     repo.add(Reflection(text=text, created=datetime.now(UTC)))
     print("ACK", text, flush=True)
     n += 1
@@ -105,16 +107,22 @@ def _kill_after(process: subprocess.Popen[str], delay: float) -> bool:
     return True
 
 
+_MID_SAVE: list[str] = []
+
+
 def _verify(path: Path, expected: set[str], result: Result) -> None:
-    if stale_temps(path):
-        result.during_temp += 1
+    mid_save = bool(stale_temps(path)) or bool(_MID_SAVE)
+    _MID_SAVE.clear()
     try:
         with Vault.open(path, PASSPHRASE) as vault:
+            mid_save = mid_save or any("could not be read" in line for line in vault.take_news())
             stored = {row["text"] for _, row in ReflectionRepository(vault).rows()}
     except CompanionError as exc:
         result.corruptions += 1
         result.notes.append(exc.message)
         return
+    finally:
+        result.during_temp += mid_save
     missing = expected - stored
     result.lost += len(missing)
 
@@ -171,7 +179,10 @@ def _kill_storage(path: Path, rng: random.Random, naive: bool, n: int, add_time:
                                 str(n)], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     killed = _kill_after(process, rng.uniform(add_time * 0.5, add_time * 3))
     out = process.stdout.read() if process.stdout else ""
-    acked = {line[4:] for line in out.splitlines() if line.startswith("ACK ")}
+    lines = out.splitlines()
+    acked = {line[4:] for line in lines if line.startswith("ACK ")}
+    if killed and lines and lines[-1].startswith("SAVING "):
+        _MID_SAVE.append(lines[-1])  # killed between starting a save and its acknowledgement
     return int(killed), acked
 
 
@@ -185,7 +196,7 @@ def main(argv: list[str]) -> int:
     writer = "a naive in-place writer (the check must catch it)" if naive else "companion"
     print(f"crash test of {writer}, {entries} entries, {time.perf_counter() - started:.0f} s")
     print(f"  kills                                  {result.kills}")
-    print(f"  kills while a save's temp file existed {result.during_temp}")
+    print(f"  kills in the middle of a save         {result.during_temp}")
     print(f"  acknowledged entries checked           {result.acknowledged}")
     print(f"  corruptions (must be 0)                {result.corruptions}")
     print(f"  lost acknowledged entries (must be 0)  {result.lost}")
