@@ -6,6 +6,7 @@ Subcommands never import textual: they are used from scripts and shells and must
 from __future__ import annotations
 
 import argparse
+import importlib
 import io
 import os
 import signal
@@ -205,7 +206,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _dispatch(args: argparse.Namespace) -> int:
-    from companion import commands, paths
+    from companion import paths
 
     passphrase_file = getattr(args, "passphrase_file", None)
     if args.demo:
@@ -220,7 +221,9 @@ def _dispatch(args: argparse.Namespace) -> int:
     sys.stdout = VisibleText(sys.stdout)
     sys.stderr = VisibleText(sys.stderr)
     name = f"cmd_{args.command.replace('-', '_')}"
-    handler: Callable[[argparse.Namespace, Path, str | None], int] = getattr(commands, name)
+    # capture needs no journal and no passphrase: it skips importing the rest
+    module = importlib.import_module("companion.quick" if args.command == "capture" else "companion.commands")
+    handler: Callable[[argparse.Namespace, Path, str | None], int] = getattr(module, name)
     return handler(args, vault, passphrase_file)
 
 

@@ -18,9 +18,10 @@ from companion.domain.boundary import STATUSES
 from companion.domain.clock import day_text, local_now
 from companion.domain.contact import ROLES
 from companion.domain.reflection import Reflection, ReflectionFilter
-from companion.domain.text import MAX_ENTRY_BYTES, checked, decoded, plural
+from companion.domain.text import plural
 from companion.errors import StorageFailure, UsageError, VaultDamaged
 from companion.passphrase_input import ask, ask_new, check_new, read_passphrase_file
+from companion.quick import entry_text
 from companion.services.journal import Journal
 from companion.services.opening import create_journal, open_journal, open_with_recovery_key
 from companion.services.recovery import read_recovery_key_file, write_recovery_key_file
@@ -106,38 +107,13 @@ def cmd_add(args: argparse.Namespace, vault: Path, passphrase_file: str | None) 
     if args.text is None and passphrase_file == "-":
         raise UsageError("Standard input carries the passphrase, so give the text as an argument.")
     passphrase = _passphrase(passphrase_file)  # first, so typed text never lands in the prompt
-    text = _entry_text(args.text)
+    text = entry_text(args.text)
     with _journal(vault, passphrase_file, passphrase) as journal:
         journal.add_reflection(text, mood=args.mood, tags=args.tag)
         print("Saved your reflection.")
     return 0
 
 
-def _entry_text(given: str | None) -> str:
-    """The reflection's text: the argument, else standard input (bounded); UsageError with the reason."""
-    try:
-        if given is not None:
-            text = checked(given, "The reflection")
-        else:
-            if sys.stdin.isatty():
-                print("Write your reflection, then press Ctrl-D on a new line.", file=sys.stderr)
-            text = decoded(sys.stdin.buffer.read(MAX_ENTRY_BYTES + 1), "The text on standard input")
-    except ValueError as exc:
-        raise UsageError(str(exc)) from None
-    if not text.strip():
-        raise UsageError("A reflection needs some text.")
-    return text
-
-
-def cmd_capture(args: argparse.Namespace, vault: Path, passphrase_file: str | None) -> int:
-    """Seal a reflection to the journal's capture key without unlocking; the next unlock takes it in."""
-    from companion.services.capture import capture
-
-    if passphrase_file is not None:
-        raise UsageError("capture needs no passphrase; leave out --passphrase-file.")
-    capture(vault, _entry_text(args.text), args.tag, local_now())
-    print("Captured, sealed. It joins your journal the next time you unlock it.")
-    return 0
 
 
 # -- reading ---------------------------------------------------------------------------------------------

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
 import os
 import resource
 import sys
@@ -20,7 +19,7 @@ def disable_core_dumps() -> None:
         pass
     if sys.platform.startswith("linux"):
         try:
-            libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+            libc = ctypes.CDLL(None, use_errno=True)  # the process's own symbols include libc's prctl
             libc.prctl(PR_SET_DUMPABLE, 0, 0, 0, 0)
         except OSError:
             pass

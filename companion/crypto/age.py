@@ -7,7 +7,6 @@ import sys
 
 import pyrage
 
-from companion.crypto import age_scrypt
 from companion.errors import UsageError, VaultDamaged, WrongPassphrase
 
 
@@ -34,6 +33,8 @@ def encrypt_with_passphrase(data: bytes, passphrase: str, *, isolated: bool = Fa
     responsive. The data goes through a pipe, never a file.
     """
     if not isolated:
+        from companion.crypto import age_scrypt  # cryptography's scrypt: not loaded by `companion capture`
+
         return age_scrypt.encrypt(data, passphrase)
     line = passphrase.encode("utf-8") + b"\n"
     done = subprocess.run([sys.executable, "-m", "companion.crypto.age_child"], input=line + data,

@@ -54,6 +54,7 @@ class ListScreen(AreaScreen, Generic[R]):
     NO_MATCH = "Nothing matches this filter (escape clears it)."
 
     _generation = 0  # which load is the newest: older answers are dropped
+    _prepared = False  # whether prepare() was asked for
 
     def compose_body(self) -> ComposeResult:
         yield RecordList(self.LIST_ID, self.PLACEHOLDER)
@@ -90,6 +91,9 @@ class ListScreen(AreaScreen, Generic[R]):
         """Delete a record."""
         raise NotImplementedError
 
+    def prepare(self, journal: Journal) -> None:
+        """Work done in the background after the first page shows, so filtering is quick (none by default)."""
+
     def describe(self, journal: Journal, record_id: int) -> str | None:
         """How to name a record in the delete question (None when it is gone)."""
         raise NotImplementedError
@@ -116,6 +120,9 @@ class ListScreen(AreaScreen, Generic[R]):
             return
         empty = self.NO_MATCH if query.strip() else self.EMPTY
         self.records.show(Shown(self.rows(found.items), found.total, found.status, empty))
+        if not self._prepared:  # once the first page is on screen, ready the rest for filtering
+            self._prepared = True
+            self.run(self.prepare, lambda _: None)
 
     @on(RecordList.QueryChanged)
     def _query_changed(self) -> None:

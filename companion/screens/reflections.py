@@ -50,6 +50,9 @@ class ReflectionsScreen(ListScreen[Reflection]):
             status += f" · showing the newest {shown}, more load as you scroll"
         return Found(page.items, page.total, status)
 
+    def prepare(self, journal: Journal) -> None:
+        journal.reflections.prepare_search()
+
     def rows(self, items: list[Reflection]) -> list[Option | None]:
         tz = self.clock().tzinfo
         return [reflection_row(e, tz, self.size.width) for e in items]

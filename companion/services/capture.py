@@ -24,51 +24,16 @@ from pathlib import Path
 import orjson
 import pyrage
 
-from companion.crypto.age import encrypt_to
-from companion.domain.reflection import clean_tags
 from companion.domain.text import plural
 from companion.errors import CompanionError, UsageError
-from companion.paths import backups_dir, device_tag
+from companion.paths import backups_dir
 from companion.services.backup import Imported, checked_entry, import_entries
+from companion.services.inbox import MAX_INBOX_BYTES, key_path
 from companion.services.journal import Journal
-from companion.storage.disk import append_durably, atomic_write, ensure_private_dir, read_bytes
+from companion.storage.disk import atomic_write, ensure_private_dir, read_bytes
 
 IDENTITY_KEY = "capture_identity"
 CAPTURED_TAG = "captured"
-KEY_SUFFIX = ".capture-key"
-MAX_INBOX_BYTES = 64 * 1024 * 1024  # far beyond a lifetime of quick notes between two unlocks
-NOT_SET_UP = ("Capturing without the passphrase is set up the first time this journal is unlocked by this "
-              "version of companion: open it once (companion, or companion list), then capture works.")
-
-
-def key_path(vault: Path) -> Path:
-    """The journal's public capture key (age1...), beside it."""
-    return vault.with_name(vault.name + KEY_SUFFIX)
-
-
-def inbox_path(vault: Path) -> Path:
-    """This device's inbox (per device, so two devices syncing a folder never write the same file)."""
-    return vault.with_name(f"{vault.name}.{device_tag()}.inbox")
-
-
-def capture(vault: Path, text: str, tags: list[str], now: datetime) -> Path:
-    """Seal `text` to the journal's capture key and append it to this device's inbox; returns the inbox."""
-    if not vault.exists():
-        raise UsageError(f"There is no journal at {vault} yet; run 'companion init' to create one.")
-    try:
-        recipient = read_bytes(key_path(vault), "read the capture key", limit=200).decode("ascii").strip()
-    except (CompanionError, UnicodeDecodeError):  # missing or unreadable
-        raise UsageError(NOT_SET_UP) from None
-    record = {"id": uuid.uuid4().hex, "text": text, "created": now.astimezone(UTC).isoformat(),
-              "tags": clean_tags(tags)}
-    try:
-        sealed = encrypt_to(orjson.dumps(record), [recipient])
-    except UsageError:
-        raise UsageError(f"{key_path(vault)} does not hold a capture key; unlock the journal once to set it "
-                         "right again.") from None
-    inbox = inbox_path(vault)
-    append_durably(inbox, base64.b64encode(sealed) + b"\n", action="add to the capture inbox")
-    return inbox
 
 
 def capture_on_unlock(journal: Journal) -> None:

@@ -60,21 +60,30 @@ class ReflectionService:
             hay = self._haystacks[doc_id] = searchable(record)
         return hay
 
+    def prepare_search(self) -> None:
+        """Read and sort every entry and make its search text now, so the first filter keystroke is quick.
+
+        The first page and Home read only the newest segments; filtering needs them all.
+        """
+        for doc_id, record in self._all():
+            self._haystack(doc_id, record)
+
     def forget_cache(self) -> None:
         """Records changed behind this service's back (an import, a restore): sort again next time."""
         self._sorted = None
 
-    def _sorted_now(self) -> bool:
-        """Whether every row is decrypted and sorted already (else the segments' summaries answer)."""
+    @property
+    def prepared(self) -> bool:
+        """Whether every entry is read and sorted already (else the segments' summaries answer)."""
         return self._sorted is not None and self._sorted_generation == self._vault.generation
 
     def count(self) -> int:
         """How many reflections there are."""
-        return len(self._all()) if self._sorted_now() else self.repo.count()
+        return len(self._all()) if self.prepared else self.repo.count()
 
     def page(self, where: ReflectionFilter | None = None, offset: int = 0, limit: int | None = 200) -> Page:
         """Newest first, filtered, from `offset`."""
-        if (where is None or not where.active) and limit is not None and not self._sorted_now():
+        if (where is None or not where.active) and limit is not None and not self.prepared:
             newest = self.repo.newest(offset + limit)[offset:]  # reads only the newest segments
             return Page([Reflection.from_record(record, doc_id) for doc_id, record in newest], self.repo.count())
         rows = self._all()
@@ -88,7 +97,7 @@ class ReflectionService:
     def since(self, moment: datetime) -> list[Reflection]:
         """Every reflection written at or after `moment`, newest first (a prefix of the sorted rows)."""
         cutoff = moment.astimezone(UTC).isoformat()
-        if not self._sorted_now():
+        if not self.prepared:
             return [Reflection.from_record(record, doc_id) for doc_id, record in self.repo.since(cutoff)]
         found = []
         for doc_id, record in self._all():
@@ -103,7 +112,7 @@ class ReflectionService:
 
     def flagged_count(self) -> int:
         """How many are marked to bring to therapy."""
-        if not self._sorted_now():
+        if not self.prepared:
             return self.repo.flagged()
         return sum(1 for _, record in self._all() if record.get("flagged"))
 

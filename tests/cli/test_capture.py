@@ -11,7 +11,7 @@ import stat
 import subprocess
 from pathlib import Path
 
-from companion.services.capture import inbox_path, key_path
+from companion.services.inbox import inbox_path, key_path
 
 from test_cli import one_sentence, run
 
@@ -108,3 +108,16 @@ def test_only_the_first_unlock_sets_up_the_key(cli_vault: tuple[Path, Path]) -> 
     settled = vault.read_bytes()
     _listed(vault, pw)  # the key pair is in place: unlocking again writes nothing
     assert vault.read_bytes() == settled
+
+
+def test_capture_loads_no_journal_code(cli_vault: tuple[Path, Path]) -> None:
+    """Capturing starts quickly: it imports neither the vault, TinyDB, Textual nor the journal services."""
+    import sys
+
+    vault, _ = cli_vault
+    probe = ("import sys\nfrom companion.cli import main\ncode = main(['--data', sys.argv[1], 'capture', 'quick'])\n"
+             "heavy = [m for m in ('companion.storage.vault', 'tinydb', 'textual', 'companion.services.journal',"
+             " 'companion.commands', 'cryptography.hazmat.primitives.kdf.scrypt') if m in sys.modules]\n"
+             "print(code, heavy)")
+    done = subprocess.run([sys.executable, "-c", probe, str(vault)], capture_output=True, text=True)
+    assert done.stdout.strip().endswith("0 []"), done.stdout + done.stderr

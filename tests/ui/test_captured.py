@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
-from companion.services.capture import capture
+from companion.services.inbox import capture
 
 from conftest import journal_of, settle, unlocked
 

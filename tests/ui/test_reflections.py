@@ -174,10 +174,12 @@ async def test_filter_finds_one_entry_among_ten_thousand(make_vault: Callable[..
     path = make_vault([])
     seed_many(path, 10_000)
     async with unlocked(path) as (app, pilot):
+        assert not journal_of(app).reflections.prepared  # Home read only the newest segments
         await pilot.press("2")
         await settle(pilot)
         entries = app.screen.query_one("#entries", OptionList)
         assert entries.option_count == 200  # the newest page, the rest lazily
+        assert journal_of(app).reflections.prepared  # read in the background once the page showed
         await pilot.press("slash")
         app.focused.value = "lighthouse"
         await settle(pilot)
