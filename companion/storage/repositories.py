@@ -145,7 +145,7 @@ class ReflectionRepository(Repository[Reflection]):
 
     def rows(self) -> list[tuple[int, dict[str, Any]]]:
         """(id, stored dict) pairs, newest first, without building Reflection objects."""
-        return _newest_first([(doc.doc_id, doc) for doc in self._table])
+        return _newest_first([(int(k), r) for k, r in self._view.records().items()])  # no copies
 
     @property
     def _view(self) -> TableView:

@@ -118,6 +118,12 @@ class TableView(MutableMapping[Any, dict[str, Any]]):
     def __len__(self) -> int:
         return sum(len(self._segments[i]) if i in self._segments else self._refs[i].count for i in self.indices())
 
+    def items(self) -> Iterator[tuple[int, dict[str, Any]]]:  # type: ignore[override]
+        """(id, record) pairs a segment at a time (TinyDB iterates a table this way)."""
+        for index in self.indices():
+            for key, record in self.segment(index).items():
+                yield int(key), record
+
     def records(self) -> Records:
         """Every record, by decimal id (all segments decrypted)."""
         return {k: v for i in self.indices() for k, v in self.segment(i).items()}
