@@ -65,7 +65,8 @@ class SegmentRef:
             ok = False
         if not ok:
             raise VaultDamaged("has a damaged manifest")
-        return cls(offset, length, digest, count, max_id, summary)
+        kept = {k: v for k, v in summary.items() if (k, type(v)) in (("newest", str), ("flagged", int))}
+        return cls(offset, length, digest, count, max_id, kept)
 
 
 Tables = dict[str, dict[int, SegmentRef]]  # table -> segment index -> where it is

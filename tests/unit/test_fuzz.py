@@ -6,6 +6,8 @@ The suite runs a bounded number of examples; `benchmarks/fuzz.py` runs the same 
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 import json
 import os
 from pathlib import Path
@@ -13,6 +15,7 @@ from typing import Any
 
 import orjson
 import pytest
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
@@ -20,6 +23,7 @@ from companion.crypto import age, envelope
 from companion.domain.schema import SchemaError, check_tables
 from companion.errors import CompanionError
 from companion.services.backup import parse_dayone, parse_jrnl, read_backup
+from companion.storage import segments
 from companion.storage.vault import Vault
 
 from conftest import FAST_KDF, PASSPHRASE, fixed_clock
@@ -79,20 +83,57 @@ def test_any_flipped_byte_is_refused(position: int, flip: int) -> None:
         envelope.open_file(bytes(damaged), PASSPHRASE)
 
 
-@given(TABLES)
-def test_the_vault_reader_opens_or_refuses_a_document(tmp_path_factory: pytest.TempPathFactory,
-                                                      tables: dict[str, Any]) -> None:
+def _vault_with(tmp_path_factory: pytest.TempPathFactory, write: Any) -> Path:
+    """A journal whose contents `write(path, header, key)` replaces, under the journal's own key."""
     path = tmp_path_factory.mktemp("fuzz") / "vault.companion"
     with Vault.create(path, PASSPHRASE, FAST_KDF, clock=fixed_clock) as vault:
         key = vault._data_key  # the test writes a document of its own under the journal's key
         header = envelope.parse_header(path.read_bytes())
-    path.write_bytes(envelope.seal(header, key, orjson.dumps(tables)))
+    write(path, header, key)
+    return path
+
+
+def _opens_or_refuses(path: Path) -> None:
     try:
         with Vault.open(path, PASSPHRASE) as vault:
             report = vault.check(PASSPHRASE)
             assert isinstance(report.damaged_records, list)
+            assert isinstance(vault.counts(), dict)
     except CompanionError:
         pass
+
+
+@given(TABLES)
+def test_the_vault_reader_opens_or_refuses_a_document(tmp_path_factory: pytest.TempPathFactory,
+                                                      tables: dict[str, Any]) -> None:
+    """Format 3: any JSON as a segment's records, named by a manifest sealed with the journal's key."""
+    def write(path: Path, header: envelope.Header, key: bytes) -> None:
+        parts, refs, offset = [header.to_bytes()], {}, header.length
+        for name, value in tables.items():
+            frame = segments.seal_segment(key, name, 0, value)
+            count = len(value) if isinstance(value, dict) else 0
+            refs[name] = {0: segments.SegmentRef(offset, len(frame), hashlib.sha256(frame).hexdigest(), count,
+                                                 0, {"newest": "x", "flagged": 1})}
+            parts.append(frame)
+            offset += len(frame)
+        parts.append(segments.seal_manifest(key, header, refs, 1, offset))
+        path.write_bytes(b"".join(parts))
+
+    _opens_or_refuses(_vault_with(tmp_path_factory, write))
+
+
+@given(TABLES)
+def test_an_older_vault_opens_or_refuses_a_document(tmp_path_factory: pytest.TempPathFactory,
+                                                    tables: dict[str, Any]) -> None:
+    """Formats 1 and 2 (one sealed body): any JSON document, moved to format 3 on unlock or refused."""
+    def write(path: Path, header: envelope.Header, key: bytes) -> None:
+        legacy = dataclasses.replace(header, segmented=False)
+        kek = envelope.derive_key(PASSPHRASE, legacy.salt, legacy.kdf)
+        legacy = dataclasses.replace(legacy, wrapped_key=AESGCM(kek).encrypt(legacy.wrap_nonce, key,
+                                                                             legacy.kdf_part()))
+        path.write_bytes(envelope.seal(legacy, key, orjson.dumps(tables)))
+
+    _opens_or_refuses(_vault_with(tmp_path_factory, write))
 
 
 @given(TABLES)
