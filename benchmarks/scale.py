@@ -17,7 +17,6 @@ import asyncio
 import json
 import os
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
@@ -183,16 +182,7 @@ def jrnl_rows(jrnl: Path, folder: Path, size: int, runs: int) -> dict[str, Any]:
     """companion against jrnl 4.6 on the same journal (jrnl's own encryption; imported from its JSON)."""
     where = folder / "jrnl"
     where.mkdir()
-    jenv = versus_jrnl.make_jrnl(where, size, jrnl)
-    export = where / "export.json"
-    subprocess.run([str(jrnl), "--format", "json", "--file", str(export)], env=jenv, check=True, capture_output=True)
-    vault = where / "companion" / "vault.companion"
-    secret = where / "pw"
-    secret.write_text(PASSPHRASE + "\n")
-    base = [COMPANION, "--data", str(vault), "--passphrase-file", str(secret)]
-    cenv = {k: v for k, v in os.environ.items() if not k.startswith("COMPANION")}
-    subprocess.run([*base, "init"], check=True, capture_output=True, env=cenv)
-    subprocess.run([*base, "import", "jrnl", str(export)], check=True, capture_output=True, env=cenv)
+    jenv, base, cenv, vault = versus_jrnl.side_by_side(where, size, jrnl)
     out: dict[str, Any] = {}
     for name, jcmd, ccmd, target in (
         ("list -n 5", [str(jrnl), "-n", "5"], [*base, "list", "-n", "5"], 0.25),

@@ -108,6 +108,24 @@ version: v4.6
             "PYTHON_KEYRING_BACKEND": "jrnlkeyring.Backend"}
 
 
+def side_by_side(folder: Path, entries: int, jrnl: Path) -> tuple[dict[str, str], list[str], dict[str, str], Path]:
+    """The same journal for jrnl and for companion (imported from jrnl's JSON export).
+
+    Returns jrnl's environment, companion's command start and environment, and companion's journal.
+    """
+    jenv = make_jrnl(folder, entries, jrnl)
+    export = folder / "export.json"
+    subprocess.run([str(jrnl), "--format", "json", "--file", str(export)], env=jenv, check=True, capture_output=True)
+    vault = folder / "companion" / "vault.companion"
+    secret = folder / "pw"
+    secret.write_text(PASSWORD + "\n")
+    base = [COMPANION, "--data", str(vault), "--passphrase-file", str(secret)]
+    cenv = {k: v for k, v in os.environ.items() if not k.startswith("COMPANION")}
+    subprocess.run([*base, "init"], check=True, capture_output=True, env=cenv)
+    subprocess.run([*base, "import", "jrnl", str(export)], check=True, capture_output=True, env=cenv)
+    return jenv, base, cenv, vault
+
+
 def main() -> None:
     entries = int(sys.argv[1]) if len(sys.argv) > 1 else 10_000
     runs = int(sys.argv[2]) if len(sys.argv) > 2 else 5
@@ -115,18 +133,7 @@ def main() -> None:
     if not jrnl.exists():
         sys.exit(f"jrnl is not at {jrnl}: python3 -m venv /tmp/jrnlvenv && /tmp/jrnlvenv/bin/pip install jrnl==4.6")
     with tempfile.TemporaryDirectory() as tmp:
-        folder = Path(tmp)
-        jenv = make_jrnl(folder, entries, jrnl)
-        export = folder / "export.json"
-        subprocess.run([str(jrnl), "--format", "json", "--file", str(export)], env=jenv, check=True,
-                       capture_output=True)
-        vault = folder / "companion" / "vault.companion"
-        secret = folder / "pw"
-        secret.write_text(PASSWORD + "\n")
-        base = [COMPANION, "--data", str(vault), "--passphrase-file", str(secret)]
-        cenv = {k: v for k, v in os.environ.items() if not k.startswith("COMPANION")}
-        subprocess.run([*base, "init"], check=True, capture_output=True, env=cenv)
-        subprocess.run([*base, "import", "jrnl", str(export)], check=True, capture_output=True, env=cenv)
+        jenv, base, cenv, vault = side_by_side(Path(tmp), entries, jrnl)
         rows = {
             "list -n 5": (median([str(jrnl), "-n", "5"], jenv, runs),
                           median([*base, "list", "-n", "5"], cenv, runs)),
