@@ -255,6 +255,11 @@ class SegmentedStorage(Storage):
         self._reset(tables, document)
         self.generation += 1
 
+    def moved(self, tables: Tables) -> None:
+        """The same saved segments now lie elsewhere (a compacted or re-sealed file): read them from there."""
+        for name, refs in tables.items():
+            self.table(name).saved(dict(refs))
+
     def document(self) -> Document:
         """Every table with every record, as held now (decrypting what was not read yet)."""
         return {name: view.records() for name, view in self._views.items()}

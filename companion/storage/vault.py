@@ -465,8 +465,8 @@ class Vault:
                 tables = self._append(changes)
             except _ChangedUnderneath:
                 continue
-            if self._compaction_due():
-                self._compact()
+            if self._compaction_due() and self._compact():
+                return Saved(self._live.manifest.tables if self._live else tables)  # the frames moved
             return Saved(tables)
         raise StorageFailure(f"{self.path} kept changing while companion saved (a sync tool at work?); "
                              "nothing was saved. Try again in a moment.")
@@ -523,18 +523,23 @@ class Vault:
         newest = backups.newest_backup(self.path)
         return waste > 0 and (newest is None or self._clock() - newest > BACKUP_EVERY)
 
-    def _compact(self) -> None:
-        """Rewrite the file with only its live segments (copied sealed); the old file becomes a backup."""
+    def _compact(self) -> bool:
+        """Rewrite the file with only its live segments (copied sealed); the old file becomes a backup.
+
+        Whether it happened: the segments then lie elsewhere, and the storage must be told.
+        """
         live = self._live
         assert live is not None
         try:
             blob = segments.compacted(self._header, self._data_key, live.read, live.manifest)
             self._replace_file(blob, action="tidy your journal", check=True)
         except _ChangedUnderneath:
-            return  # the save itself is done; tried again on the next save
+            return False  # the save itself is done; tried again on the next save
         except StorageFailure as exc:  # the save itself is done; say why no backup was kept, once
             self._compacting = False
             self.news.append(exc.message)
+            return False
+        return True
 
     def _write_whole(self, document: Document, *, action: str = "save your journal", check: bool = False,
                      keep: bool = True) -> segments.Tables:
@@ -781,8 +786,8 @@ class Vault:
             self._adopt_written(blob, stat)
         except _ChangedUnderneath:
             pass  # renamed over at once: the next save merges with whatever is there now
-        if live is None and self._live is not None:
-            self.storage.adopt(self._live.manifest.tables)
+        if self._live is not None:  # the same segments, in the new file
+            self.storage.moved(self._live.manifest.tables)
         failed = _swap_in(staged)
         _fsync_quietly(self.path.parent, backups_dir(self.path))
         return failed

@@ -276,3 +276,21 @@ def test_a_save_whose_file_is_renamed_over_mid_append_loses_nothing(make_vault: 
     with Vault.open(path, PASSPHRASE) as vault:
         assert _texts(vault) == ["both had this", "from the other device", "from this device",
                                  "written while the file was replaced"]
+
+
+def test_segments_not_yet_read_are_found_after_a_compaction_or_a_passphrase_change(
+        make_vault: Callable[..., Path]) -> None:
+    path = make_vault([])
+    _many(path, 600)  # three segments of reflections
+    with Vault.open(path, PASSPHRASE, clock=fixed_clock) as vault:
+        ReflectionRepository(vault).replace(1, {"text": "edited: its old frame is waste before the others"})
+    days = iter(range(100))
+    with Vault.open(path, PASSPHRASE, clock=lambda: NOW + timedelta(days=2 * next(days))) as vault:
+        before = len(backups.list_backups(path))
+        _add(vault, "a new day's first save compacts the file")  # only the newest segment was read
+        assert len(backups.list_backups(path)) == before + 1
+        assert len(_texts(vault)) == 601  # the others, read from where the compaction put them
+    with Vault.open(path, PASSPHRASE, clock=fixed_clock) as vault:
+        ReflectionRepository(vault).replace(1, {"text": "edited again, so the re-sealed file moves the rest"})
+        vault.change_passphrase("another passphrase here", FAST_KDF)
+        assert len(_texts(vault)) == 601
