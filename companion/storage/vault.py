@@ -329,6 +329,12 @@ class Vault:
         """The end of the file is unreadable: keep the file as it is, before the next save writes there."""
         assert self._live is not None
         kept = backups.keep_copy(self.path, "unreadable-end", self._clock(), data=_read_all(fd, stat))
+        try:  # kept: now cut it off, so the next unlock does not keep it again
+            os.ftruncate(fd, self._live.manifest.end)
+            os.fsync(fd)
+            self._stamp = FileStamp.of(os.fstat(fd))
+        except OSError:
+            pass  # a read-only disk: the next save (or unlock) tries again
         self.news.append(
             f"The end of your journal file could not be read (a save cut short by a crash, or damage), so it "
             f"opened as of its last complete save; the file as it was is kept at {kept}.")

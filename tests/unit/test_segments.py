@@ -141,6 +141,8 @@ def test_a_save_cut_short_opens_as_of_the_last_whole_save_and_keeps_the_file(
         assert len(news) == 1 and "could not be read" in news[0]
         kept = [p for p in backups.list_kept(path) if p.name.startswith("unreadable-end-")]
         assert len(kept) == 1 and kept[0].read_bytes() == torn and str(kept[0]) in news[0]
+    with Vault.open(path, PASSPHRASE, clock=fixed_clock) as vault:  # told once, kept once
+        assert vault.take_news() == [] and len(backups.list_kept(path)) == 1
         _add(vault, "four")
     with Vault.open(path, PASSPHRASE) as vault:
         assert _texts(vault) == ["four", "one", "two"]
