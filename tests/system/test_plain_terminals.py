@@ -102,6 +102,7 @@ def test_an_ask_for_help_reaches_the_terminal_clipboard(tmux: Tmux, places: dict
     tmux.wait_for("Ask Priya")
     tmux.keys("Enter")
     tmux.type("a lift on Tuesday?")
+    tmux.wait_for("a lift on Tuesday?")  # on screen before saving, as a person would see it
     tmux.keys("C-s")
     tmux.wait_for("Your message to Priya")
     copied = subprocess.run(["tmux", "-L", tmux.socket, "show-buffer"], capture_output=True, text=True).stdout
