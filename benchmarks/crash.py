@@ -49,7 +49,7 @@ if sys.argv[3] == "naive":
     import companion.storage.vault as v
     def in_place(self, changes):  # what a naive writer does: write the whole journal over itself
         document = self.storage.document()
-        data = v.seal_document(self._header, self._data_key, document)
+        data, manifest = v.seal_document(self._header, self._data_key, document)
         with open(self.path, "r+b") as f:
             f.truncate(0)
             for i in range(0, len(data), 4096):
@@ -57,7 +57,7 @@ if sys.argv[3] == "naive":
                 f.flush()
                 os.fsync(f.fileno())
         self._stamp = v.FileStamp.at(self.path)
-        self._adopt_written(data, os.stat(self.path))
+        self._adopt_written(data, manifest, os.stat(self.path))
         return v.Saved(self._live.manifest.tables, document)
     v.Vault._persist = in_place
 vault = Vault.open(Path(sys.argv[1]), sys.argv[2])

@@ -16,9 +16,7 @@ from tinydb import TinyDB
 from tinydb.storages import Storage
 from tinydb.table import Table
 
-from companion.storage.segments import Document, Records, SegmentRef, Summarise, Tables, index_of, split
-
-Load = Callable[[str, int, SegmentRef], Records]
+from companion.storage.segments import Document, Load, Records, SegmentRef, Summarise, Tables, index_of, split
 
 
 @dataclass(frozen=True)
@@ -36,12 +34,13 @@ Persist = Callable[[dict[str, dict[int, Records]]], Saved]
 class TableView(MutableMapping[Any, dict[str, Any]]):
     """One table's records by id (int or decimal string), decrypted a segment at a time."""
 
-    def __init__(self, name: str, refs: dict[int, SegmentRef], load: Load, summarise: Summarise) -> None:
+    def __init__(self, name: str, refs: dict[int, SegmentRef], load: Load, summarise: Summarise,
+                 held: dict[int, Records] | None = None) -> None:
         self.name = name
         self._refs = refs
         self._load = load
         self._summarise = summarise
-        self._segments: dict[int, Records] = {}
+        self._segments: dict[int, Records] = held or {}  # segments already read (or held in memory)
         self.dirty: set[int] = set()
         self._tracking = False
 
@@ -176,12 +175,10 @@ class SegmentedStorage(Storage):
         self._reset(tables)
 
     def _reset(self, tables: Tables, document: Document | None = None) -> None:
-        self._views = {name: TableView(name, dict(refs), self._load, self._summarise) for name, refs in tables.items()}
-        if document is not None:  # already in memory: no need to decrypt it again
-            for name, records in document.items():
-                view = self.table(name)
-                for index, part in split(records).items():
-                    view._segments[index] = part
+        held = {name: split(records) for name, records in (document or {}).items()}  # no need to decrypt again
+        self._views = {name: TableView(name, dict(tables.get(name, {})), self._load, self._summarise,
+                                       held.get(name))
+                       for name in dict.fromkeys([*tables, *held])}
 
     def table(self, name: str) -> TableView:
         """A table's view (an empty one if the table is new)."""

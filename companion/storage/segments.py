@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import os
 import struct
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -147,12 +147,13 @@ def _manifest_aad(header: Header) -> bytes:
     return header.to_bytes() + MANIFEST_LABEL
 
 
-def seal_manifest(key: bytes, header: Header, tables: Tables, seq: int, offset: int) -> bytes:
-    """The manifest frame and its trailer, for a manifest written at `offset`."""
+def seal_manifest(key: bytes, header: Header, tables: Tables, seq: int, offset: int) -> tuple[bytes, Manifest]:
+    """The manifest frame and its trailer, for a manifest written at `offset`, and the manifest they hold."""
     plain = orjson.dumps({"seq": seq, "tables": {
         name: {str(i): ref.to_json() for i, ref in sorted(refs.items())} for name, refs in tables.items()}})
     frame = _seal_frame(KIND_MANIFEST, key, plain, _manifest_aad(header))
-    return frame + TRAILER.pack(offset, len(frame), TAIL_MAGIC)
+    end = offset + len(frame) + TRAILER.size
+    return frame + TRAILER.pack(offset, len(frame), TAIL_MAGIC), Manifest(tables, seq, end, _frame_digest(frame))
 
 
 def _parse_manifest(plain: bytes, offset: int) -> tuple[Tables, int]:
@@ -182,7 +183,11 @@ def _try_manifest(read: Read, key: bytes, header: Header, trailer_at: int) -> Ma
     except VaultDamaged:
         return None
     tables, seq = _parse_manifest(plain, offset)
-    return Manifest(tables, seq, trailer_at + TRAILER.size, hashlib.sha256(frame).digest())
+    return Manifest(tables, seq, trailer_at + TRAILER.size, _frame_digest(frame))
+
+
+def _frame_digest(frame: bytes) -> bytes:
+    return hashlib.sha256(frame).digest()
 
 
 def read_manifest(read: Read, size: int, key: bytes, header: Header) -> Manifest:
@@ -218,43 +223,47 @@ def fd_reader(fd: int) -> Read:
     return lambda offset, length: os.pread(fd, length, offset)
 
 
-def load_all(read: Read, key: bytes, manifest: Manifest) -> Document:
-    """Every table, every record (a merge, a check, a backup)."""
-    return {name: {k: v for i in sorted(refs) for k, v in open_segment(read, key, name, i, refs[i]).items()}
+Load = Callable[[str, int, SegmentRef], Records]  # (table, index, where) -> records
+
+
+def load_all(manifest: Manifest, load: Load) -> Document:
+    """Every table, every record (a merge, a check, a backup), each segment read by `load`."""
+    return {name: {k: v for i in sorted(refs) for k, v in load(name, i, refs[i]).items()}
             for name, refs in manifest.tables.items()}
 
 
-def frames_for(key: bytes, table: str, segments: dict[int, Records], offset: int,
-               summarise: Summarise) -> Iterator[tuple[int, bytes, SegmentRef | None]]:
-    """(index, frame, ref) for each segment, laid out from `offset`; an empty segment has no frame."""
-    for index, records in sorted(segments.items()):
-        if not records:
-            yield index, b"", None
-            continue
-        frame = seal_segment(key, table, index, records)
-        ref = SegmentRef(offset, len(frame), hashlib.sha256(frame).hexdigest(), len(records),
-                         max(int(k) for k in records), summarise(table, records))
-        offset += len(frame)
-        yield index, frame, ref
+def add_segments(key: bytes, tables: Tables, changes: dict[str, dict[int, Records]], offset: int,
+                 summarise: Summarise) -> tuple[list[bytes], int]:
+    """Seal each changed segment to lie from `offset` on, and note it in `tables` (an emptied one leaves).
+
+    Returns the frames, in order, and where the next frame goes.
+    """
+    frames: list[bytes] = []
+    for name, changed in changes.items():
+        refs = tables.setdefault(name, {})
+        for index, records in sorted(changed.items()):
+            if not records:
+                refs.pop(index, None)
+                continue
+            frame = seal_segment(key, name, index, records)
+            refs[index] = SegmentRef(offset, len(frame), hashlib.sha256(frame).hexdigest(), len(records),
+                                     max(int(k) for k in records), summarise(name, records))
+            frames.append(frame)
+            offset += len(frame)
+    return frames, offset
 
 
-def whole_file(header: Header, key: bytes, document: Document, summarise: Summarise) -> bytes:
-    """A fresh, compact file holding `document`."""
+def whole_file(header: Header, key: bytes, document: Document, summarise: Summarise) -> tuple[bytes, Manifest]:
+    """A fresh, compact file holding `document`, and its manifest."""
     head = header.to_bytes()
-    parts, tables, offset = [head], {}, len(head)
-    for name, records in document.items():
-        refs: dict[int, SegmentRef] = {}
-        for index, frame, ref in frames_for(key, name, split(records), offset, summarise):
-            if ref is not None:
-                parts.append(frame)
-                refs[index] = ref
-                offset += len(frame)
-        tables[name] = refs
-    parts.append(seal_manifest(key, header, tables, 1, offset))
-    return b"".join(parts)
+    tables: Tables = {name: {} for name in document}
+    frames, offset = add_segments(key, tables, {name: split(records) for name, records in document.items()},
+                                  len(head), summarise)
+    tail, manifest = seal_manifest(key, header, tables, 1, offset)
+    return b"".join([head, *frames, tail]), manifest
 
 
-def compacted(header: Header, key: bytes, read: Read, manifest: Manifest) -> bytes:
+def compacted(header: Header, key: bytes, read: Read, manifest: Manifest) -> tuple[bytes, Manifest]:
     """The same live segments in a fresh file under `header`, copied as sealed bytes (no re-encryption)."""
     head = header.to_bytes()
     parts, tables, offset = [head], {}, len(head)
@@ -265,11 +274,11 @@ def compacted(header: Header, key: bytes, read: Read, manifest: Manifest) -> byt
             if hashlib.sha256(frame).hexdigest() != ref.digest:
                 raise VaultDamaged("has been damaged or tampered with")
             parts.append(frame)
-            moved[index] = SegmentRef(offset, ref.length, ref.digest, ref.count, ref.max_id, ref.summary)
+            moved[index] = replace(ref, offset=offset)
             offset += ref.length
         tables[name] = moved
-    parts.append(seal_manifest(key, header, tables, manifest.seq + 1, offset))
-    return b"".join(parts)
+    tail, fresh = seal_manifest(key, header, tables, manifest.seq + 1, offset)
+    return b"".join([*parts, tail]), fresh
 
 
 def open_whole(blob: bytes, key: bytes, header: Header, *, whole: bool = False) -> Document:
@@ -278,4 +287,4 @@ def open_whole(blob: bytes, key: bytes, header: Header, *, whole: bool = False) 
     manifest = read_manifest(read, len(blob), key, header)
     if whole and manifest.cut_short:
         raise VaultDamaged(f"ends with {manifest.cut_short:,} bytes that cannot be read (a save cut short, or damage)")
-    return load_all(read, key, manifest)
+    return load_all(manifest, lambda table, index, ref: open_segment(read, key, table, index, ref))

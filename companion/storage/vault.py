@@ -100,11 +100,12 @@ def read_document(path: Path, blob: bytes, data_key: bytes, *,
     return header, _decode(path, envelope.open_body(blob, data_key, header))
 
 
-def seal_document(header: envelope.Header, data_key: bytes, document: Document) -> bytes:
-    """A whole vault file holding `document`, in the format the header names."""
+def seal_document(header: envelope.Header, data_key: bytes,
+                  document: Document) -> tuple[bytes, segments.Manifest | None]:
+    """A whole vault file holding `document`, in the format the header names (and its manifest, if any)."""
     if header.segmented:
         return segments.whole_file(header, data_key, document, summarise)
-    return envelope.seal(header, data_key, orjson.dumps(document))
+    return envelope.seal(header, data_key, orjson.dumps(document)), None
 
 
 def _legacy_tables(document: Document) -> segments.Tables:
@@ -293,7 +294,8 @@ class Vault:
                 if header.segmented:
                     manifest = segments.read_manifest(segments.fd_reader(fd), stat.st_size, data_key, header)
                 else:
-                    document = _decode(path, envelope.open_body(_read_all(fd, stat), data_key, header))
+                    blob = _read_all(fd, stat)
+                    document = _decode(path, envelope.open_body(blob, data_key, header))
             except VaultDamaged as exc:
                 raise VaultDamaged(damaged_sentence(path, exc.message)) from None
             for tmp in stale_temps(path):
@@ -307,7 +309,7 @@ class Vault:
                     vault._keep_cut_short(fd, stat)
             else:
                 os.close(fd)
-                vault._stamp_legacy(header, document, stat)
+                vault._stamp_legacy(blob, document, stat)
                 if upgraded.segmented:
                     vault._upgrade(document)
             fd = None
@@ -433,8 +435,7 @@ class Vault:
             return legacy
         if self._live is None:
             raise StorageFailure("The journal is locked.")
-        return {name: {k: v for i in sorted(refs) for k, v in self._load(name, i, refs[i]).items()}
-                for name, refs in self._live.manifest.tables.items()}
+        return segments.load_all(self._live.manifest, self._load)
 
     def _take_live(self, live: _Live) -> None:
         """From now on, segments are read from (and saves appended to) this file."""
@@ -443,11 +444,12 @@ class Vault:
         self._live, self._legacy = live, None
         self._digest = live.manifest.digest
 
-    def _stamp_legacy(self, header: envelope.Header, document: Document, stat: os.stat_result) -> None:
+    def _stamp_legacy(self, blob: bytes, document: Document, stat: os.stat_result) -> None:
         self._legacy = document
         self._stamp = FileStamp.of(stat)
-        self._digest = _digest(header.to_bytes() + orjson.dumps(document))
-        self.storage.adopt(_legacy_tables(document))
+        self._digest = _digest(blob)
+        # held in memory already: a copy for the tables, the original is what was saved
+        self.storage.adopt(_legacy_tables(document), orjson.loads(orjson.dumps(document)))
 
     # -- saving ------------------------------------------------------------------------------
     def _persist(self, changes: dict[str, dict[int, segments.Records]]) -> Saved:
@@ -483,24 +485,15 @@ class Vault:
         assert live is not None
         old = live.manifest
         tables = {name: dict(refs) for name, refs in old.tables.items()}
-        offset, parts = old.end, []
-        for name, changed in changes.items():
-            refs = tables.setdefault(name, {})
-            for index, frame, ref in segments.frames_for(self._data_key, name, changed, offset, summarise):
-                if ref is None:
-                    refs.pop(index, None)
-                    continue
-                refs[index] = ref
-                parts.append(frame)
-                offset += len(frame)
-        tail = segments.seal_manifest(self._data_key, self._header, tables, old.seq + 1, offset)
+        frames, offset = segments.add_segments(self._data_key, tables, changes, old.end, summarise)
+        tail, manifest = segments.seal_manifest(self._data_key, self._header, tables, old.seq + 1, offset)
         expected = self._stamp
         assert expected is not None
-        end = offset + len(tail)
+        end = manifest.end
         try:
             if FileStamp.of(os.fstat(live.fd)) != expected:
                 raise _ChangedUnderneath  # written to in place by someone else
-            _write_at(live.fd, b"".join(parts) + tail, old.end)
+            _write_at(live.fd, b"".join([*frames, tail]), old.end)
             if expected.size > end:  # bytes of a save cut short, after the new end
                 os.ftruncate(live.fd, end)
             os.fsync(live.fd)
@@ -508,9 +501,8 @@ class Vault:
         except OSError as exc:
             self._stamp = _truncated(live.fd, expected.size) or expected
             raise StorageFailure(describe_os_error(exc, "save your journal", self.path)) from None
-        frame = tail[: -segments.TRAILER.size]
-        live.manifest = segments.Manifest(tables, old.seq + 1, end, hashlib.sha256(frame).digest())
-        self._digest = live.manifest.digest
+        live.manifest = manifest
+        self._digest = manifest.digest
         self._stamp = FileStamp.of(stat)
         if FileStamp.at(self.path) != self._stamp:
             # Renamed over while we wrote: what we appended went to the file that was replaced. It is
@@ -537,8 +529,8 @@ class Vault:
         live = self._live
         assert live is not None
         try:
-            blob = segments.compacted(self._header, self._data_key, live.read, live.manifest)
-            self._replace_file(blob, action="tidy your journal", check=True)
+            self._replace_file(*segments.compacted(self._header, self._data_key, live.read, live.manifest),
+                               action="tidy your journal", check=True)
         except _ChangedUnderneath:
             return False  # the save itself is done; tried again on the next save
         except StorageFailure as exc:  # the save itself is done; say why no backup was kept, once
@@ -550,14 +542,15 @@ class Vault:
     def _write_whole(self, document: Document, *, action: str = "save your journal", check: bool = False,
                      keep: bool = True) -> segments.Tables:
         """Write `document` as a whole new file (atomically, the old one kept as a backup)."""
-        self._replace_file(seal_document(self._header, self._data_key, document), action=action,
+        self._replace_file(*seal_document(self._header, self._data_key, document), action=action,
                            check=check, keep=keep)
         if self._live is None:
             self._legacy = orjson.loads(orjson.dumps(document))
             return _legacy_tables(document)
         return self._live.manifest.tables
 
-    def _replace_file(self, blob: bytes, *, action: str, check: bool = False, keep: bool = True) -> None:
+    def _replace_file(self, blob: bytes, manifest: segments.Manifest | None, *, action: str, check: bool = False,
+                      keep: bool = True) -> None:
         """Write `blob` beside the journal, then rename it over; the previous file becomes a backup."""
         def before_replace() -> None:
             if check and FileStamp.at(self.path) != self._stamp:
@@ -568,11 +561,11 @@ class Vault:
         written = atomic_write(self.path, blob, before_replace=before_replace, action=action)
         if not written.confirmed:
             self.news.append(UNCONFIRMED)
-        self._adopt_written(blob, written.stat)
+        self._adopt_written(blob, manifest, written.stat)
 
-    def _adopt_written(self, blob: bytes, written: os.stat_result) -> None:
-        """The file just renamed into place is the one this process knows from now on."""
-        if not self._header.segmented:
+    def _adopt_written(self, blob: bytes, manifest: segments.Manifest | None, written: os.stat_result) -> None:
+        """The file just renamed into place (its manifest, None for formats 1 and 2) is the one known from now on."""
+        if manifest is None:
             self._stamp = FileStamp.of(written)
             self._digest = _digest(blob)
             return
@@ -581,8 +574,7 @@ class Vault:
             os.close(fd)
             raise _ChangedUnderneath  # renamed over straight away: what we wrote is still in memory
         self._stamp = FileStamp.of(stat)
-        self._take_live(_Live(fd, segments.read_manifest(segments.blob_reader(blob), len(blob), self._data_key,
-                                                         self._header)))
+        self._take_live(_Live(fd, manifest))
 
     def _changed_copy(self, ours: Callable[[], Document]) -> _Copy | None:
         """The file on disk, opened, when it is not what this process last read or wrote."""
@@ -593,6 +585,7 @@ class Vault:
             self._stamp = None  # gone (a sync tool's doing): writing it again loses nothing
             return None
         fd, stat = _open_live(self.path)
+        kept_open = False  # the descriptor stays open only when this file becomes the one saves go to
         try:
             blob = _read_all(fd, stat)
             stamp = FileStamp.of(stat)
@@ -608,25 +601,22 @@ class Vault:
                 self._stamp = stamp  # touched, or copied whole, not changed: carry on with that file
                 if live is not None:
                     self._take_live(live)
-                    fd = -1
+                    kept_open = True
                 return None
             _, document = read_document(self.path, blob, self._data_key)
             document = _checked(self.path, document)
+            kept_open = live is not None  # handed over with the copy
         except VaultDamaged:
-            os.close(fd)
             kept = backups.keep_copy(self.path, "unmerged", self._clock(),
-                                     data=seal_document(self._header, self._data_key, ours()))
+                                     data=seal_document(self._header, self._data_key, ours())[0])
             self._foreign = stamp
             raise VaultDamaged(
                 f"{self.path} was replaced by a file companion cannot merge (another journal, or a damaged "
                 f"copy), so companion did not save over it; your version is kept at {kept}."
             ) from None
-        except BaseException:
-            if fd >= 0:
+        finally:
+            if not kept_open:
                 os.close(fd)
-            raise
-        if live is None:
-            os.close(fd)
         return _Copy(header, document, stamp, digest, live)
 
     def _take(self, copy: _Copy) -> None:
@@ -761,10 +751,8 @@ class Vault:
         """
         self.sync()
         live = self._live
-        if live is not None:
-            blob = segments.compacted(header, self._data_key, live.read, live.manifest)
-        else:
-            blob = seal_document(header, self._data_key, self._saved_document())
+        blob, manifest = (segments.compacted(header, self._data_key, live.read, live.manifest) if live is not None
+                          else seal_document(header, self._data_key, self._saved_document()))
         try:
             tmp, stat = write_temp(self.path, blob)
         except OSError as exc:
@@ -789,7 +777,7 @@ class Vault:
             raise
         self._header = header
         try:
-            self._adopt_written(blob, stat)
+            self._adopt_written(blob, manifest, stat)
         except _ChangedUnderneath:
             pass  # renamed over at once: the next save merges with whatever is there now
         if self._live is not None:  # the same segments, in the new file
@@ -829,8 +817,8 @@ class Vault:
         if found.segmented:
             read = segments.blob_reader(blob)
             manifest = segments.read_manifest(read, len(blob), self._data_key, found)
-            return segments.compacted(header, self._data_key, read, manifest)
-        return seal_document(header, self._data_key, _decode(self.path, envelope.open_body(blob, self._data_key)))
+            return segments.compacted(header, self._data_key, read, manifest)[0]
+        return seal_document(header, self._data_key, _decode(self.path, envelope.open_body(blob, self._data_key)))[0]
 
     def _open_with_key(self, blob: bytes) -> bytes:
         envelope.parse_header(blob)

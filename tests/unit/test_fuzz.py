@@ -116,7 +116,7 @@ def test_the_vault_reader_opens_or_refuses_a_document(tmp_path_factory: pytest.T
                                                  0, {"newest": "x", "flagged": 1})}
             parts.append(frame)
             offset += len(frame)
-        parts.append(segments.seal_manifest(key, header, refs, 1, offset))
+        parts.append(segments.seal_manifest(key, header, refs, 1, offset)[0])
         path.write_bytes(b"".join(parts))
 
     _opens_or_refuses(_vault_with(tmp_path_factory, write))
