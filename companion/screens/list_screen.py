@@ -3,6 +3,7 @@ same filter, paging and keys; the rows are found on the journal's thread, a page
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
@@ -213,9 +214,13 @@ class ListScreen(AreaScreen, Generic[R]):
     @work(group="list-dialog")
     async def action_log(self) -> None:
         """Log something for the highlighted record."""
+        await self.for_highlighted(self.log_moment)
+
+    async def for_highlighted(self, act: Callable[[int], Awaitable[None]]) -> None:
+        """Act on the highlighted record (if a row is highlighted), then show the list again."""
         record_id = self.records.highlighted_id
         if record_id is not None:
-            await self.log_moment(record_id)
+            await act(record_id)
             self.reload()
 
     def status_of(self, total: int, one: str, many: str, query: str) -> str:

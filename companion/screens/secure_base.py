@@ -92,10 +92,7 @@ class SecureBaseScreen(ListScreen[Contact]):
     @work(group="list-dialog")
     async def action_ask(self) -> None:
         """Ask the highlighted person for help."""
-        record_id = self.records.highlighted_id
-        if record_id is not None:
-            await self.ask_for_help(record_id)
-            self.reload()
+        await self.for_highlighted(self.ask_for_help)
 
     async def ask_for_help(self, record_id: int) -> None:
         """A short message, copied for the person to send; an "asked" moment is logged. Nothing is sent."""
