@@ -46,11 +46,11 @@ class ReflectionService:
 
     # -- reading -------------------------------------------------------------------------------
     def _all(self) -> list[tuple[int, dict[str, Any]]]:
-        # Sorted once per change; Reflection objects are built only for the rows shown.
-        generation = self._vault.generation  # a merge or a restore replaced the document
-        if self._sorted is None or generation != self._sorted_generation:
+        # Sorted once per change (a merge or a restore moves the vault's generation on); Reflection
+        # objects are built only for the rows shown.
+        if self._sorted is None or not self.prepared:
             self._sorted = self.repo.rows()
-            self._sorted_generation = generation
+            self._sorted_generation = self._vault.generation
             self._haystacks = {}
         return self._sorted
 
