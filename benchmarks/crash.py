@@ -21,9 +21,10 @@ import sys
 import tempfile
 import time
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
+from companion.clocks import local_now
 from companion.crypto.envelope import KdfParams
 from companion.domain.reflection import Reflection
 from companion.errors import CompanionError
@@ -39,7 +40,7 @@ TEXT = "An ordinary evening; asked for a hand with the shopping and said thank y
 # The storage-layer child: saves in a loop, acknowledging each save only after it returned.
 CHILD = """
 import sys
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from companion.domain.reflection import Reflection
 from companion.storage.repositories import ReflectionRepository
@@ -60,13 +61,14 @@ if sys.argv[3] == "naive":
         self._adopt_written(data, manifest, os.stat(self.path))
         return v.Saved(self._live.manifest.tables, document)
     v.Vault._persist = in_place
-vault = Vault.open(Path(sys.argv[1]), sys.argv[2])
+moment = datetime.fromisoformat(sys.argv[5])  # the run's clock, handed in
+vault = Vault.open(Path(sys.argv[1]), sys.argv[2], clock=lambda: moment)
 repo = ReflectionRepository(vault)
 n = 0
 while True:
     text = f"storage {sys.argv[4]}-{n}"
     print("SAVING", text, flush=True)
-    repo.add(Reflection(text=text, created=datetime.now(UTC)))
+    repo.add(Reflection(text=text, created=moment))
     print("ACK", text, flush=True)
     n += 1
 """
@@ -84,10 +86,9 @@ class Result:
     notes: list[str] = field(default_factory=list)
 
 
-def seed(path: Path, entries: int) -> None:
+def seed(path: Path, entries: int, now: datetime) -> None:
     """A journal of `entries` reflections, written through the project's own code."""
-    now = datetime.now(UTC)
-    with Vault.create(path, PASSPHRASE, CHEAP) as vault:
+    with Vault.create(path, PASSPHRASE, CHEAP, clock=lambda: now) as vault:
         ReflectionRepository(vault).insert_many([
             Reflection(text=f"{TEXT} {i}", created=now - timedelta(hours=i)).to_record() for i in range(entries)
         ])
@@ -110,11 +111,11 @@ def _kill_after(process: subprocess.Popen[str], delay: float) -> bool:
 _MID_SAVE: list[str] = []
 
 
-def _verify(path: Path, expected: set[str], result: Result) -> None:
+def _verify(path: Path, expected: set[str], result: Result, now: datetime) -> None:
     mid_save = bool(stale_temps(path)) or bool(_MID_SAVE)
     _MID_SAVE.clear()
     try:
-        with Vault.open(path, PASSPHRASE) as vault:
+        with Vault.open(path, PASSPHRASE, clock=lambda: now) as vault:
             mid_save = mid_save or any("could not be read" in line for line in vault.take_news())
             stored = {row["text"] for _, row in ReflectionRepository(vault).rows()}
     except CompanionError as exc:
@@ -127,56 +128,60 @@ def _verify(path: Path, expected: set[str], result: Result) -> None:
     result.lost += len(missing)
 
 
-def run(kills: int = 200, entries: int = 3000, naive: bool = False, seed_value: int = 7) -> Result:
-    """Kill the writers `kills` times; see the module docstring."""
+def run(kills: int, entries: int, now: datetime, *, naive: bool = False, seed_value: int = 7,
+        env: dict[str, str] | None = None) -> Result:
+    """Kill the writers `kills` times, the journal's clock at `now` and `companion add` run in `env` (a test
+    pins its date); see the module docstring."""
     rng = random.Random(seed_value)
     result = Result()
     acknowledged: set[str] = set()
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "vault.companion"
-        seed(path, entries)
+        seed(path, entries, now)
         pw = Path(folder) / "pw"
         pw.write_text(PASSPHRASE + "\n")
-        add_time = _time_one_add(path, pw)
+        add_time = _time_one_add(path, pw, env)
         attempt = 0
         while result.kills < kills:
             attempt += 1
             if naive or attempt % 2 == 0:
-                killed, acked = _kill_storage(path, rng, naive, attempt, add_time)
+                killed, acked = _kill_storage(path, rng, naive, attempt, add_time, now)
             else:
-                killed, acked = _kill_add(path, pw, rng, attempt, add_time)
+                killed, acked = _kill_add(path, pw, rng, attempt, add_time, env)
             acknowledged |= acked
             result.kills += killed
-            _verify(path, acknowledged, result)
+            _verify(path, acknowledged, result, now)
             if result.corruptions and naive:
                 # the naive writer broke the file: start again from a good one, to count how often
                 path.unlink()
-                seed(path, entries)
+                seed(path, entries, now)
                 acknowledged = set()
     result.acknowledged = len(acknowledged)
     return result
 
 
-def _time_one_add(path: Path, pw: Path) -> float:
+def _time_one_add(path: Path, pw: Path, env: dict[str, str] | None) -> float:
     start = time.perf_counter()
     subprocess.run([COMPANION, "--data", str(path), "--passphrase-file", str(pw), "add", "warm-up"],
-                   check=True, capture_output=True)
+                   check=True, capture_output=True, env=env)
     return time.perf_counter() - start
 
 
-def _kill_add(path: Path, pw: Path, rng: random.Random, n: int, add_time: float) -> tuple[int, set[str]]:
+def _kill_add(path: Path, pw: Path, rng: random.Random, n: int, add_time: float,
+              env: dict[str, str] | None) -> tuple[int, set[str]]:
     text = f"cli entry {n}"
     process = subprocess.Popen([COMPANION, "--data", str(path), "--passphrase-file", str(pw), "add", text],
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
     killed = _kill_after(process, rng.uniform(0.0, add_time * 1.1))
     out = process.stdout.read() if process.stdout else ""
     acked = {text} if not killed and process.returncode == 0 and "Saved" in out else set()
     return int(killed), acked
 
 
-def _kill_storage(path: Path, rng: random.Random, naive: bool, n: int, add_time: float) -> tuple[int, set[str]]:
+def _kill_storage(path: Path, rng: random.Random, naive: bool, n: int, add_time: float,
+                  now: datetime) -> tuple[int, set[str]]:
     process = subprocess.Popen([sys.executable, "-c", CHILD, str(path), PASSPHRASE, "naive" if naive else "atomic",
-                                str(n)], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+                                str(n), now.isoformat()], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     killed = _kill_after(process, rng.uniform(add_time * 0.5, add_time * 3))
     out = process.stdout.read() if process.stdout else ""
     lines = out.splitlines()
@@ -192,7 +197,7 @@ def main(argv: list[str]) -> int:
     kills = numbers[0] if numbers else (40 if naive else 200)
     entries = numbers[1] if len(numbers) > 1 else 3000
     started = time.perf_counter()
-    result = run(kills, entries, naive)
+    result = run(kills, entries, local_now(), naive=naive)
     writer = "a naive in-place writer (the check must catch it)" if naive else "companion"
     print(f"crash test of {writer}, {entries} entries, {time.perf_counter() - started:.0f} s")
     print(f"  kills                                  {result.kills}")

@@ -150,7 +150,7 @@ def unlock_to_home(path: Path) -> float:
     from companion.screens.home import HomeScreen
 
     async def run() -> float:
-        app = CompanionApp(path, clock=clock, settings_file=path.parent / "settings.toml")
+        app = CompanionApp(path, clock=clock, monotonic=time.monotonic, settings_file=path.parent / "settings.toml")
         async with app.run_test(size=(80, 24)) as pilot:
             await pilot.pause()
             assert app.focused is not None

@@ -6,7 +6,6 @@ import asyncio
 import os
 import signal
 import threading
-import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -20,7 +19,7 @@ from companion.crypto.envelope import DEFAULT_KDF, KdfParams
 from companion.dialogs.info import HelpDialog, SupportDialog
 from companion.dialogs.passphrase import ChangePassphraseDialog
 from companion.dialogs.recovery import PassphraseCheckDialog, RecoveryKeyDialog, SecurityDialog
-from companion.domain.clock import Clock, local_now
+from companion.domain.clock import Clock, Monotonic
 from companion.domain.prompts import Prompt
 from companion.domain.reflection import Reflection
 from companion.domain.text import visible
@@ -95,24 +94,28 @@ class CompanionApp(TerminalApp):
         self,
         vault_path: Path,
         *,
+        clock: Clock,
+        monotonic: Monotonic,
         kdf: KdfParams = DEFAULT_KDF,
-        clock: Clock = local_now,
         settings_file: Path | None = None,
         handle_signals: bool = False,
         demo_folder: Path | None = None,
+        poll_seconds: float | None = POLL_SECONDS,
     ) -> None:
         super().__init__(settings_file or settings_path(vault_path))
         self.demo_folder = demo_folder  # --demo: a throwaway journal, removed however the app ends
         self.vault_path = vault_path
         self.kdf = kdf
-        self.clock = clock
+        self.clock = clock  # the wall clock: dates, "today", greetings, backups' daily rule
+        self.monotonic = monotonic  # the idle auto-lock counts on this one (a wall clock can jump)
+        self.poll_seconds = poll_seconds  # None: the journal file is looked at only when asked (tests)
         self.handle_signals = handle_signals
         self.runner: JournalRunner | None = None
         self._modes_added: set[str] = set()
         self._editors: list[EditorScreen] = []
         self._hanging_up = False
         self._watchdog: threading.Timer | None = None
-        self._last_input = time.monotonic()
+        self._last_input = monotonic()
         self._told_auto_lock_off = False
         self._lock_note = ""
 
@@ -149,8 +152,9 @@ class CompanionApp(TerminalApp):
                 loop.add_signal_handler(sig, self.hang_up, sig)
         if self.demo_folder is not None:
             self.post_message(PassphraseEntered(DEMO_PASSPHRASE, create=False))
-        self.set_interval(POLL_SECONDS, self.check_disk)
-        self.set_interval(IDLE_CHECK_SECONDS, self._lock_when_idle)
+        if self.poll_seconds is not None:
+            self.set_interval(self.poll_seconds, self.check_disk)
+        self.set_interval(IDLE_CHECK_SECONDS, self.lock_if_idle)
         self.app_resume_signal.subscribe(self, lambda _: self.check_disk())
 
     @on(PassphraseEntered)
@@ -210,7 +214,7 @@ class CompanionApp(TerminalApp):
         self.journal_job(lambda j: j.reflections.draft(), self._offer_draft)
         if event.recovery_key:
             self.show_recovery_key(event.recovery_key)
-        self._last_input = time.monotonic()
+        self._last_input = self.monotonic()
         if self.settings.problem:
             self.notify(self.settings.problem, severity="warning", timeout=10)
         if self.settings.auto_lock_minutes == 0 and not self._told_auto_lock_off:
@@ -321,12 +325,14 @@ class CompanionApp(TerminalApp):
             self.notify(exc.message, severity="error", timeout=10)
 
     # -- locking, quitting, hanging up ---------------------------------------------------------------
-    def _lock_when_idle(self) -> None:
+    def lock_if_idle(self) -> bool:
+        """Lock when no key was pressed for the settings' auto-lock minutes (checked twice a second)."""
         minutes = self.settings.auto_lock_minutes
-        if self.runner is None or minutes <= 0 or time.monotonic() - self._last_input < minutes * 60:
-            return
+        if self.runner is None or minutes <= 0 or self.monotonic() - self._last_input < minutes * 60:
+            return False
         self._lock_note = f"Locked after {minutes:g} minute{'s' if minutes != 1 else ''} without a key press."
         self.run_worker(self.action_lock(), group="lock")
+        return True
 
     async def action_lock(self) -> None:
         """Keep any draft, drop every screen that held decrypted text, release the vault."""
@@ -398,7 +404,7 @@ class CompanionApp(TerminalApp):
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.Key | events.MouseDown | events.Paste):
-            self._last_input = time.monotonic()  # the idle auto-lock counts from here
+            self._last_input = self.monotonic()  # the idle auto-lock counts from here
         if isinstance(event, events.Paste):
             event.text = visible(event.text)  # a paste carries no escape sequence into an entry
         await super().on_event(event)

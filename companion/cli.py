@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any, NoReturn, TextIO
 
 from companion import __version__
+from companion.domain.clock import Clock
 from companion.domain.text import visible
 from companion.errors import CompanionError, UsageError
 from companion.hardening import harden_process
@@ -185,14 +186,18 @@ def _stop(signum: int, frame: object) -> None:
     raise _Stopped(signum)
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of the console script."""
+def main(argv: Sequence[str] | None = None, *, clock: Clock | None = None) -> int:
+    """Entry point of the console script; `clock` stands in for the machine's wall clock (in-process tests)."""
     harden_process()  # first: before any secret is read or textual imported
     for sig in (signal.SIGTERM, signal.SIGHUP):
         signal.signal(sig, _stop)  # the app installs its own handlers when it starts
     args = build_parser().parse_args(argv)
+    if clock is None:
+        from companion.clocks import local_now  # the one place the machine's time is read
+
+        clock = local_now
     try:
-        return _dispatch(args)
+        return _dispatch(args, clock)
     except CompanionError as exc:
         print(exc.message, file=sys.stderr)
         return exc.exit_code
@@ -205,17 +210,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
 
 
-def _dispatch(args: argparse.Namespace) -> int:
+def _dispatch(args: argparse.Namespace, clock: Clock) -> int:
     from companion import paths
 
     passphrase_file = getattr(args, "passphrase_file", None)
     if args.demo:
         if args.command is not None or hasattr(args, "data") or passphrase_file is not None:
             raise UsageError("--demo opens the app on a throwaway journal; use it on its own (with --color at most).")
-        return _run_demo(args.color)
+        return _run_demo(args.color, clock)
     vault = paths.vault_path(getattr(args, "data", None))
     if args.command is None:
-        return _run_tui(vault, passphrase_file, args.color)
+        return _run_tui(vault, passphrase_file, args.color, clock)
     # What a command prints may carry words from the journal or an imported file: a terminal must show
     # control characters, never obey them (clear the screen, set the title, write the clipboard).
     sys.stdout = VisibleText(sys.stdout)
@@ -223,8 +228,8 @@ def _dispatch(args: argparse.Namespace) -> int:
     name = f"cmd_{args.command.replace('-', '_')}"
     # capture needs no journal and no passphrase: it skips importing the rest
     module = importlib.import_module("companion.quick" if args.command == "capture" else "companion.commands")
-    handler: Callable[[argparse.Namespace, Path, str | None], int] = getattr(module, name)
-    return handler(args, vault, passphrase_file)
+    handler: Callable[[argparse.Namespace, Path, str | None, Clock], int] = getattr(module, name)
+    return handler(args, vault, passphrase_file, clock)
 
 
 def _need_terminal() -> None:
@@ -239,36 +244,36 @@ def _choose_colors(vault: Path, flag: str | None) -> None:
     os.environ.update(color_environment(flag or load_settings(settings_path(vault)).color))
 
 
-def _run_tui(vault: Path, passphrase_file: str | None, color: str | None) -> int:
+def _run_tui(vault: Path, passphrase_file: str | None, color: str | None, clock: Clock) -> int:
     if passphrase_file is not None:
         raise UsageError("The app asks for the passphrase itself; --passphrase-file is for commands.")
     from companion.services.opening import preflight
 
     preflight(vault)
     _need_terminal()
-    return _run_app(vault, color)
+    return _run_app(vault, color, clock)
 
 
-def _run_demo(color: str | None) -> int:
+def _run_demo(color: str | None, clock: Clock) -> int:
     """The app on a fictional journal in a temporary folder, which is removed however the app ends."""
     _need_terminal()
-    from companion.domain.clock import local_now
     from companion.services.demo import DEMO_KDF, make_demo, remove_demo
 
-    folder, journal = make_demo(local_now)
+    folder, journal = make_demo(clock)
     try:
         journal.close()
-        return _run_app(folder / "vault.companion", color, kdf=DEMO_KDF, demo_folder=folder)
+        return _run_app(folder / "vault.companion", color, clock, kdf=DEMO_KDF, demo_folder=folder)
     finally:
         remove_demo(folder)
 
 
-def _run_app(vault: Path, color: str | None, **options: Any) -> int:
+def _run_app(vault: Path, color: str | None, clock: Clock, **options: Any) -> int:
     """The full-screen app on `vault`, in the colours chosen; its exit code."""
     _choose_colors(vault, color)
     from companion.app import CompanionApp  # only now: subcommands never import textual
+    from companion.clocks import monotonic
 
-    app = CompanionApp(vault_path=vault, handle_signals=True, **options)
+    app = CompanionApp(vault_path=vault, clock=clock, monotonic=monotonic, handle_signals=True, **options)
     app.run()
     app.exited()
     return int(app.return_code or 0)

@@ -9,13 +9,14 @@ import shlex
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import tzinfo
 from pathlib import Path
 from typing import TypeVar
 
 import orjson
 
 from companion.domain.boundary import STATUSES
-from companion.domain.clock import day_text, local_now
+from companion.domain.clock import Clock, day_text
 from companion.domain.contact import ROLES
 from companion.domain.reflection import Reflection, ReflectionFilter
 from companion.domain.text import plural
@@ -40,10 +41,11 @@ def _passphrase(passphrase_file: str | None) -> str:
 
 
 @contextmanager
-def _journal(vault: Path, passphrase_file: str | None, passphrase: str | None = None) -> Iterator[Journal]:
+def _journal(vault: Path, passphrase_file: str | None, clock: Clock,
+             passphrase: str | None = None) -> Iterator[Journal]:
     """The unlocked journal for one command; closed after, and what happened underneath told on stderr."""
     journal = open_journal(vault, passphrase if passphrase is not None else _passphrase(passphrase_file),
-                           lock_timeout=CLI_LOCK_WAIT)
+                           clock=clock, lock_timeout=CLI_LOCK_WAIT)
     try:
         yield journal
         for line in journal.news():
@@ -52,9 +54,9 @@ def _journal(vault: Path, passphrase_file: str | None, passphrase: str | None = 
         journal.close()
 
 
-def _read(vault: Path, passphrase_file: str | None, read: Callable[[Journal], T]) -> T:
+def _read(vault: Path, passphrase_file: str | None, clock: Clock, read: Callable[[Journal], T]) -> T:
     """Open the journal, read what is asked, and close it again straight away."""
-    with _journal(vault, passphrase_file) as journal:
+    with _journal(vault, passphrase_file, clock) as journal:
         return read(journal)
 
 
@@ -87,7 +89,7 @@ def _forcing_hint() -> Iterator[None]:
 
 
 # -- creating and writing ------------------------------------------------------------------------------
-def cmd_init(args: argparse.Namespace, vault: Path, passphrase_file: str | None) -> int:
+def cmd_init(args: argparse.Namespace, vault: Path, passphrase_file: str | None, clock: Clock) -> int:
     """Create a new vault; never overwrites."""
     if vault.exists():
         raise StorageFailure(f"A journal already exists at {vault}; companion will not overwrite it.")
@@ -97,18 +99,18 @@ def cmd_init(args: argparse.Namespace, vault: Path, passphrase_file: str | None)
         print("A forgotten passphrase cannot be recovered: nobody, not even companion, can open the "
               "journal without it.", file=sys.stderr)
         passphrase = ask_new()
-    create_journal(vault, passphrase).close()
+    create_journal(vault, passphrase, clock=clock).close()
     print(f"Created your journal at {vault}.")
     return 0
 
 
-def cmd_add(args: argparse.Namespace, vault: Path, passphrase_file: str | None) -> int:
+def cmd_add(args: argparse.Namespace, vault: Path, passphrase_file: str | None, clock: Clock) -> int:
     """Add a free reflection from the argument or standard input."""
     if args.text is None and passphrase_file == "-":
         raise UsageError("Standard input carries the passphrase, so give the text as an argument.")
     passphrase = _passphrase(passphrase_file)  # first, so typed text never lands in the prompt
     text = entry_text(args.text)
-    with _journal(vault, passphrase_file, passphrase) as journal:
+    with _journal(vault, passphrase_file, clock, passphrase) as journal:
         journal.add_reflection(text, mood=args.mood, tags=args.tag)
         print("Saved your reflection.")
     return 0
@@ -122,20 +124,21 @@ def reflection_json(entry: Reflection) -> dict[str, object]:
     return {"id": entry.id, **entry.to_record()}
 
 
-def cmd_list(args: argparse.Namespace, vault: Path, passphrase_file: str | None) -> int:
+def cmd_list(args: argparse.Namespace, vault: Path, passphrase_file: str | None, clock: Clock) -> int:
     """Print reflections, newest first."""
     rule = ReflectionFilter(text=args.search or "")
-    entries = _read(vault, passphrase_file, lambda j: j.reflections.page(rule, limit=args.n).items)
+    entries = _read(vault, passphrase_file, clock, lambda j: j.reflections.page(rule, limit=args.n).items)
     if args.json:
         _print_json([reflection_json(e) for e in entries])
         return 0
+    zone = clock().tzinfo
     for entry in entries:
-        sys.stdout.write(_format_entry(entry))
+        sys.stdout.write(_format_entry(entry, zone))
     return 0
 
 
-def _format_entry(entry: Reflection) -> str:
-    when = entry.created.astimezone().strftime("%Y-%m-%d %H:%M")
+def _format_entry(entry: Reflection, zone: tzinfo | None) -> str:
+    when = entry.created.astimezone(zone).strftime("%Y-%m-%d %H:%M")
     extras = []
     if entry.mood:
         extras.append(f"mood {entry.mood}/5")
@@ -145,10 +148,10 @@ def _format_entry(entry: Reflection) -> str:
     return f"{head}\n{body}\n\n"
 
 
-def cmd_boundaries(args: argparse.Namespace, vault: Path, passphrase_file: str | None) -> int:
+def cmd_boundaries(args: argparse.Namespace, vault: Path, passphrase_file: str | None, clock: Clock) -> int:
     """`boundaries list`: boundary notes grouped by status."""
-    items = _read(vault, passphrase_file, lambda j: j.boundaries.all())
-    today = local_now().date()
+    items = _read(vault, passphrase_file, clock, lambda j: j.boundaries.all())
+    today = clock().date()
     if args.json:
         _print_json([{"id": b.id, **b.to_record(), "review_due": b.is_due(today)} for b in items])
         return 0
@@ -159,10 +162,10 @@ def cmd_boundaries(args: argparse.Namespace, vault: Path, passphrase_file: str |
     return 0
 
 
-def cmd_contacts(args: argparse.Namespace, vault: Path, passphrase_file: str | None) -> int:
+def cmd_contacts(args: argparse.Namespace, vault: Path, passphrase_file: str | None, clock: Clock) -> int:
     """`contacts list`: the secure base, by name."""
-    items = _read(vault, passphrase_file, lambda j: j.contacts.all())
-    today = local_now().date()
+    items = _read(vault, passphrase_file, clock, lambda j: j.contacts.all())
+    today = clock().date()
     if args.json:
         _print_json([
             {"id": c.id, **c.to_record(), "last_contact": c.last_contact.isoformat() if c.last_contact else None,
@@ -177,10 +180,10 @@ def cmd_contacts(args: argparse.Namespace, vault: Path, passphrase_file: str | N
     return 0
 
 
-def cmd_sessions(args: argparse.Namespace, vault: Path, passphrase_file: str | None) -> int:
+def cmd_sessions(args: argparse.Namespace, vault: Path, passphrase_file: str | None, clock: Clock) -> int:
     """`sessions list`: therapy sessions, the most recent first."""
-    items = _read(vault, passphrase_file, lambda j: j.sessions.all())
-    today = local_now().date()
+    items = _read(vault, passphrase_file, clock, lambda j: j.sessions.all())
+    today = clock().date()
     if args.json:
         _print_json([{"id": s.id, **s.to_record(), "state": s.state(today)} for s in items])
         return 0
@@ -195,10 +198,10 @@ def cmd_sessions(args: argparse.Namespace, vault: Path, passphrase_file: str | N
 
 
 # -- keeping it whole -----------------------------------------------------------------------------------
-def cmd_check(args: argparse.Namespace, vault: Path, passphrase_file: str | None) -> int:
+def cmd_check(args: argparse.Namespace, vault: Path, passphrase_file: str | None, clock: Clock) -> int:
     """Verify the vault, its backups, kept copies and draft; print counts; name conflict copies."""
     passphrase = _passphrase(passphrase_file)
-    with _journal(vault, passphrase_file, passphrase) as journal:
+    with _journal(vault, passphrase_file, clock, passphrase) as journal:
         report = journal.check(passphrase)
     _print_check(vault, report)
     if report.damaged_records:
@@ -236,28 +239,28 @@ def _print_check(vault: Path, report: CheckReport) -> None:
         print(f"A sync tool left a conflict copy: {copy.name}. Merge it with: companion merge {shlex.quote(str(copy))}")
 
 
-def cmd_merge(args: argparse.Namespace, vault: Path, passphrase_file: str | None) -> int:
+def cmd_merge(args: argparse.Namespace, vault: Path, passphrase_file: str | None, clock: Clock) -> int:
     """Merge a copy of the journal (a sync tool's conflict copy) in; the copy then moves into backups/."""
     copy = Path(args.copy).expanduser()
     if copy.resolve() == vault.resolve():
         raise UsageError("That is the journal itself; give the path of a copy to merge into it.")
-    with _journal(vault, passphrase_file) as journal:
+    with _journal(vault, passphrase_file, clock) as journal:
         report, moved = journal.merge_copy(copy)
         print(report.sentence())
         print(f"The copy was moved to {moved}.")
     return 0
 
 
-def cmd_passwd(args: argparse.Namespace, vault: Path, passphrase_file: str | None) -> int:
+def cmd_passwd(args: argparse.Namespace, vault: Path, passphrase_file: str | None, clock: Clock) -> int:
     """Change the passphrase; the journal and every copy are sealed again, or nothing changes."""
     if passphrase_file == "-" and args.new_passphrase_file == "-":
         raise UsageError("Only one of the passphrases can come from standard input.")
     recovery_file = getattr(args, "recovery_key_file", None)
     if recovery_file is not None:
-        return _passwd_with_recovery_key(args, vault, recovery_file)
+        return _passwd_with_recovery_key(args, vault, recovery_file, clock)
     passphrase = _passphrase(passphrase_file)
     new = _new_passphrase(args)
-    with _journal(vault, passphrase_file, passphrase) as journal:
+    with _journal(vault, passphrase_file, clock, passphrase) as journal:
         failed = journal.change_passphrase(passphrase, new)
         print("Your passphrase has been changed.")
     if failed:
@@ -273,10 +276,10 @@ def _new_passphrase(args: argparse.Namespace) -> str:
     return ask_new("passphrase")
 
 
-def _passwd_with_recovery_key(args: argparse.Namespace, vault: Path, recovery_file: str) -> int:
+def _passwd_with_recovery_key(args: argparse.Namespace, vault: Path, recovery_file: str, clock: Clock) -> int:
     """The passphrase was forgotten: open with the recovery key, then seal everything under a new one."""
     code = read_recovery_key_file(Path(recovery_file))
-    journal = open_with_recovery_key(vault, code, lock_timeout=CLI_LOCK_WAIT)
+    journal = open_with_recovery_key(vault, code, clock=clock, lock_timeout=CLI_LOCK_WAIT)
     try:
         failed = journal.set_new_passphrase(_new_passphrase(args))
         print("Your journal has a new passphrase. The recovery key still works; keep it safe.")
@@ -289,7 +292,7 @@ def _passwd_with_recovery_key(args: argparse.Namespace, vault: Path, recovery_fi
     return 0
 
 
-def cmd_recovery_key(args: argparse.Namespace, vault: Path, passphrase_file: str | None) -> int:
+def cmd_recovery_key(args: argparse.Namespace, vault: Path, passphrase_file: str | None, clock: Clock) -> int:
     """Make or replace the recovery key; a replaced key stops opening anything companion keeps."""
     out = Path(args.out).expanduser() if args.out else None
     if out is not None and out.exists() and not args.force:
@@ -297,7 +300,7 @@ def cmd_recovery_key(args: argparse.Namespace, vault: Path, passphrase_file: str
     if out is None and not sys.stdout.isatty():
         raise UsageError("Give --out FILE: a recovery key is shown only on a terminal.")
     passphrase = _passphrase(passphrase_file)
-    with _journal(vault, passphrase_file, passphrase) as journal:
+    with _journal(vault, passphrase_file, clock, passphrase) as journal:
         replacing = journal.vault.has_recovery_key
         code, failed = journal.make_recovery_key(passphrase)
     if out is not None:
@@ -317,7 +320,7 @@ def cmd_recovery_key(args: argparse.Namespace, vault: Path, passphrase_file: str
 
 
 # -- sharing, backing up, bringing in ---------------------------------------------------------------------
-def cmd_export(args: argparse.Namespace, vault: Path, passphrase_file: str | None) -> int:
+def cmd_export(args: argparse.Namespace, vault: Path, passphrase_file: str | None, clock: Clock) -> int:
     """An encrypted PDF or age file holding exactly what was chosen (and, with --session, a session record)."""
     from companion.services.export import AUTHOR_KEY, DEFAULT_SECTIONS, ExportChoice, ExportRequest, build
     from companion.services.sharing import produce, remember
@@ -331,7 +334,7 @@ def cmd_export(args: argparse.Namespace, vault: Path, passphrase_file: str | Non
     with _forcing_hint():
         request.check()  # before the journal is opened: a typo costs nothing
         choice.check()
-    with _journal(vault, passphrase_file) as journal:
+    with _journal(vault, passphrase_file, clock) as journal:
         if args.author is None:  # not given: the name remembered from the last export
             choice = dataclasses.replace(choice, author=journal.preferences.get(AUTHOR_KEY))
         content = build(journal, choice)
@@ -349,7 +352,7 @@ def cmd_export(args: argparse.Namespace, vault: Path, passphrase_file: str | Non
     return 0
 
 
-def cmd_backup(args: argparse.Namespace, vault: Path, passphrase_file: str | None) -> int:
+def cmd_backup(args: argparse.Namespace, vault: Path, passphrase_file: str | None, clock: Clock) -> int:
     """The whole journal as documented JSON inside an age file."""
     from companion.services.export import ExportRequest
     from companion.services.sharing import write_backup
@@ -359,7 +362,7 @@ def cmd_backup(args: argparse.Namespace, vault: Path, passphrase_file: str | Non
     request = ExportRequest("age", Path(args.out), tuple(args.recipient), secret, args.force)
     with _forcing_hint():
         request.check()
-        with _journal(vault, passphrase_file) as journal:
+        with _journal(vault, passphrase_file, clock) as journal:
             done = write_backup(journal, request, isolated=False)
     print(f"Wrote the backup to {done.path}.")
     if done.passphrase:
@@ -367,7 +370,7 @@ def cmd_backup(args: argparse.Namespace, vault: Path, passphrase_file: str | Non
     return 0
 
 
-def cmd_restore(args: argparse.Namespace, vault: Path, passphrase_file: str | None) -> int:
+def cmd_restore(args: argparse.Namespace, vault: Path, passphrase_file: str | None, clock: Clock) -> int:
     """Show what a backup holds, ask, then replace the journal (the replaced one is kept in backups/)."""
     from companion.services.backup import open_backup_files
 
@@ -386,10 +389,10 @@ def cmd_restore(args: argparse.Namespace, vault: Path, passphrase_file: str | No
             print("Nothing was changed.")
             return 0
     if vault.exists():
-        journal = open_journal(vault, _passphrase(passphrase_file), lock_timeout=CLI_LOCK_WAIT)
+        journal = open_journal(vault, _passphrase(passphrase_file), clock=clock, lock_timeout=CLI_LOCK_WAIT)
     else:
         journal = create_journal(vault, check_new(read_passphrase_file(passphrase_file)) if passphrase_file
-                                 else ask_new())
+                                 else ask_new(), clock=clock)
     try:
         kept = journal.restore(tables)
     finally:
@@ -398,7 +401,7 @@ def cmd_restore(args: argparse.Namespace, vault: Path, passphrase_file: str | No
     return 0
 
 
-def cmd_import(args: argparse.Namespace, vault: Path, passphrase_file: str | None) -> int:
+def cmd_import(args: argparse.Namespace, vault: Path, passphrase_file: str | None, clock: Clock) -> int:
     """Entries from jrnl's or Day One's JSON export; nothing is added twice."""
     from companion.services.backup import MAX_IMPORT_BYTES, import_entries, parse_dayone, parse_jrnl
 
@@ -407,7 +410,7 @@ def cmd_import(args: argparse.Namespace, vault: Path, passphrase_file: str | Non
         raise UsageError(f"{args.file} is larger than {MAX_IMPORT_BYTES // (1024 * 1024)} MiB; companion imports "
                          "smaller exports (split it by year with jrnl's --from and --to).")
     entries = parse_jrnl(raw) if args.source == "jrnl" else parse_dayone(raw)  # checked whole first
-    with _journal(vault, passphrase_file) as journal:
+    with _journal(vault, passphrase_file, clock) as journal:
         result = import_entries(journal, entries)
     print(f"Imported {plural(result.added, 'entry', 'entries')}"
           + (f"; {result.skipped} were already here." if result.skipped else "."))

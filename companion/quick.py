@@ -9,7 +9,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from companion.domain.clock import local_now
+from companion.domain.clock import Clock
 from companion.domain.text import MAX_ENTRY_BYTES, checked, decoded
 from companion.errors import UsageError
 from companion.services.inbox import capture
@@ -31,10 +31,10 @@ def entry_text(given: str | None) -> str:
     return text
 
 
-def cmd_capture(args: argparse.Namespace, vault: Path, passphrase_file: str | None) -> int:
+def cmd_capture(args: argparse.Namespace, vault: Path, passphrase_file: str | None, clock: Clock) -> int:
     """Seal a reflection to the journal's capture key without unlocking; the next unlock takes it in."""
     if passphrase_file is not None:
         raise UsageError("capture needs no passphrase; leave out --passphrase-file.")
-    capture(vault, entry_text(args.text), args.tag, local_now())
+    capture(vault, entry_text(args.text), args.tag, clock())
     print("Captured, sealed. It joins your journal the next time you unlock it.")
     return 0

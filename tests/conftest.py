@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import threading
+import time
 from collections.abc import Callable
 from contextlib import asynccontextmanager
 from datetime import datetime, timedelta, timezone
@@ -15,6 +18,12 @@ from companion.crypto.envelope import KdfParams
 from companion.domain.reflection import Reflection
 from companion.storage.repositories import ReflectionRepository
 from companion.storage.vault import Vault, read_document
+
+if "faketime" in os.environ.get("LD_PRELOAD", ""):
+    # CI runs the suite a second time under `faketime --exclude-monotonic -f +400d` (see pinned.py).
+    # libfaketime 0.9.10 shifts time.sleep's monotonic deadline by the fake offset, and time.sleep fails
+    # with EINVAL; the standard library's subprocess waits use it. In this process, a timed wait stands in.
+    time.sleep = lambda seconds: threading.Event().wait(seconds) and None
 
 # Tests pass these in through code; production never reads them from anywhere.
 FAST_KDF = KdfParams(memory_kib=8, iterations=1, lanes=1)
@@ -34,6 +43,19 @@ SEED_TEXTS = [
 ]
 
 
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
+    """`-n auto`: two workers a core. About half of a test's time is spent waiting (for a terminal to draw,
+    a subprocess, a worker thread), so two a core finished the suite in 2:02 here against 3:05 for one."""
+    return 2 * len(os.sched_getaffinity(0))
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Everything under tests/system is a system test (`-m "not system"` leaves them out)."""
+    for item in items:
+        if "system" in item.path.parts:
+            item.add_marker(pytest.mark.system)
+
+
 def open_vault_file(blob: bytes, passphrase: str = PASSPHRASE, *, recovery: str | None = None) -> dict[str, Any]:
     """A vault file of any format, opened the way companion opens one: its whole document."""
     header = envelope.parse_header(blob)
@@ -47,6 +69,32 @@ def open_vault_file(blob: bytes, passphrase: str = PASSPHRASE, *, recovery: str 
 def fixed_clock() -> datetime:
     """A clock stuck at NOW."""
     return NOW
+
+
+class HandClock:
+    """A monotonic clock that moves only when the test moves it (the idle auto-lock counts on it)."""
+
+    def __init__(self) -> None:
+        self.seconds = 1000.0
+
+    def __call__(self) -> float:
+        return self.seconds
+
+    def advance(self, seconds: float) -> None:
+        """Let `seconds` pass."""
+        self.seconds += seconds
+
+
+@pytest.fixture(autouse=True)
+def no_machine_clock(monkeypatch: pytest.MonkeyPatch) -> None:
+    """In-process, the machine's clocks are out of reach: a test that reaches them fails, whatever the day."""
+    import companion.clocks
+
+    def refuse() -> object:
+        raise AssertionError("a test read the machine's clock; hand the code a fixed one (conftest.fixed_clock)")
+
+    monkeypatch.setattr(companion.clocks, "local_now", refuse)
+    monkeypatch.setattr(companion.clocks, "monotonic", refuse)
 
 
 @pytest.fixture
@@ -88,11 +136,13 @@ def passphrase_file(tmp_path: Path) -> Callable[[str], Path]:
     return write
 
 
-def make_app(path: Path):  # type: ignore[no-untyped-def]
-    """The app over `path` with the fast KDF and the fixed clock (textual imported only here)."""
+def make_app(path: Path, settings_file: Path = SHOWN_SETTINGS, **options: Any):  # type: ignore[no-untyped-def]
+    """The app over `path`: fast KDF, fixed wall clock, a hand-moved monotonic clock (app.monotonic), and no
+    2-second look at the disk (tests that are about it call app.check_disk()). Textual imported only here."""
     from companion.app import CompanionApp
 
-    app = CompanionApp(path, kdf=FAST_KDF, clock=fixed_clock, settings_file=SHOWN_SETTINGS)
+    options = {"kdf": FAST_KDF, "clock": fixed_clock, "monotonic": HandClock(), "poll_seconds": None, **options}
+    app = CompanionApp(path, settings_file=settings_file, **options)
     app.blink = False  # steady cursors: snapshots do not depend on the moment (or on running over SSH)
     return app
 
@@ -173,7 +223,7 @@ def seed_practices(path: Path, passphrase: str = PASSPHRASE) -> None:
 
 def seed_many(path: Path, count: int, passphrase: str = PASSPHRASE) -> None:
     """Insert `count` fictional reflections in one write (fast), one of them findable."""
-    with Vault.open(path, passphrase) as vault:
+    with Vault.open(path, passphrase, clock=fixed_clock) as vault:
         records = [
             Reflection(text=f"Ordinary day number {i}. Tea, work, a short walk.",
                        created=NOW - timedelta(minutes=7 * i), mood=(i % 5) + 1).to_record()
@@ -183,10 +233,19 @@ def seed_many(path: Path, count: int, passphrase: str = PASSPHRASE) -> None:
         ReflectionRepository(vault).insert_many(records)
 
 
+async def wait_until(pilot, condition: Callable[[], object], what: str, timeout: float = 10.0) -> None:  # type: ignore[no-untyped-def]
+    """Let the app run until `condition()` holds; AssertionError naming `what` after `timeout` seconds."""
+    for _ in range(int(timeout / 0.05)):
+        if condition():
+            return
+        await pilot.pause(0.05)
+    raise AssertionError(f"{what} never happened within {timeout} s")
+
+
 @asynccontextmanager
-async def unlocked(path: Path, size: tuple[int, int] = (80, 24)):  # type: ignore[no-untyped-def]
-    """The app over `path`, already unlocked: `async with unlocked(path) as (app, pilot)`."""
-    app = make_app(path)
+async def unlocked(path: Path, size: tuple[int, int] = (80, 24), **options: Any):  # type: ignore[no-untyped-def]
+    """The app over `path` (make_app's `options`), already unlocked: `async with unlocked(path) as (app, pilot)`."""
+    app = make_app(path, **options)
     async with app.run_test(size=size) as pilot:
         await submit_passphrase(pilot, PASSPHRASE)
         yield app, pilot
@@ -194,11 +253,10 @@ async def unlocked(path: Path, size: tuple[int, int] = (80, 24)):  # type: ignor
 
 @pytest.fixture
 def cli_vault(tmp_path: Path, passphrase_file: Callable[..., Path]) -> tuple[Path, Path]:
-    """A vault created through `companion init` (real, default KDF), and its passphrase file."""
-    from test_cli import run
+    """A new journal, made as `companion init` makes one but with the fast KDF (every command that opens it
+    then skips 64 MiB of Argon2id), and its passphrase file. test_cli's init tests use the real command."""
+    from companion.services.opening import create_journal
 
     vault = tmp_path / "home" / "vault.companion"
-    pw = passphrase_file()
-    done = run("--data", str(vault), "--passphrase-file", str(pw), "init")
-    assert done.returncode == 0, done.stderr
-    return vault, pw
+    create_journal(vault, PASSPHRASE, clock=fixed_clock, kdf=FAST_KDF).close()
+    return vault, passphrase_file()

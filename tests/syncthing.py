@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import secrets
 import shutil
 import subprocess
@@ -10,8 +11,6 @@ import time
 import urllib.request
 import xml.etree.ElementTree as ET
 from pathlib import Path
-
-from terminals import free_port
 
 FOLDER_ID = "companion"
 
@@ -25,7 +24,7 @@ class Device:
         self.home = root / f"{name}-home"
         self.folder = root / f"{name}-folder"
         self.folder.mkdir(parents=True)
-        self.gui_port, self.sync_port = free_port(), free_port()
+        self.gui_port = self.sync_port = 0  # the system picks both when it starts (no port is guessed free)
         self.api_key = secrets.token_hex(16)
         out = subprocess.run(["syncthing", "generate", f"--home={self.home}", "--no-default-folder"],
                              capture_output=True, text=True, check=True)
@@ -34,18 +33,18 @@ class Device:
         self.process: subprocess.Popen[bytes] | None = None
 
     def configure(self, peer: Device, ignore: str) -> None:
-        """Share the folder with `peer` at its loopback address; nothing leaves the machine."""
+        """Share the folder with `peer` (its address is told once both listen); nothing leaves the machine."""
         config = self.home / "config.xml"
         tree = ET.parse(config)
         root = tree.getroot()
         gui = root.find("gui")
         assert gui is not None
-        gui.find("address").text = f"127.0.0.1:{self.gui_port}"  # type: ignore[union-attr]
+        gui.find("address").text = "127.0.0.1:0"  # type: ignore[union-attr]
         gui.find("apikey").text = self.api_key  # type: ignore[union-attr]
         options = root.find("options")
         assert options is not None
         settings = {
-            "listenAddress": f"tcp://127.0.0.1:{self.sync_port}", "globalAnnounceEnabled": "false",
+            "listenAddress": "tcp://127.0.0.1:0", "globalAnnounceEnabled": "false",
             "localAnnounceEnabled": "false", "relaysEnabled": "false", "natEnabled": "false",
             "startBrowser": "false", "urAccepted": "-1", "crashReportingEnabled": "false",
             "autoUpgradeIntervalH": "0", "reconnectionIntervalS": "1", "stunServer": "",
@@ -57,7 +56,7 @@ class Device:
             node.text = value
         device = ET.SubElement(root, "device", id=peer.id, name=peer.name, compression="metadata",
                                introducer="false", skipIntroductionRemovals="false", introducedBy="")
-        ET.SubElement(device, "address").text = f"tcp://127.0.0.1:{peer.sync_port}"
+        ET.SubElement(device, "address").text = "dynamic"  # replaced by `meet` with the port the peer got
         ET.SubElement(device, "autoAcceptFolders").text = "false"
         folder = ET.SubElement(root, "folder", id=FOLDER_ID, label=FOLDER_ID, path=str(self.folder),
                                type="sendreceive", rescanIntervalS="1", fsWatcherEnabled="true",
@@ -71,24 +70,34 @@ class Device:
 
     def start(self) -> None:
         """Run it."""
-        log = open(self.home / "syncthing.log", "wb")  # noqa: SIM115 (open for the process's whole life)
+        log_path = self.home / "syncthing.log"
+        log = open(log_path, "wb")  # noqa: SIM115 (open for the process's whole life)
         self.process = subprocess.Popen(
             ["syncthing", "serve", f"--home={self.home}", "--no-browser", "--no-restart", "--no-upgrade"],
             stdout=log, stderr=subprocess.STDOUT, env={"PATH": "/usr/bin:/bin", "HOME": str(self.home),
                                                       "STNODEFAULTFOLDER": "1", "STNOUPGRADE": "1"})
         deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
+        while time.monotonic() < deadline:  # it says which ports the system gave it
+            said = log_path.read_text(errors="replace")
+            gui = re.search(r"GUI and API listening on 127\.0\.0\.1:(\d+)", said)
+            sync = re.search(r"TCP listener \(127\.0\.0\.1:(\d+)\) starting", said)
+            if gui and sync:
+                self.gui_port, self.sync_port = int(gui[1]), int(sync[1])
                 self.api("GET", "/rest/system/ping")
                 return
-            except OSError:
-                time.sleep(0.2)
-        raise AssertionError("syncthing did not start: " + (self.home / "syncthing.log").read_text()[-2000:])
+            assert self.process.poll() is None, "syncthing ended: " + said[-2000:]
+            time.sleep(0.1)
+        raise AssertionError("syncthing did not start: " + log_path.read_text()[-2000:])
 
-    def api(self, method: str, path: str) -> object:
+    def meet(self, peer: Device) -> None:
+        """Tell this device where `peer` listens."""
+        body = json.dumps({"addresses": [f"tcp://127.0.0.1:{peer.sync_port}"]}).encode()
+        self.api("PATCH", f"/rest/config/devices/{peer.id}", body)
+
+    def api(self, method: str, path: str, body: bytes | None = None) -> object:
         """Call the REST API on loopback."""
-        request = urllib.request.Request(f"http://127.0.0.1:{self.gui_port}{path}", method=method,
-                                         headers={"X-API-Key": self.api_key})
+        request = urllib.request.Request(f"http://127.0.0.1:{self.gui_port}{path}", method=method, data=body,
+                                         headers={"X-API-Key": self.api_key, "Content-Type": "application/json"})
         with urllib.request.urlopen(request, timeout=5) as answer:
             body = answer.read()
         return json.loads(body) if body else None
@@ -119,6 +128,8 @@ def pair(root: Path, ignore: str) -> tuple[Device, Device]:
     b.configure(a, ignore)
     a.start()
     b.start()
+    a.meet(b)
+    b.meet(a)
     return a, b
 
 

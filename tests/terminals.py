@@ -3,35 +3,39 @@
 from __future__ import annotations
 
 import getpass
-import os
+import random
 import shlex
 import shutil
-import socket
 import subprocess
 import sys
 import time
+import uuid
 from pathlib import Path
+
+from pinned import pinned_shell
 
 COMPANION = str(Path(sys.executable).parent / "companion")
 
 
 class Tmux:
-    """One private tmux server with one pane running a command."""
+    """One private tmux server (its own socket) with one pane running a command."""
 
     def __init__(self, name: str, width: int = 80, height: int = 24) -> None:
         assert shutil.which("tmux"), "tmux is installed by .ci/run and the README's test command"
-        self.socket = f"companion-{name}-{os.getpid()}"
+        self.socket = f"companion-{name}-{uuid.uuid4().hex[:8]}"  # never another test's server
         self.width, self.height = width, height
 
     def _tmux(self, *args: str) -> str:
         done = subprocess.run(["tmux", "-L", self.socket, *args], capture_output=True, text=True, timeout=30)
         return done.stdout
 
-    def start(self, command: list[str], env: dict[str, str] | None = None) -> None:
-        """Run `command` in a fresh pane; the pane stays after it exits, showing the exit status."""
+    def start(self, command: list[str], env: dict[str, str] | None = None, *, pin: bool = True) -> None:
+        """Run `command` in a fresh pane (pinned at conftest.NOW unless `pin` is False); the pane stays after
+        it exits, showing the exit status."""
         line = " ".join(shlex.quote(part) for part in command)
         prefix = " ".join(f"{k}={shlex.quote(v)}" for k, v in (env or {}).items())
-        shell = f"env {prefix} {line}; status=$?; echo; echo companion-exited=$status; sleep 600"
+        run = f"env {prefix} {line}"
+        shell = f"{pinned_shell(run) if pin else run}; status=$?; echo; echo companion-exited=$status; sleep 600"
         subprocess.run(["tmux", "-L", self.socket, "-f", "/dev/null", "new-session", "-d", "-x", str(self.width),
                         "-y", str(self.height), shell], check=True, timeout=30)
 
@@ -76,14 +80,23 @@ class Tmux:
         """Stop the server and everything in it."""
         self._tmux("kill-server")
 
+    def shell_pid(self) -> int:
+        """The pid of the pane's shell, which started the command."""
+        return int(self._tmux("display", "-p", "#{pane_pid}").strip())
+
+    def program_pid(self, name: str = COMPANION, timeout: float = 20.0) -> int:
+        """The pid of the process this pane started whose command line runs `name` (companion, ssh)."""
+        return pid_below(self.shell_pid(), name, timeout)
+
     # -- companion's own gates, as a person goes through them ----------------------------------------
     def create(self, passphrase: str) -> None:
         """Choose the passphrase twice on the first run, note the recovery key it shows once; wait for Home."""
-        self.wait_for("Welcome to companion")
-        for _ in range(2):
-            self.type(passphrase)
-            self.keys("Enter")
-            time.sleep(0.2)
+        self.wait_for("Passphrase  ║")  # the first field has the focus (its edge doubled)
+        self.type(passphrase)
+        self.keys("Enter")
+        self.wait_for("Once more   ║")  # and now the second
+        self.type(passphrase)
+        self.keys("Enter")
         self.wait_for("Your recovery key")
         self.keys("Escape")
         self.wait_for("Today's prompt")
@@ -100,37 +113,56 @@ class Tmux:
         self.wait_for("A new reflection")
 
 
-def app_pattern(*args: str) -> str:
-    """A pgrep -f pattern for companion's own process (not the shell or tmux that started it)."""
-    return "^[^ ]*python[0-9.]* " + " ".join([COMPANION, *args]) + "$"
+# -- processes: found below the pid a test started, never by a machine-wide search ----------------------
+def _children(pid: int) -> list[int]:
+    try:
+        return [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    except OSError:
+        return []
 
 
-def free_port() -> int:
-    """A loopback port nobody listens on."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
+def _runs(pid: int, name: str) -> bool:
+    try:
+        argv = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+    except OSError:
+        return False
+    return any(part == name.encode() or part.endswith(b"/" + name.encode()) for part in argv)
 
 
-def wait_gone(pattern: str, timeout: float) -> float:
-    """Seconds until no process matches `pattern` (pgrep -f); AssertionError after `timeout`."""
-    start = time.monotonic()
-    while time.monotonic() - start < timeout:
-        if subprocess.run(["pgrep", "-f", pattern], capture_output=True).returncode != 0:
-            return time.monotonic() - start
-        time.sleep(0.02)
-    raise AssertionError(f"a process matching {pattern!r} was still running after {timeout} s")
-
-
-def pid_of(pattern: str, timeout: float = 20.0) -> int:
-    """The newest process matching `pattern` (pgrep -f -n)."""
+def pid_below(root: int, name: str, timeout: float = 20.0) -> int:
+    """The pid of a process under `root` (its children, theirs, ...) running `name`; AssertionError after `timeout`."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        done = subprocess.run(["pgrep", "-n", "-f", pattern], capture_output=True, text=True)
-        if done.returncode == 0:
-            return int(done.stdout.split()[0])
+        found = []
+        todo = [root]
+        while todo:
+            pid = todo.pop()
+            children = _children(pid)
+            found += [c for c in children if _runs(c, name)]
+            todo += children
+        if found:
+            return max(found)
         time.sleep(0.05)
-    raise AssertionError(f"no process matching {pattern!r}")
+    raise AssertionError(f"no process running {name} below pid {root}")
+
+
+def running(pid: int) -> bool:
+    """Whether `pid` is still alive (a zombie waiting for its parent counts as gone)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state not in ("Z", "X")
+
+
+def seconds_until_gone(pid: int, timeout: float) -> float:
+    """Seconds until process `pid` has ended; AssertionError after `timeout`."""
+    start = time.monotonic()
+    while time.monotonic() - start < timeout:
+        if not running(pid):
+            return time.monotonic() - start
+        time.sleep(0.02)
+    raise AssertionError(f"process {pid} was still running after {timeout} s")
 
 
 class Sshd:
@@ -141,11 +173,19 @@ class Sshd:
         assert Path(sshd).exists(), "openssh-server is installed by .ci/run and the README's test command"
         folder.mkdir(parents=True, exist_ok=True)
         self.folder = folder
-        self.port = free_port()
         for name in ("host_key", "client_key"):
             subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", str(folder / name)], check=True)
         shutil.copy(folder / "client_key.pub", folder / "authorized_keys")
         Path("/run/sshd").mkdir(exist_ok=True)  # sshd's privilege-separation folder
+        for _ in range(20):  # a port another process took first: sshd says so and ends; take another
+            self.port = random.randint(20000, 60000)
+            self.process, listening = self._serve(sshd)
+            if listening:
+                return
+        raise AssertionError("sshd never found a free port: " + (folder / "sshd.log").read_text())
+
+    def _serve(self, sshd: str) -> tuple[subprocess.Popen[bytes], bool]:
+        folder = self.folder
         config = folder / "sshd_config"
         config.write_text("\n".join([
             f"Port {self.port}", "ListenAddress 127.0.0.1", f"HostKey {folder / 'host_key'}",
@@ -153,21 +193,29 @@ class Sshd:
             "KbdInteractiveAuthentication no", "UsePAM no", "StrictModes no", "PermitRootLogin prohibit-password",
             f"PidFile {folder / 'sshd.pid'}", "",
         ]))
-        log = open(folder / "sshd.log", "wb")  # noqa: SIM115 (open for the server's whole life)
-        self.process = subprocess.Popen([sshd, "-D", "-e", "-f", str(config)], stderr=log)
+        log_path = folder / "sshd.log"
+        log = open(log_path, "wb")  # noqa: SIM115 (open for the server's whole life)
+        process = subprocess.Popen([sshd, "-D", "-e", "-f", str(config)], stderr=log)
         deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:
-            with socket.socket() as probe:
-                if probe.connect_ex(("127.0.0.1", self.port)) == 0:
-                    return
+        while time.monotonic() < deadline:  # sshd says when it listens, or why it cannot
+            said = log_path.read_text(errors="replace")
+            if f"Server listening on 127.0.0.1 port {self.port}" in said:
+                return process, True
+            if process.poll() is not None:
+                return process, False
             time.sleep(0.05)
-        raise AssertionError("sshd did not start: " + (folder / "sshd.log").read_text())
+        raise AssertionError("sshd did not start: " + log_path.read_text())
 
     def client(self, *remote: str) -> list[str]:
-        """`ssh -t` to this server as the current user, running `remote`."""
+        """`ssh -t` to this server as the current user, running `remote` pinned at conftest.NOW."""
+        command = pinned_shell(" ".join(shlex.quote(part) for part in remote))
         return ["ssh", "-t", "-p", str(self.port), "-i", str(self.folder / "client_key"),
                 "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null", "-o", "LogLevel=ERROR",
-                "-o", "BatchMode=yes", f"{getpass.getuser()}@127.0.0.1", *remote]
+                "-o", "BatchMode=yes", f"{getpass.getuser()}@127.0.0.1", command]
+
+    def app_pid(self, timeout: float = 20.0) -> int:
+        """The pid of the companion that a connection to this server started."""
+        return pid_below(self.process.pid, COMPANION, timeout)
 
     def stop(self) -> None:
         """Stop the server."""

@@ -1,16 +1,15 @@
-"""The clock, passed in everywhere so tests can fix time."""
+"""Time as companion shows it: the clock types handed in everywhere, greetings, and the one date style.
+
+Nothing here reads the machine's time: companion.clocks does, once, for the console script.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, datetime
 
-Clock = Callable[[], datetime]
-
-
-def local_now() -> datetime:
-    """Now, aware, in the machine's local time zone."""
-    return datetime.now().astimezone()
+Clock = Callable[[], datetime]  # now, aware, in the person's time zone
+Monotonic = Callable[[], float]  # seconds that never go back (only differences mean anything)
 
 
 def greeting(now: datetime) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import tzinfo
+
 from textual.binding import Binding
 from textual.content import Content
 from textual.widgets.option_list import Option
@@ -16,7 +18,7 @@ from companion.services.journal import Journal
 from companion.widgets.rows import reflection_row
 
 
-def reflection_body(entry: Reflection, people: dict[int, str]) -> Content:
+def reflection_body(entry: Reflection, people: dict[int, str], zone: tzinfo | None) -> Content:
     """A reflection in full, for the detail card."""
     parts: list[str | tuple[str, str]] = []
     if entry.prompt:
@@ -24,7 +26,7 @@ def reflection_body(entry: Reflection, people: dict[int, str]) -> Content:
     parts.append(entry.text.rstrip() + "\n\n")
     facts = entry.facts(people)
     if entry.edited:
-        facts.append("edited " + moment_text(entry.edited.astimezone()))
+        facts.append("edited " + moment_text(entry.edited.astimezone(zone)))
     parts.append(("\n".join(facts), "dim"))
     return Content.assemble(*parts)
 
@@ -61,8 +63,8 @@ class ReflectionsScreen(ListScreen[Reflection]):
         entry = journal.reflections.get(record_id)
         if entry is None:
             return None
-        when = moment_text(entry.created.astimezone(self.clock().tzinfo))
-        return Card(when, reflection_body(entry, journal.contacts.names()))
+        zone = self.clock().tzinfo
+        return Card(moment_text(entry.created.astimezone(zone)), reflection_body(entry, journal.contacts.names(), zone))
 
     async def edit(self, record_id: int | None) -> None:
         if record_id is None:

@@ -78,7 +78,7 @@ def take_inbox(journal: Journal) -> list[str]:
         news.append(f"{plural(added, 'entry', 'entries')} captured without unlocking "
                     f"{'was' if added == 1 else 'were'} added (tagged #{CAPTURED_TAG}).")
     if damaged:
-        kept = _keep_damaged(vault, damaged)
+        kept = _keep_damaged(vault, damaged, journal.reflections.now())
         news.append(f"{plural(len(damaged), 'captured entry', 'captured entries')} could not be opened; "
                     f"{'it is' if len(damaged) == 1 else 'they are'} kept, still encrypted, in {kept}.")
     for path in pending:
@@ -138,9 +138,9 @@ def _open_line(line: bytes, identity: pyrage.x25519.Identity) -> Imported | None
         return None
 
 
-def _keep_damaged(vault: Path, lines: list[bytes]) -> Path:
+def _keep_damaged(vault: Path, lines: list[bytes], now: datetime) -> Path:
     folder = backups_dir(vault)
     ensure_private_dir(folder)
-    target = folder / f"captured-set-aside-{datetime.now(UTC).strftime('%Y%m%dT%H%M%S%f')}.txt"
+    target = folder / f"captured-set-aside-{now.astimezone(UTC).strftime('%Y%m%dT%H%M%S%f')}.txt"
     atomic_write(target, b"\n".join(lines) + b"\n", action="keep captured entries that could not be opened")
     return target

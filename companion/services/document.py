@@ -7,7 +7,7 @@ what the person previews is exactly what the therapist reads.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from companion.domain.boundary import EVENT_KINDS, STATUSES
 from companion.domain.clock import day_text, moment_text
@@ -58,9 +58,10 @@ Block = Heading | Paragraph | Bullets | Chart
 
 @dataclass(frozen=True)
 class Document:
-    """Everything the file holds, in order."""
+    """Everything the file holds, in order, and when it was made (the journal's clock, not the machine's)."""
 
     blocks: tuple[Block, ...]
+    made: datetime
 
 
 def build_document(content: ExportContent, names: dict[int, str]) -> Document:
@@ -94,7 +95,7 @@ def build_document(content: ExportContent, names: dict[int, str]) -> Document:
                 blocks.append(Bullets(details))
             if moments:
                 blocks.append(Bullets(moments))
-    return Document(tuple(blocks))
+    return Document(tuple(blocks), content.made)
 
 
 def _moment(day: date, label: str, note: str) -> str:

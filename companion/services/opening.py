@@ -6,7 +6,7 @@ from pathlib import Path
 
 from companion.crypto import envelope
 from companion.crypto.envelope import DEFAULT_KDF, KdfParams
-from companion.domain.clock import Clock, local_now
+from companion.domain.clock import Clock
 from companion.errors import VaultBusy, VaultDamaged
 from companion.services.capture import capture_on_unlock
 from companion.services.journal import Journal
@@ -15,7 +15,7 @@ from companion.storage.lock import BUSY_MESSAGE, is_busy
 from companion.storage.vault import Vault, damaged_sentence
 
 
-def open_journal(path: Path, passphrase: str, *, clock: Clock = local_now, lock_timeout: float = 0.0) -> Journal:
+def open_journal(path: Path, passphrase: str, *, clock: Clock, lock_timeout: float = 0.0) -> Journal:
     """Unlock the journal at `path` (slow: the KDF runs); it holds the lock until closed.
 
     Entries captured without unlocking are taken in (and the capture key set up) straight away.
@@ -23,12 +23,12 @@ def open_journal(path: Path, passphrase: str, *, clock: Clock = local_now, lock_
     return _ready(Journal(Vault.open(path, passphrase, lock_timeout=lock_timeout, clock=clock), clock))
 
 
-def open_with_recovery_key(path: Path, code: str, *, clock: Clock = local_now, lock_timeout: float = 0.0) -> Journal:
+def open_with_recovery_key(path: Path, code: str, *, clock: Clock, lock_timeout: float = 0.0) -> Journal:
     """Unlock with the recovery key, when the passphrase is forgotten (set a new one straight after)."""
     return _ready(Journal(Vault.open_with_recovery(path, code, lock_timeout=lock_timeout, clock=clock), clock))
 
 
-def create_journal(path: Path, passphrase: str, *, kdf: KdfParams = DEFAULT_KDF, clock: Clock = local_now) -> Journal:
+def create_journal(path: Path, passphrase: str, *, clock: Clock, kdf: KdfParams = DEFAULT_KDF) -> Journal:
     """Create a new, empty journal at `path`; never overwrites anything."""
     return _ready(Journal(Vault.create(path, passphrase, kdf, clock=clock), clock))
 

@@ -38,6 +38,7 @@ def to_pdf(document: Document, user_password: str) -> bytes:
     pdf = _Document(format="A4")
     pdf.set_title(TITLE)
     pdf.set_creator("companion")
+    pdf.set_creation_date(document.made)  # else fpdf2 reads the machine's clock
     pdf.add_font(FAMILY, "", str(FONTS / "DejaVuSans.ttf"))
     pdf.add_font(FAMILY, "B", str(FONTS / "DejaVuSans-Bold.ttf"))
     # Glyphs DejaVu lacks: CJK and many other scripts, then emoji and symbols.

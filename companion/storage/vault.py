@@ -17,7 +17,7 @@ from tinydb import TinyDB
 
 from companion.crypto import envelope
 from companion.crypto.envelope import DEFAULT_KDF, KdfParams
-from companion.domain.clock import Clock, local_now
+from companion.domain.clock import Clock
 from companion.domain.schema import SchemaError, check_structure, check_tables, damaged_records
 from companion.errors import CompanionError, StorageFailure, VaultDamaged, WrongPassphrase
 from companion.paths import backups_dir, draft_path, legacy_draft_path
@@ -241,7 +241,7 @@ class Vault:
         passphrase: str,
         kdf: KdfParams = DEFAULT_KDF,
         *,
-        clock: Clock = local_now,
+        clock: Clock,
     ) -> Vault:
         """Create a new vault at `path`; refuses to overwrite anything already there."""
         ensure_private_dir(path.parent)
@@ -266,7 +266,7 @@ class Vault:
         passphrase: str,
         *,
         lock_timeout: float = 0.0,
-        clock: Clock = local_now,
+        clock: Clock,
     ) -> Vault:
         """Open the vault at `path` under its lock; errors leave the file untouched.
 
@@ -322,7 +322,7 @@ class Vault:
             raise
 
     @classmethod
-    def open_with_recovery(cls, path: Path, code: str, *, lock_timeout: float = 0.0, clock: Clock = local_now) -> Vault:
+    def open_with_recovery(cls, path: Path, code: str, *, clock: Clock, lock_timeout: float = 0.0) -> Vault:
         """Open the vault with its recovery key (the passphrase was forgotten); then set a new passphrase."""
         return cls._open(path, lambda header: (envelope.unwrap_with_recovery(header, code), header),
                          lock_timeout, clock)

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from companion.services.inbox import inbox_path, key_path
 
+from pinned import pinned_env
 from test_cli import one_sentence, run
 
 
@@ -119,5 +120,5 @@ def test_capture_loads_no_journal_code(cli_vault: tuple[Path, Path]) -> None:
              "heavy = [m for m in ('companion.storage.vault', 'tinydb', 'textual', 'companion.services.journal',"
              " 'companion.commands', 'cryptography.hazmat.primitives.kdf.scrypt') if m in sys.modules]\n"
              "print(code, heavy)")
-    done = subprocess.run([sys.executable, "-c", probe, str(vault)], capture_output=True, text=True)
+    done = subprocess.run([sys.executable, "-c", probe, str(vault)], capture_output=True, text=True, env=pinned_env())
     assert done.stdout.strip().endswith("0 []"), done.stdout + done.stderr

@@ -3,30 +3,33 @@
 from __future__ import annotations
 
 import json
-import os
 import re
 import subprocess
 import sys
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
 from companion.crypto import envelope
+from companion.domain.reflection import Reflection
 from companion.storage.lock import VaultLock
+from companion.storage.repositories import ReflectionRepository
+from companion.storage.vault import Vault
 
-from conftest import CANARY, PASSPHRASE, SEED_TEXTS
+from conftest import CANARY, NOW, PASSPHRASE, SEED_TEXTS, fixed_clock
+from pinned import pinned_env
 
 COMPANION = str(Path(sys.executable).parent / "companion")
 
 
-def run(*args: str, stdin: str | None = None, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    """Run the console script with no terminal, as CI and scripts do."""
-    full_env = {k: v for k, v in os.environ.items() if not k.startswith("COMPANION")}
-    full_env.update(env or {})
+def run(*args: str, stdin: str | None = None, env: dict[str, str] | None = None,
+        at: datetime = NOW) -> subprocess.CompletedProcess[str]:
+    """Run the console script with no terminal, as CI and scripts do, its clock starting at `at` (pinned.py)."""
     return subprocess.run(
         [COMPANION, *args], input=stdin if stdin is not None else "", capture_output=True, text=True,
-        env=full_env, timeout=60,
+        env=pinned_env(env, at), timeout=60,
     )
 
 
@@ -49,7 +52,7 @@ def test_init_add_list_round_trip(cli_vault: tuple[Path, Path]) -> None:
     vault, pw = cli_vault
     base = ("--data", str(vault), "--passphrase-file", str(pw))
     assert run(*base, "add", SEED_TEXTS[0], "--mood", "4", "--tag", "help").returncode == 0
-    assert run(*base, "add", "--tag", "alone", stdin=SEED_TEXTS[1]).returncode == 0
+    assert run(*base, "add", "--tag", "alone", stdin=SEED_TEXTS[1], at=NOW + timedelta(minutes=5)).returncode == 0
     listed = run(*base, "list")
     assert listed.returncode == 0
     assert listed.stdout.index(SEED_TEXTS[1]) < listed.stdout.index(SEED_TEXTS[0])
@@ -73,6 +76,10 @@ def test_companion_home_sets_the_folder(tmp_path: Path, passphrase_file: Callabl
     assert run("--passphrase-file", str(pw), "init", env={"COMPANION_HOME": str(home)}).returncode == 0
     assert (home / "vault.companion").is_file()
     assert (home.stat().st_mode & 0o777) == 0o700
+    # init seals with the real Argon2id settings, and the journal it made opens
+    assert envelope.parse_header((home / "vault.companion").read_bytes()).kdf == envelope.DEFAULT_KDF
+    assert run("--passphrase-file", str(pw), "add", "first words", env={"COMPANION_HOME": str(home)}).returncode == 0
+    assert "first words" in run("--passphrase-file", str(pw), "list", env={"COMPANION_HOME": str(home)}).stdout
 
 
 def test_passphrase_from_stdin(cli_vault: tuple[Path, Path]) -> None:
@@ -121,7 +128,7 @@ def test_usage_errors_exit_2(cli_vault: tuple[Path, Path], args: list[str]) -> N
 def test_no_terminal_and_no_passphrase_file_is_a_usage_error(cli_vault: tuple[Path, Path]) -> None:
     vault, _ = cli_vault
     done = subprocess.run([COMPANION, "--data", str(vault), "list"], capture_output=True, text=True,
-                          stdin=subprocess.DEVNULL, start_new_session=True, timeout=60)
+                          stdin=subprocess.DEVNULL, start_new_session=True, env=pinned_env(), timeout=60)
     assert done.returncode == 2
     assert "passphrase-file" in one_sentence(done.stderr)
 
@@ -247,7 +254,7 @@ def test_disk_full_while_saving_exits_1_and_keeps_the_file(
     monkeypatch.setattr(disk.os, "write", full)
     monkeypatch.setattr(disk.os, "pwrite", full_at)  # a save appends what changed
     monkeypatch.setattr(cli, "harden_process", lambda: None)  # it would scrub pytest's own environment
-    code = cli.main(["--data", str(vault), "--passphrase-file", str(pw), "add", "lost?"])
+    code = cli.main(["--data", str(vault), "--passphrase-file", str(pw), "add", "lost?"], clock=fixed_clock)
     assert code == 1
     assert "disk is full" in one_sentence(capsys.readouterr().err)
     assert vault.read_bytes() == before
@@ -303,7 +310,7 @@ def test_subcommands_do_not_import_textual(cli_vault: tuple[Path, Path]) -> None
         f"rc = main(['--data', {str(vault)!r}, '--passphrase-file', {str(pw)!r}, 'list'])\n"
         "print(rc, any(m.split('.')[0] == 'textual' for m in sys.modules))\n"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=pinned_env(), timeout=60)
     assert out.stdout.strip().splitlines()[-1] == "0 False"
 
 
@@ -316,3 +323,15 @@ def test_colour_and_demo_options_are_checked_plainly(tmp_path: Path) -> None:
     done = run("--demo", "--color", "16", env={"COMPANION_HOME": str(home)})  # no terminal here
     assert done.returncode == 2 and "needs a terminal" in one_sentence(done.stderr)
     assert not home.exists()  # the demo never touches the data folder
+
+
+def test_list_shows_the_time_in_the_zone_of_that_day(make_vault: Callable[..., Path],
+                                                     passphrase_file: Callable[..., Path]) -> None:
+    # 00:30 on Sunday 25 October 2026 in London, summer time; listed in November, in winter time
+    path = make_vault([])
+    with Vault.open(path, PASSPHRASE, clock=fixed_clock) as vault:
+        ReflectionRepository(vault).add(Reflection(text="Half past midnight, still up.",
+                                                   created=datetime(2026, 10, 24, 23, 30, tzinfo=UTC)))
+    done = run("--data", str(path), "--passphrase-file", str(passphrase_file()), "list",
+               env={"TZ": "Europe/London"}, at=datetime(2026, 11, 5, 12, 0))
+    assert done.stdout.startswith("2026-10-25 00:30"), done.stdout + done.stderr

@@ -29,7 +29,7 @@ def therapy_vault(make_vault: Callable[..., Path]) -> Path:
     """Flagged and unflagged reflections across two months, boundaries and contacts."""
     path = make_vault([])
     seed_practices(path)
-    with Vault.open(path, PASSPHRASE) as vault:
+    with Vault.open(path, PASSPHRASE, clock=fixed_clock) as vault:
         journal = Journal(vault, fixed_clock)
         journal.reflections.save(Reflection(text=f"FLAGGED-RECENT {UNICODE}", created=NOW - timedelta(days=3), flagged=True))
         journal.reflections.save(Reflection(text="UNFLAGGED-RECENT plain day", created=NOW - timedelta(days=2)))
@@ -59,6 +59,9 @@ def test_pdf_opens_with_the_right_passphrase_only(therapy_vault: Path, passphras
     info = subprocess.run(["qpdf", "--show-encryption", "--password=the words we agreed on", str(out)],
                           capture_output=True, text=True).stdout
     assert "R = 6" in info  # AES-256, PDF 2.0
+    dates = subprocess.run(["pdfinfo", "-isodates", "-upw", "the words we agreed on", str(out)],
+                           capture_output=True, text=True).stdout
+    assert "CreationDate:    2026-11-27T19:3" in dates, dates  # the journal's clock, not fpdf2's reading of the machine's
     refused_everywhere(out, "not it")
     text = pdf_text(out, "the words we agreed on")
     assert "FLAGGED-RECENT" in text
@@ -274,7 +277,7 @@ def test_three_short_entries_fit_on_two_pages_summary_first(make_vault: Callable
     from companion.domain.boundary import Boundary
 
     path = make_vault([])
-    with Vault.open(path, PASSPHRASE) as vault:
+    with Vault.open(path, PASSPHRASE, clock=fixed_clock) as vault:
         journal = Journal(vault, fixed_clock)
         journal.boundaries.save(Boundary(who="Mum", boundary="No calls about my weight", status="said",
                                          review_on=(NOW - timedelta(days=1)).date()))

@@ -20,7 +20,8 @@ from companion.crypto import age
 from companion.services.backup import BACKUP_FORMAT
 from companion.storage.vault import Vault
 
-from conftest import CANARY, PASSPHRASE
+from conftest import CANARY, PASSPHRASE, fixed_clock
+from pinned import pinned_env
 from test_cli import COMPANION, one_sentence, run
 
 ESCAPES = "\x1b[2J\x1b]0;pwned\x07\x1b]52;c;aGVsbG8=\x07\x9b31m"
@@ -68,11 +69,11 @@ def test_text_that_is_not_utf8_is_refused_plainly(cli_vault: tuple[Path, Path]) 
     vault, pw = cli_vault
     before = vault.read_bytes()
     piped = subprocess.run([COMPANION, *_base(vault, pw), "add"], input=b"caf\xe9 with my sister\n",
-                           capture_output=True, timeout=60)
+                           capture_output=True, env=pinned_env(), timeout=60)
     assert piped.returncode == 2
     assert "not UTF-8" in one_sentence(piped.stderr.decode())
     argv = subprocess.run([COMPANION.encode(), *(a.encode() for a in _base(vault, pw)), b"add", b"caf\xe9"],
-                          capture_output=True, timeout=60)
+                          capture_output=True, env=pinned_env(), timeout=60)
     assert argv.returncode == 2 and b"not valid Unicode" in argv.stderr
     assert vault.read_bytes() == before
 
@@ -145,19 +146,29 @@ MALFORMED: list[tuple[str, Callable[[dict], None]]] = [  # type: ignore[type-arg
 ]
 
 
+def _backup_to_a_key(tmp_path: Path, payload: object) -> tuple[Path, Path]:
+    """`payload` in an age file for a new X25519 key (no scrypt: these tests are about what is inside), and
+    the key's identity file."""
+    import pyrage
+
+    identity = pyrage.x25519.Identity.generate()
+    key = tmp_path / "key.txt"
+    key.write_text(str(identity) + "\n")
+    backup = tmp_path / "b.age"
+    backup.write_bytes(age.encrypt_to(orjson.dumps(payload), [str(identity.to_public())]))
+    return backup, key
+
+
 @pytest.mark.parametrize(("name", "damage"), MALFORMED, ids=[m[0] for m in MALFORMED])
 def test_a_malformed_backup_is_refused_before_anything_is_replaced(cli_vault: tuple[Path, Path], tmp_path: Path,
-                                                                    passphrase_file: Callable[..., Path],
                                                                     name: str, damage: Callable[[dict], None]) -> None:  # type: ignore[type-arg]
     vault, pw = cli_vault
     tables: dict[str, object] = _good_tables()
     damage(tables)
     payload = {"format": BACKUP_FORMAT, "version": 1, "made": "2026-01-01", "tables": tables if tables else []}
-    backup = tmp_path / "b.age"
-    backup.write_bytes(age.encrypt_with_passphrase(orjson.dumps(payload), "backup words here"))
+    backup, key = _backup_to_a_key(tmp_path, payload)
     before = vault.read_bytes()
-    done = run(*_base(vault, pw), "restore", str(backup), "--export-passphrase-file",
-               str(passphrase_file("backup words here", "b")), "--yes")
+    done = run(*_base(vault, pw), "restore", str(backup), "--identity", str(key), "--yes")
     assert done.returncode == 4, (name, done.stdout, done.stderr)
     assert "damaged companion backup" in one_sentence(done.stderr)
     assert vault.read_bytes() == before
@@ -213,7 +224,7 @@ def test_a_costly_age_header_is_refused_before_any_work(cli_vault: tuple[Path, P
 
 def test_check_names_a_record_that_cannot_be_read_back(cli_vault: tuple[Path, Path]) -> None:
     vault, pw = cli_vault
-    with Vault.open(vault, PASSPHRASE) as opened:  # a record written by a version that did not check
+    with Vault.open(vault, PASSPHRASE, clock=fixed_clock) as opened:  # a record written by a version that did not check
         opened.db.table("reflections").insert(Document({"text": CANARY, "created": "not a date", "mood": 12}, 7))
     done = run(*_base(vault, pw), "check")
     assert done.returncode == 4

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
+from pinned import pinned_env
 from test_cli import COMPANION
 
 TRAP = '''
@@ -27,7 +27,7 @@ def test_no_command_opens_a_socket(cli_vault: tuple[Path, Path], tmp_path: Path,
     trap = tmp_path / "trap"
     trap.mkdir()
     (trap / "sitecustomize.py").write_text(TRAP)
-    env = {**os.environ, "PYTHONPATH": str(trap)}
+    env = pinned_env({"PYTHONPATH": str(trap)})
     secret = passphrase_file("tea and biscuits", "export-pass")
     base = [COMPANION, "--data", str(vault), "--passphrase-file", str(pw)]
     for args in (["add", "words"], ["list"], ["check"], ["boundaries", "list"], ["sessions", "list"],

@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pytest
 
+from conftest import fixed_clock
+from pinned import pinned_env
 from test_cli import COMPANION, one_sentence, run
 
 SYNCTHING_NAME = "vault.sync-conflict-20261128-101500-ABCDEFG.companion"
@@ -110,7 +112,7 @@ def test_a_copy_synced_in_between_open_and_save_is_merged(cli_vault: tuple[Path,
 
     monkeypatch.setattr(Journal, "add_reflection", sync_lands_first)
     monkeypatch.setattr(cli, "harden_process", lambda: None)
-    assert cli.main([*_base(vault, pw), "add", "from the laptop"]) == 0
+    assert cli.main([*_base(vault, pw), "add", "from the laptop"], clock=fixed_clock) == 0
     out = capsys.readouterr()
     assert "Saved your reflection." in out.out
     assert "1 entry from another copy of your journal was merged." in out.err
@@ -169,7 +171,7 @@ def test_sigterm_at_the_passphrase_prompt_restores_the_terminal(cli_vault: tuple
     before = vault.read_bytes()
     pid, fd = pty.fork()
     if pid == 0:  # the child: companion on a real terminal
-        os.execv(COMPANION, [COMPANION, "--data", str(vault), "list"])
+        os.execve(COMPANION, [COMPANION, "--data", str(vault), "list"], pinned_env())
     try:
         seen = b""
         deadline = time.monotonic() + 20

@@ -161,6 +161,6 @@ def test_home_asks_about_a_session(snap_compare, full_vault: Path, size: tuple[i
 
     from conftest import NOW, fixed_clock
 
-    with Vault.open(full_vault, PASSPHRASE) as vault:
+    with Vault.open(full_vault, PASSPHRASE, clock=fixed_clock) as vault:
         Journal(vault, fixed_clock).sessions.save(Session(day=(NOW - timedelta(days=3)).date(), agenda="The move"))
     assert snap_compare(make_app(full_vault), terminal_size=size, run_before=keys())

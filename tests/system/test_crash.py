@@ -8,6 +8,9 @@ import sys
 from pathlib import Path
 from types import ModuleType
 
+from conftest import NOW
+from pinned import pinned_env
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -21,7 +24,7 @@ def _crash() -> ModuleType:
 
 
 def test_forty_kills_lose_and_corrupt_nothing() -> None:
-    result = _crash().run(kills=40, entries=2000)
+    result = _crash().run(kills=40, entries=2000, now=NOW, env=pinned_env())
     assert result.kills == 40
     assert result.corruptions == 0, result.notes
     assert result.lost == 0
@@ -30,5 +33,5 @@ def test_forty_kills_lose_and_corrupt_nothing() -> None:
 
 
 def test_the_check_catches_a_naive_in_place_writer() -> None:
-    result = _crash().run(kills=10, entries=2000, naive=True)
+    result = _crash().run(kills=10, entries=2000, now=NOW, naive=True, env=pinned_env())
     assert result.corruptions > 0

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from terminals import COMPANION, Tmux, app_pattern, pid_of
+from terminals import COMPANION, Tmux
 
 PLAIN = {"no-colour": {"NO_COLOR": "1", "TERM": "xterm-256color"}, "xterm-16": {"TERM": "xterm"},
          "linux-console": {"TERM": "linux"}}
@@ -59,12 +59,17 @@ def test_ticks_and_focus_read_without_colour(tmux: Tmux, places: dict[str, Path]
     assert "  " + rows[0][2:] in screen
     tmux.keys("/")
     tmux.wait_for("║filter")  # and focused
-    tmux.keys("Escape", "1", "w")
-    screen = tmux.wait_for("A new reflection")
-    assert "╔" in screen and "╚" in screen  # the text box has the focus: double corners
+    tmux.keys("Escape")
+    tmux.wait_for("│filter")
+    tmux.keys("1")
+    tmux.wait_for("Today's prompt")
+    tmux.keys("w")
+    tmux.wait_for("A new reflection")
+    screen = tmux.wait_for("╔")  # the text box has the focus: double corners
+    assert "╚" in screen
     tmux.keys("Tab")
     screen = tmux.wait_for("║not set")  # the mood dropdown has it now
-    assert "╭" in screen and "╔" not in screen
+    assert "╭" in tmux.wait_without("╔")
 
 
 def test_the_demo_leaves_nothing_behind(tmux: Tmux, places: dict[str, Path]) -> None:
@@ -84,7 +89,7 @@ def test_a_hung_up_demo_leaves_nothing_behind(tmux: Tmux, places: dict[str, Path
     tmux.keys("w")
     tmux.wait_for("A new reflection")
     tmux.type("a few words")
-    os.kill(pid_of(app_pattern("--demo")), signal.SIGHUP)
+    os.kill(tmux.program_pid(), signal.SIGHUP)
     tmux.wait_for("companion-exited=129")
     assert list(places["tmp"].iterdir()) == [] and not places["home"].exists()
 
@@ -95,12 +100,15 @@ def test_an_ask_for_help_reaches_the_terminal_clipboard(tmux: Tmux, places: dict
     tmux.keys("4")
     tmux.wait_for("Priya")
     tmux.keys("/")
+    tmux.wait_for("║filter")  # each key once the one before it has acted, as a person sees it
     tmux.type("Priya")
-    tmux.keys("Enter")
     tmux.wait_for("1 person matches")
+    tmux.keys("Enter")
+    tmux.wait_for("│Priya")  # the filter let go of the focus
     tmux.keys("a")
     tmux.wait_for("Ask Priya")
     tmux.keys("Enter")
+    tmux.wait_for("║ Could you help me with something?")  # the opening taken, the message box focused
     tmux.type("a lift on Tuesday?")
     tmux.wait_for("a lift on Tuesday?")  # on screen before saving, as a person would see it
     tmux.keys("C-s")

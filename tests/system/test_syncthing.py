@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from conftest import PASSPHRASE
+from pinned import pinned_env
 from syncthing import Device, pair, wait_until
 from terminals import COMPANION, Tmux
 
@@ -35,7 +36,7 @@ def devices(tmp_path: Path) -> Iterator[tuple[Device, Device]]:
 
 def cli(vault: Path, pw: Path, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([COMPANION, "--data", str(vault), "--passphrase-file", str(pw), *args],
-                          capture_output=True, text=True, timeout=60)
+                          capture_output=True, text=True, env=pinned_env(), timeout=60)
 
 
 def test_two_devices_through_syncthing(devices: tuple[Device, Device],

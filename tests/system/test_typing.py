@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from conftest import PASSPHRASE
+from pinned import pinned_env
 from terminals import COMPANION, Tmux
 
 LONG = "Typed in one burst, the way a paste or a slow SSH line delivers it, right up to this last word"
@@ -21,7 +22,7 @@ def journal(tmp_path: Path) -> tuple[Path, Path]:
     pw = tmp_path / "pw"
     pw.write_text(PASSPHRASE + "\n")
     subprocess.run([COMPANION, "--data", str(vault), "--passphrase-file", str(pw), "init"], check=True,
-                   capture_output=True)
+                   capture_output=True, env=pinned_env())
     return vault, pw
 
 
@@ -41,7 +42,7 @@ def _open_editor(tmux: Tmux, vault: Path) -> None:
 
 def _listed(vault: Path, pw: Path) -> str:
     return subprocess.run([COMPANION, "--data", str(vault), "--passphrase-file", str(pw), "list"],
-                          capture_output=True, text=True, check=True).stdout
+                          capture_output=True, text=True, check=True, env=pinned_env()).stdout
 
 
 def test_ctrl_s_right_after_typing_saves_every_character(journal: tuple[Path, Path], tmux: Tmux) -> None:

@@ -26,7 +26,7 @@ from companion.settings import load_settings
 from companion.widgets.quiet_text import QuietTextArea
 from companion.widgets.record_list import RecordList
 
-from conftest import FAST_KDF, PASSPHRASE, fixed_clock, journal_of, seed_many, seed_practices, settle, unlocked
+from conftest import PASSPHRASE, journal_of, make_app, seed_many, seed_practices, settle, unlocked
 
 
 async def _run(app: Any, title: str) -> None:
@@ -64,10 +64,8 @@ async def test_the_palette_lists_no_textual_internals_and_no_duplicates(seeded_v
 
 
 async def test_a_theme_chosen_in_the_palette_is_remembered(seeded_vault: Path) -> None:
-    from companion.app import CompanionApp
-
     settings = seeded_vault.parent / "settings.toml"
-    app = CompanionApp(seeded_vault, kdf=FAST_KDF, clock=fixed_clock, settings_file=settings)
+    app = make_app(seeded_vault, settings_file=settings)
     async with app.run_test() as pilot:
         assert app.theme == "companion-dark"
         titles = [c.title for c in app.get_system_commands(app.screen)]
@@ -76,7 +74,7 @@ async def test_a_theme_chosen_in_the_palette_is_remembered(seeded_vault: Path) -
         await pilot.pause()
         assert app.theme == "companion-high-contrast"
     assert load_settings(settings).theme == "companion-high-contrast"
-    again = CompanionApp(seeded_vault, kdf=FAST_KDF, clock=fixed_clock, settings_file=settings)
+    again = make_app(seeded_vault, settings_file=settings)
     async with again.run_test():
         assert again.theme == "companion-high-contrast"
 

@@ -24,7 +24,7 @@ from companion.storage.lock import is_busy
 from companion.storage.repositories import ReflectionRepository
 from companion.storage.vault import Vault
 
-from conftest import CANARY, NOW, PASSPHRASE, fixed_clock, settle, unlocked
+from conftest import CANARY, NOW, PASSPHRASE, fixed_clock, settle, unlocked, wait_until
 
 
 def _phone_adds(path: Path, text: str, name: str | None = None) -> None:
@@ -33,7 +33,7 @@ def _phone_adds(path: Path, text: str, name: str | None = None) -> None:
     phone = path.parent.parent / "phone" / path.name
     phone.parent.mkdir(exist_ok=True)
     shutil.copy2(path, phone)
-    with Vault.open(phone, PASSPHRASE) as there:
+    with Vault.open(phone, PASSPHRASE, clock=fixed_clock) as there:
         ReflectionRepository(there).add(Reflection(text=text, created=NOW))
     if name is not None:
         shutil.move(phone, path.with_name(name))
@@ -57,13 +57,14 @@ def _capture_notes(app: Any, monkeypatch: pytest.MonkeyPatch) -> list[str]:
 async def test_a_synced_copy_shows_up_with_one_calm_line(make_vault: Callable[..., Path],
                                                          monkeypatch: pytest.MonkeyPatch) -> None:
     path = make_vault(["from before"])
-    async with unlocked(path) as (app, pilot):
+    async with unlocked(path, poll_seconds=0.2) as (app, pilot):  # the app's own look at the file, made quick
         notes = _capture_notes(app, monkeypatch)
         await pilot.press("2")
         await settle(pilot)
         _phone_adds(path, "written on the phone")
-        await pilot.pause(2.5)  # the app checks the file every two seconds
-        assert "1 entry from another copy of your journal was merged." in notes
+        merged = "1 entry from another copy of your journal was merged."
+        await wait_until(pilot, lambda: merged in notes, "the merge of the synced copy")
+        await settle(pilot)
         listing = app.screen.query_one("#entries", OptionList)
         rows = [str(listing.get_option_at_index(i).prompt) for i in range(listing.option_count)]
         assert any("written on the phone" in row for row in rows)
@@ -85,7 +86,7 @@ async def test_home_offers_a_conflict_copy_and_m_merges_it(make_vault: Callable[
         assert "m" not in dict(app.screen_keys())
         assert any("was merged" in n and "backups" in n for n in notes)
     assert not path.with_name(name).exists()
-    with Vault.open(path, PASSPHRASE) as vault:
+    with Vault.open(path, PASSPHRASE, clock=fixed_clock) as vault:
         texts = {r.text for r in Journal(vault, fixed_clock).reflections.page(limit=None).items}
     assert texts == {"here", "there"}
 
@@ -141,8 +142,8 @@ async def test_change_the_passphrase_from_the_app(make_vault: Callable[..., Path
         await settle(pilot)
         assert any(n.startswith("Your passphrase has been changed.") for n in notes)
     with pytest.raises(WrongPassphrase):
-        Vault.open(path, PASSPHRASE)
-    with Vault.open(path, new):
+        Vault.open(path, PASSPHRASE, clock=fixed_clock)
+    with Vault.open(path, new, clock=fixed_clock):
         pass
 
 

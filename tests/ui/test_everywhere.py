@@ -15,7 +15,7 @@ from companion.screens.reflections import ReflectionsScreen
 from companion.screens.secure_base import SecureBaseScreen
 from companion.screens.unlock import UnlockScreen
 
-from conftest import FAST_KDF, fixed_clock, seed_practices, settle, unlocked
+from conftest import make_app, seed_practices, settle, unlocked
 
 
 async def test_area_keys_switch_areas(seeded_vault: Path) -> None:
@@ -27,11 +27,9 @@ async def test_area_keys_switch_areas(seeded_vault: Path) -> None:
 
 
 async def test_support_card_opens_while_locked(seeded_vault: Path) -> None:
-    from companion.app import CompanionApp
-
     settings = seeded_vault.parent / "settings.toml"
     settings.write_text('crisis_lines = ["Local line: 555 0100"]\n')
-    app = CompanionApp(seeded_vault, kdf=FAST_KDF, clock=fixed_clock, settings_file=settings)
+    app = make_app(seeded_vault, settings_file=settings)
     async with app.run_test() as pilot:
         assert isinstance(app.screen, UnlockScreen)
         await pilot.press("ctrl+g")

@@ -12,7 +12,7 @@ from companion.domain.reflection import Reflection
 from companion.storage.repositories import ReflectionRepository
 from companion.storage.vault import Vault
 
-from conftest import FAST_KDF, NOW, fixed_clock, make_app, settle, submit_passphrase
+from conftest import FAST_KDF, NOW, fixed_clock, make_app, settle, submit_passphrase, wait_until
 
 SECRET = "LANTERN" + "-KEEPER-" + "WORDS"  # built here, so this module holds no copy of it whole
 PASSPHRASE = "tide" + "pools and " + "driftwood"
@@ -56,6 +56,5 @@ async def test_locking_drops_the_words_and_the_passphrase(vault_path: Path) -> N
         assert _holders(SECRET)  # the scan does see the words while they are on screen
         await pilot.press("ctrl+l")
         await settle(pilot)
-        await pilot.pause(0.3)
-        assert (left := _holders(SECRET)) == [], left
+        await wait_until(pilot, lambda: _holders(SECRET) == [], "dropping every object that held the words", 5)
         assert _holders(PASSPHRASE) == []

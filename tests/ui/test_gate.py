@@ -13,7 +13,7 @@ from companion.screens.unlock import UnlockScreen
 from companion.storage.lock import VaultLock, is_busy
 from companion.storage.vault import Vault
 
-from conftest import PASSPHRASE, SEED_TEXTS, make_app, settle, submit_passphrase, unlocked
+from conftest import PASSPHRASE, SEED_TEXTS, fixed_clock, make_app, settle, submit_passphrase, unlocked
 
 
 def _text(screen, selector: str) -> str:  # type: ignore[no-untyped-def]
@@ -29,7 +29,7 @@ async def test_first_run_creates_a_vault(vault_path: Path) -> None:
         assert isinstance(app.screen, HomeScreen)
         assert "0 reflections" in _text(app.screen, "#counts")
     assert vault_path.is_file()
-    with Vault.open(vault_path, PASSPHRASE) as vault:
+    with Vault.open(vault_path, PASSPHRASE, clock=fixed_clock) as vault:
         assert vault.counts()["reflections"] == 0
         assert not vault.has_recovery_key
 
@@ -149,7 +149,7 @@ async def test_home_reloads_after_an_outside_add_while_locked(seeded_vault: Path
 
         from conftest import fixed_clock
 
-        with Vault.open(seeded_vault, PASSPHRASE) as vault:
+        with Vault.open(seeded_vault, PASSPHRASE, clock=fixed_clock) as vault:
             Journal(vault, fixed_clock).add_reflection("Written from a shell meanwhile")
         await submit_passphrase(pilot, PASSPHRASE)
         assert "6 reflections" in _text(app.screen, "#counts")

@@ -19,7 +19,7 @@ from conftest import PASSPHRASE, fixed_clock, journal_of, seed_practices, settle
 
 
 def stored(path: Path) -> Journal:
-    return Journal(Vault.open(path, PASSPHRASE), fixed_clock)
+    return Journal(Vault.open(path, PASSPHRASE, clock=fixed_clock), fixed_clock)
 
 
 def _fill(screen, **values: str) -> None:  # type: ignore[no-untyped-def]

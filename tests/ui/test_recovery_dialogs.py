@@ -15,7 +15,7 @@ from companion.screens.unlock import UnlockScreen
 from companion.services.recovery import read_recovery_key_file
 from companion.storage.vault import Vault
 
-from conftest import PASSPHRASE, make_app, settle, submit_passphrase, unlocked
+from conftest import PASSPHRASE, fixed_clock, make_app, settle, submit_passphrase, unlocked
 
 NEW = "a passphrase I will remember"
 
@@ -45,7 +45,7 @@ async def test_made_at_creation_saved_then_used_after_forgetting(vault_path: Pat
         assert isinstance(app.screen, HomeScreen)
     assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
     assert read_recovery_key_file(key_file) == code
-    with Vault.open(vault_path, NEW) as vault:
+    with Vault.open(vault_path, NEW, clock=fixed_clock) as vault:
         assert vault.has_recovery_key
 
 
@@ -61,7 +61,7 @@ async def test_a_wrong_recovery_key_is_told_kindly(make_vault: Callable[..., Pat
         await settle(pilot)
         assert isinstance(app.screen, UnlockScreen)
         assert "no recovery key" in str(app.screen.query_one("#gate-error", Static).render())
-    with Vault.open(path, PASSPHRASE):
+    with Vault.open(path, PASSPHRASE, clock=fixed_clock):
         pass  # nothing changed
 
 
@@ -81,5 +81,5 @@ async def test_a_new_recovery_key_from_the_security_card(make_vault: Callable[..
         code = str(app.screen.query_one("#recovery-code", Static).render()).strip()
         await pilot.press("escape")
         await settle(pilot)
-    with Vault.open_with_recovery(path, code) as vault:
+    with Vault.open_with_recovery(path, code, clock=fixed_clock) as vault:
         assert vault.has_recovery_key

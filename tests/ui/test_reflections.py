@@ -17,11 +17,21 @@ from companion.screens.unlock import UnlockScreen
 from companion.services.journal import Journal
 from companion.storage.vault import Vault
 
-from conftest import PASSPHRASE, SEED_TEXTS, fixed_clock, journal_of, seed_many, settle, submit_passphrase, unlocked
+from conftest import (
+    PASSPHRASE,
+    SEED_TEXTS,
+    fixed_clock,
+    journal_of,
+    seed_many,
+    settle,
+    submit_passphrase,
+    unlocked,
+    wait_until,
+)
 
 
 def stored(path: Path) -> list:  # type: ignore[type-arg]
-    with Vault.open(path, PASSPHRASE) as vault:
+    with Vault.open(path, PASSPHRASE, clock=fixed_clock) as vault:
         return Journal(vault, fixed_clock).reflections.page(limit=None).items
 
 
@@ -133,7 +143,7 @@ async def test_a_draft_survives_lock_and_unlock(make_vault: Callable[..., Path])
         await pilot.press("ctrl+s")
         await settle(pilot)
     assert [e.text for e in stored(path)] == ["Words I do not want to lose"]
-    with Vault.open(path, PASSPHRASE) as vault:
+    with Vault.open(path, PASSPHRASE, clock=fixed_clock) as vault:
         assert vault.load_draft() is None
 
 
@@ -228,11 +238,12 @@ async def test_the_draft_is_autosaved_while_writing(make_vault: Callable[..., Pa
     async with unlocked(path) as (app, pilot):
         await pilot.press("w")
         await _type(pilot, f"{CANARY} in progress")
-        await pilot.pause(0.5)
+        status = app.screen.query_one("#editor-status")
+        await wait_until(pilot, lambda: "Draft kept" in str(status.render()), "the autosave")
         # a crash now would lose nothing: the draft is already on disk, sealed
         assert draft_path(path).exists()
         assert CANARY.encode() not in draft_path(path).read_bytes()
         assert "Draft kept" in str(app.screen.query_one("#editor-status").render())
-    with Vault.open(path, PASSPHRASE) as vault:
+    with Vault.open(path, PASSPHRASE, clock=fixed_clock) as vault:
         draft, _ = Journal(vault, fixed_clock).reflections.draft()
         assert draft is not None and draft["text"] == f"{CANARY} in progress"

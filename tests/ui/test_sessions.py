@@ -68,7 +68,7 @@ async def test_prepare_export_and_close_a_session(make_vault: Callable[..., Path
         await settle(pilot)
         assert isinstance(app.screen, HomeScreen)
         assert not app.screen.query_one("#session-line", Static).display
-    with Vault.open(path, PASSPHRASE) as vault:
+    with Vault.open(path, PASSPHRASE, clock=fixed_clock) as vault:
         journal = Journal(vault, fixed_clock)
         session = journal.sessions.on(NOW.date())
         assert session is not None

@@ -25,7 +25,7 @@ def _therapy_vault(make_vault: Callable[..., Path]) -> Path:
 
     path = make_vault([])
     seed_practices(path)
-    with Vault.open(path, PASSPHRASE) as vault:
+    with Vault.open(path, PASSPHRASE, clock=fixed_clock) as vault:
         journal = Journal(vault, fixed_clock)
         journal.reflections.save(Reflection(text="SHARE-ME flagged this month", created=NOW - timedelta(days=3), flagged=True))
         journal.reflections.save(Reflection(text="KEEP-PRIVATE not flagged", created=NOW - timedelta(days=2)))
@@ -208,7 +208,7 @@ async def test_restore_from_the_app(make_vault: Callable[..., Path], tmp_path: P
 
     source = _therapy_vault(make_vault)
     backup = tmp_path / "b.age"
-    with Vault.open(source, PASSPHRASE) as vault:
+    with Vault.open(source, PASSPHRASE, clock=fixed_clock) as vault:
         backup.write_bytes(age.encrypt_with_passphrase(backup_json(vault, NOW), "backup words here"))
     target = make_vault(["only this one"], path=tmp_path / "other" / "vault.companion")
     async with unlocked(target) as (app, pilot):
@@ -234,5 +234,5 @@ async def test_restore_from_the_app(make_vault: Callable[..., Path], tmp_path: P
         await settle(pilot)
         await settle(pilot)
         assert isinstance(app.screen, UnlockScreen)
-    with Vault.open(target, PASSPHRASE) as vault:
+    with Vault.open(target, PASSPHRASE, clock=fixed_clock) as vault:
         assert Journal(vault, fixed_clock).reflections.count() == 7

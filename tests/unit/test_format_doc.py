@@ -6,7 +6,7 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
-from conftest import PASSPHRASE, SEED_TEXTS
+from conftest import PASSPHRASE, SEED_TEXTS, fixed_clock
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "FORMAT.md"
 
@@ -47,7 +47,7 @@ def test_the_draft_opens_as_the_format_doc_says(make_vault: Callable[..., Path],
     from companion.storage.vault import Vault
 
     path = make_vault([])
-    with Vault.open(path, PASSPHRASE) as vault:
+    with Vault.open(path, PASSPHRASE, clock=fixed_clock) as vault:
         vault.save_draft(orjson.dumps({"text": "half a thought", "id": None, "base": None}))
     scope = _run_recipe(path, monkeypatch)
     blob = draft_path(path).read_bytes()

@@ -95,7 +95,7 @@ def _vault_with(tmp_path_factory: pytest.TempPathFactory, write: Any) -> Path:
 
 def _opens_or_refuses(path: Path) -> None:
     try:
-        with Vault.open(path, PASSPHRASE) as vault:
+        with Vault.open(path, PASSPHRASE, clock=fixed_clock) as vault:
             report = vault.check(PASSPHRASE)
             assert isinstance(report.damaged_records, list)
             assert isinstance(vault.counts(), dict)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import sys
@@ -78,3 +79,18 @@ def test_stylesheets_ship_and_exist() -> None:
     sheets = stylesheets()
     assert sheets and all(sheet.is_file() for sheet in sheets)
     assert {p.name for p in (ROOT / "styles").glob("*.tcss")} == {s.name for s in sheets}
+
+
+# Reading the machine's time: the wall clock, the monotonic clock, or the machine's zone by default.
+MACHINE_TIME = re.compile(r"datetime\.now\(|datetime\.today\(|date\.today\(|utcnow\(|time\.time\(|time\.monotonic\("
+                          r"|time\.localtime\(|time\.perf_counter\(|\.astimezone\(\)")
+MAY_READ_THE_MACHINES_TIME = {
+    "companion/clocks.py": "the one place: the console script hands these clocks down",
+    "companion/storage/lock.py": "a real wait for another process's lock, in real seconds",
+}
+
+
+def test_only_clocks_py_reads_the_machines_time() -> None:
+    readers = sorted(str(path.relative_to(ROOT)) for path in (ROOT / "companion").rglob("*.py")
+                     if MACHINE_TIME.search(path.read_text(encoding="utf-8")))
+    assert readers == sorted(MAY_READ_THE_MACHINES_TIME)

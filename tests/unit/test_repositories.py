@@ -17,7 +17,7 @@ from conftest import NOW, PASSPHRASE, SEED_TEXTS, fixed_clock
 
 
 def test_newest_first_with_limit_and_search(seeded_vault: Path) -> None:
-    with Vault.open(seeded_vault, PASSPHRASE) as vault:
+    with Vault.open(seeded_vault, PASSPHRASE, clock=fixed_clock) as vault:
         journal = Journal(vault, fixed_clock)
         newest = journal.reflections.page(limit=None).items
         assert [r.text for r in newest] == SEED_TEXTS[::-1]
@@ -28,7 +28,7 @@ def test_newest_first_with_limit_and_search(seeded_vault: Path) -> None:
 
 def test_order_is_by_time_across_time_zones(make_vault: Callable[..., Path]) -> None:
     path = make_vault([])
-    with Vault.open(path, PASSPHRASE) as vault:
+    with Vault.open(path, PASSPHRASE, clock=fixed_clock) as vault:
         from datetime import timezone
 
         from companion.domain.reflection import Reflection
@@ -41,7 +41,7 @@ def test_order_is_by_time_across_time_zones(make_vault: Callable[..., Path]) -> 
 
 def test_add_reflection_validates(make_vault: Callable[..., Path]) -> None:
     path = make_vault([])
-    with Vault.open(path, PASSPHRASE) as vault:
+    with Vault.open(path, PASSPHRASE, clock=fixed_clock) as vault:
         journal = Journal(vault, fixed_clock)
         with pytest.raises(UsageError):
             journal.add_reflection("   ")

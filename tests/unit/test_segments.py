@@ -88,7 +88,7 @@ def test_a_changed_segment_frame_is_refused_when_read(make_vault: Callable[..., 
     blob = bytearray(path.read_bytes())
     blob[ref.offset + ref.length // 2] ^= 1
     path.write_bytes(bytes(blob))
-    with Vault.open(path, PASSPHRASE) as vault, pytest.raises(VaultDamaged, match="damaged or tampered"):
+    with Vault.open(path, PASSPHRASE, clock=fixed_clock) as vault, pytest.raises(VaultDamaged, match="damaged or tampered"):
         _texts(vault)
 
 
@@ -103,7 +103,7 @@ def test_an_older_version_of_a_segment_cannot_be_replayed(make_vault: Callable[.
     blob = bytearray(path.read_bytes())
     blob[new.offset : new.offset + new.length] = blob[old.offset : old.offset + old.length]
     path.write_bytes(bytes(blob))
-    with Vault.open(path, PASSPHRASE) as vault, pytest.raises(VaultDamaged):
+    with Vault.open(path, PASSPHRASE, clock=fixed_clock) as vault, pytest.raises(VaultDamaged):
         _texts(vault)
 
 
@@ -119,7 +119,7 @@ def test_a_segment_from_another_copy_cannot_be_swapped_in(make_vault: Callable[.
     blob = bytearray(path.read_bytes())
     blob[mine.offset : mine.offset + mine.length] = frame
     path.write_bytes(bytes(blob))
-    with Vault.open(path, PASSPHRASE) as vault, pytest.raises(VaultDamaged):
+    with Vault.open(path, PASSPHRASE, clock=fixed_clock) as vault, pytest.raises(VaultDamaged):
         _texts(vault)
 
 
@@ -144,7 +144,7 @@ def test_a_save_cut_short_opens_as_of_the_last_whole_save_and_keeps_the_file(
     with Vault.open(path, PASSPHRASE, clock=fixed_clock) as vault:  # told once, kept once
         assert vault.take_news() == [] and len(backups.list_kept(path)) == 1
         _add(vault, "four")
-    with Vault.open(path, PASSPHRASE) as vault:
+    with Vault.open(path, PASSPHRASE, clock=fixed_clock) as vault:
         assert _texts(vault) == ["four", "one", "two"]
         assert vault.take_news() == []  # the unreadable end was written over
     assert path.read_bytes()[-8:] == segments.TAIL_MAGIC
@@ -154,7 +154,7 @@ def test_bytes_appended_to_the_file_are_told_and_never_read(make_vault: Callable
     path = make_vault(["one"])
     with open(path, "ab") as handle:
         handle.write(b"someone's extra bytes")
-    with Vault.open(path, PASSPHRASE) as vault:
+    with Vault.open(path, PASSPHRASE, clock=fixed_clock) as vault:
         assert _texts(vault) == ["one"]
         assert "could not be read" in vault.take_news()[0]
 
@@ -164,7 +164,7 @@ def test_a_file_with_no_whole_save_is_damaged(make_vault: Callable[..., Path]) -
     blob = path.read_bytes()
     path.write_bytes(blob[:-1])  # the only trailer
     with pytest.raises(VaultDamaged, match="damaged or tampered"):
-        Vault.open(path, PASSPHRASE)
+        Vault.open(path, PASSPHRASE, clock=fixed_clock)
     assert path.read_bytes() == blob[:-1]
 
 
@@ -194,7 +194,7 @@ def test_a_version_1_journal_moves_to_segments_on_unlock_and_the_old_file_is_kep
     assert envelope.parse_header(vault_path.read_bytes()).version == 3
     kept = [p for p in backups.list_kept(vault_path) if p.name.startswith("before-upgrade-")]
     assert len(kept) == 1 and kept[0].read_bytes() == blob
-    with Vault.open(vault_path, PASSPHRASE) as vault:
+    with Vault.open(vault_path, PASSPHRASE, clock=fixed_clock) as vault:
         assert _texts(vault) == ["written long ago", "written today"]
         assert vault.take_news() == []
 
@@ -208,7 +208,7 @@ def test_a_version_1_journal_opened_by_recovery_key_keeps_saving_whole_until_a_n
     with Vault.open_with_recovery(vault_path, code, clock=fixed_clock) as vault:
         _add(vault, "kept through a recovery")
         vault.change_passphrase("a new passphrase for this", FAST_KDF)
-    with Vault.open(vault_path, "a new passphrase for this") as vault:
+    with Vault.open(vault_path, "a new passphrase for this", clock=fixed_clock) as vault:
         assert _texts(vault) == ["kept through a recovery"]
     assert envelope.parse_header(vault_path.read_bytes()).version == 3
 
@@ -247,7 +247,7 @@ def test_edits_compact_the_file_and_the_retired_file_becomes_a_backup(make_vault
         assert repo.get(1) is not None and repo.get(1).text == "edit 199"  # type: ignore[union-attr]
     for backup in backups.list_backups(path):
         assert "reflections" in open_vault_file(backup.path.read_bytes())
-    with Vault.open(path, PASSPHRASE) as vault:
+    with Vault.open(path, PASSPHRASE, clock=fixed_clock) as vault:
         assert len(_texts(vault)) == 301
 
 
@@ -275,7 +275,7 @@ def test_a_save_whose_file_is_renamed_over_mid_append_loses_nothing(make_vault: 
         _add(here, "written while the file was replaced", when=15)
         assert _texts(here) == ["both had this", "from the other device", "from this device",
                                 "written while the file was replaced"]
-    with Vault.open(path, PASSPHRASE) as vault:
+    with Vault.open(path, PASSPHRASE, clock=fixed_clock) as vault:
         assert _texts(vault) == ["both had this", "from the other device", "from this device",
                                  "written while the file was replaced"]
 

@@ -65,7 +65,7 @@ def test_the_request_and_the_choice_check_themselves(tmp_path: Path) -> None:
 def test_one_document_for_the_preview_and_the_age_file(make_vault: Callable[..., Path]) -> None:
     path = make_vault([])
     seed_practices(path)
-    with Vault.open(path, PASSPHRASE) as vault:
+    with Vault.open(path, PASSPHRASE, clock=fixed_clock) as vault:
         journal = Journal(vault, fixed_clock)
         content = build(journal, ExportChoice(sections=frozenset({"reflections", "boundaries", "contacts"}),
                                               author="A. B.", note="Sleep"))
@@ -86,7 +86,7 @@ def test_one_document_for_the_preview_and_the_age_file(make_vault: Callable[...,
 
 def test_sessions_record_exports_and_close_with_takeaways(make_vault: Callable[..., Path]) -> None:
     path = make_vault([])
-    with Vault.open(path, PASSPHRASE) as vault:
+    with Vault.open(path, PASSPHRASE, clock=fixed_clock) as vault:
         journal = Journal(vault, fixed_clock)
         a = journal.reflections.save(Reflection(text="to bring", created=NOW - timedelta(days=2), flagged=True))
         shared = Shared("one.pdf", "pdf", NOW, "1 reflection")

@@ -52,13 +52,13 @@ def other_device(path: Path, passphrase: str = PASSPHRASE) -> Iterator[Vault]:
 
 def test_a_synced_copy_is_merged_before_saving(make_vault: Callable[..., Path]) -> None:
     path = make_vault(["written before the sync"])
-    with Vault.open(path, PASSPHRASE) as here:
+    with Vault.open(path, PASSPHRASE, clock=fixed_clock) as here:
         with other_device(path) as there:
             _add(there, "written on the phone")
         _add(here, "written on the laptop")  # used to overwrite the phone's entry
         assert _texts(here) == ["written before the sync", "written on the laptop", "written on the phone"]
         assert here.take_news() == ["1 entry from another copy of your journal was merged."]
-    with Vault.open(path, PASSPHRASE) as again:
+    with Vault.open(path, PASSPHRASE, clock=fixed_clock) as again:
         assert _texts(again) == ["written before the sync", "written on the laptop", "written on the phone"]
     # the phone's version is also among the backups
     assert backups.list_backups(path)
@@ -66,7 +66,7 @@ def test_a_synced_copy_is_merged_before_saving(make_vault: Callable[..., Path]) 
 
 def test_sync_adopts_a_copy_without_writing_when_nothing_is_new_here(make_vault: Callable[..., Path]) -> None:
     path = make_vault(["one"])
-    with Vault.open(path, PASSPHRASE) as here:
+    with Vault.open(path, PASSPHRASE, clock=fixed_clock) as here:
         with other_device(path) as there:
             _add(there, "two")
         synced = path.read_bytes()
@@ -82,7 +82,7 @@ def test_sync_adopts_a_copy_without_writing_when_nothing_is_new_here(make_vault:
 
 def test_a_deletion_on_the_other_device_stays_deleted(make_vault: Callable[..., Path]) -> None:
     path = make_vault(["keep", "let go"])
-    with Vault.open(path, PASSPHRASE) as here:
+    with Vault.open(path, PASSPHRASE, clock=fixed_clock) as here:
         with other_device(path) as there:
             repo = ReflectionRepository(there)
             victim = next(i for i, r in repo.rows() if r["text"] == "let go")
@@ -96,7 +96,7 @@ def test_another_journal_in_place_is_refused_and_never_overwritten(make_vault: C
                                                                    tmp_path: Path) -> None:
     path = make_vault(["mine"])
     stranger = make_vault(["someone else's"], path=tmp_path / "elsewhere" / "vault.companion")
-    with Vault.open(path, PASSPHRASE) as here:
+    with Vault.open(path, PASSPHRASE, clock=fixed_clock) as here:
         shutil.copy2(stranger, path.with_name(".incoming.tmp"))
         os.replace(path.with_name(".incoming.tmp"), path)
         foreign = path.read_bytes()
@@ -117,17 +117,17 @@ def test_another_journal_in_place_is_refused_and_never_overwritten(make_vault: C
 
 def test_a_passphrase_changed_on_the_other_device_is_adopted(make_vault: Callable[..., Path]) -> None:
     path = make_vault(["one"])
-    with Vault.open(path, PASSPHRASE) as here:
+    with Vault.open(path, PASSPHRASE, clock=fixed_clock) as here:
         with other_device(path) as there:
             there.change_passphrase(NEW_PASSPHRASE, FAST_KDF)
         _add(here, "two")
         assert _texts(here) == ["one", "two"]
     with pytest.raises(WrongPassphrase):
-        Vault.open(path, PASSPHRASE)
+        Vault.open(path, PASSPHRASE, clock=fixed_clock)
     for backup in backups.list_backups(path):
         with pytest.raises(WrongPassphrase):
             open_vault_file(backup.path.read_bytes(), PASSPHRASE)
-    with Vault.open(path, NEW_PASSPHRASE) as vault:
+    with Vault.open(path, NEW_PASSPHRASE, clock=fixed_clock) as vault:
         assert _texts(vault) == ["one", "two"]
 
 
@@ -140,11 +140,11 @@ def test_conflict_copies_are_found_merged_and_moved(make_vault: Callable[..., Pa
         copy = path.parent.parent / "tmp-device" / "vault.companion"
         copy.parent.mkdir(exist_ok=True)
         shutil.copy2(path, copy)
-        with Vault.open(copy, PASSPHRASE) as there:
+        with Vault.open(copy, PASSPHRASE, clock=fixed_clock) as there:
             _add(there, text)
         shutil.move(copy, path.with_name(name))
     (path.parent / "notes (conflicted copy).txt").write_text("not ours")
-    with Vault.open(path, PASSPHRASE) as here:
+    with Vault.open(path, PASSPHRASE, clock=fixed_clock) as here:
         journal = Journal(here, fixed_clock)
         assert [c.name for c in journal.conflicts()] == sorted(names)
         report = here.check(PASSPHRASE)
@@ -162,14 +162,14 @@ def test_a_copy_of_another_journal_is_not_merged(make_vault: Callable[..., Path]
     stranger = make_vault(["theirs"], path=tmp_path / "x" / "vault.companion")
     copy = path.with_name("vault.sync-conflict-20261128-101500-ABCDEFG.companion")
     shutil.copy2(stranger, copy)
-    with Vault.open(path, PASSPHRASE) as here, pytest.raises(VaultDamaged, match="not a copy of this journal"):
+    with Vault.open(path, PASSPHRASE, clock=fixed_clock) as here, pytest.raises(VaultDamaged, match="not a copy of this journal"):
         here.merge_copy(copy)
     assert copy.exists()
 
 
 def test_restore_keeps_the_replaced_journal_outside_the_pruning(make_vault: Callable[..., Path]) -> None:
     path = make_vault(["before the restore"])
-    with Vault.open(path, PASSPHRASE) as vault:
+    with Vault.open(path, PASSPHRASE, clock=fixed_clock) as vault:
         kept = vault.replace_document({"reflections": {"1": {"text": "restored", "created": NOW.isoformat()}}})
         assert kept.name.startswith("before-restore-") and kept.parent == backups_dir(path)
         for i in range(15):  # far more saves than the rolling backups keep
@@ -181,7 +181,7 @@ def test_restore_keeps_the_replaced_journal_outside_the_pruning(make_vault: Call
 
 def test_a_draft_of_an_entry_changed_since_comes_back_as_a_new_entry(make_vault: Callable[..., Path]) -> None:
     path = make_vault(["the saved version"])
-    with Vault.open(path, PASSPHRASE) as vault:
+    with Vault.open(path, PASSPHRASE, clock=fixed_clock) as vault:
         journal = Journal(vault, fixed_clock)
         entry = journal.reflections.page().items[0]
         journal.reflections.keep_draft({"id": entry.id, "base": journal.reflections.revision(entry.id),
@@ -197,32 +197,32 @@ def test_a_draft_of_an_entry_changed_since_comes_back_as_a_new_entry(make_vault:
 def test_drafts_are_labelled_so_a_vault_never_passes_as_a_draft(make_vault: Callable[..., Path]) -> None:
     path = make_vault(["one"])
     shutil.copy2(path, draft_path(path))  # a vault file where the draft should be
-    with Vault.open(path, PASSPHRASE) as vault:
+    with Vault.open(path, PASSPHRASE, clock=fixed_clock) as vault:
         assert vault.load_draft() is None
         assert "set aside" in vault.take_news()[0]
         vault.save_draft(b'{"text": "real draft"}')
         blob = draft_path(path).read_bytes()
     with pytest.raises(VaultDamaged):
         envelope.parse_header(blob)  # the draft is not a vault either
-    with Vault.open(path, PASSPHRASE) as vault:
+    with Vault.open(path, PASSPHRASE, clock=fixed_clock) as vault:
         assert vault.load_draft() == b'{"text": "real draft"}'
         assert vault.check(PASSPHRASE).draft is not None
 
 
 def test_a_legacy_draft_is_resealed_once(make_vault: Callable[..., Path]) -> None:
     path = make_vault([])
-    with Vault.open(path, PASSPHRASE) as vault:
+    with Vault.open(path, PASSPHRASE, clock=fixed_clock) as vault:
         header = envelope.parse_header(path.read_bytes())
         key = envelope.unwrap_key(header, PASSPHRASE)
     legacy_draft_path(path).write_bytes(envelope.seal(header, key, orjson.dumps({"text": "old style", "id": None})))
-    with Vault.open(path, PASSPHRASE) as vault:
+    with Vault.open(path, PASSPHRASE, clock=fixed_clock) as vault:
         assert not legacy_draft_path(path).exists()
         assert orjson.loads(vault.load_draft() or b"") == {"text": "old style", "id": None}
 
 
 def test_after_passwd_nothing_opens_with_the_old_passphrase(make_vault: Callable[..., Path]) -> None:
     path = make_vault(["one", "two"])
-    with Vault.open(path, PASSPHRASE) as vault:
+    with Vault.open(path, PASSPHRASE, clock=fixed_clock) as vault:
         vault.replace_document({"reflections": {}})  # a kept copy too
         vault.save_draft(b'{"text": "unfinished"}')
         shutil.copy2(path, path.with_name("vault.sync-conflict-20261128-101500-ABCDEFG.companion"))
@@ -256,20 +256,20 @@ def test_a_full_disk_during_passwd_changes_nothing(make_vault: Callable[..., Pat
             raise OSError(errno.ENOSPC, "No space left on device")
         return real(target, data)
 
-    with Vault.open(path, PASSPHRASE) as vault:
+    with Vault.open(path, PASSPHRASE, clock=fixed_clock) as vault:
         monkeypatch.setattr("companion.storage.vault.write_temp", fills_up)
         with pytest.raises(StorageFailure, match="your passphrase was not changed"):
             vault.change_passphrase(NEW_PASSPHRASE, FAST_KDF)
     after = {f: f.read_bytes() for f in path.parent.rglob("*") if f.is_file()}
     assert after == before
-    with Vault.open(path, PASSPHRASE):
+    with Vault.open(path, PASSPHRASE, clock=fixed_clock):
         pass
 
 
 def test_an_unconfirmed_directory_sync_says_saved(make_vault: Callable[..., Path],
                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     path = make_vault([])
-    with Vault.open(path, PASSPHRASE) as vault:
+    with Vault.open(path, PASSPHRASE, clock=fixed_clock) as vault:
         def refuses(folder: Path) -> None:
             raise OSError(errno.EIO, "Input/output error")
 
@@ -278,7 +278,7 @@ def test_an_unconfirmed_directory_sync_says_saved(make_vault: Callable[..., Path
         monkeypatch.undo()
         assert vault.take_news() == [UNCONFIRMED]
         assert _texts(vault) == ["saved even so"]
-    with Vault.open(path, PASSPHRASE) as vault:
+    with Vault.open(path, PASSPHRASE, clock=fixed_clock) as vault:
         assert _texts(vault) == ["saved even so"]
 
 
@@ -291,10 +291,10 @@ def test_a_symlinked_backups_folder_is_refused_and_never_followed(make_vault: Ca
     for i in range(10):
         (elsewhere / f"vault-202601{i + 10:02d}T000000000000Z.companion").write_bytes(b"not companion's")
     backups_dir(path).symlink_to(elsewhere)
-    with Vault.open(path, PASSPHRASE) as vault:
+    with Vault.open(path, PASSPHRASE, clock=fixed_clock) as vault:
         _add(vault, "saved, but no backup was kept")  # the day's first save keeps a backup, or says why not
         assert any("symbolic link" in line for line in vault.take_news())
-    with Vault.open(path, PASSPHRASE) as vault:
+    with Vault.open(path, PASSPHRASE, clock=fixed_clock) as vault:
         assert _texts(vault) == ["saved, but no backup was kept"]
     assert sorted(p.read_bytes() for p in elsewhere.iterdir()) == [b"not companion's"] * 10
 
@@ -304,7 +304,7 @@ def test_a_symlinked_lock_is_refused(make_vault: Callable[..., Path], tmp_path: 
     lock_path(path).unlink()
     lock_path(path).symlink_to(tmp_path / "somewhere-else")
     with pytest.raises(StorageFailure, match="symbolic link"):
-        Vault.open(path, PASSPHRASE)
+        Vault.open(path, PASSPHRASE, clock=fixed_clock)
     assert not (tmp_path / "somewhere-else").exists()
 
 
@@ -315,7 +315,7 @@ def test_a_read_only_backups_folder_is_named(make_vault: Callable[..., Path], mo
     def read_only(*args: object, **kwargs: object) -> None:
         raise OSError(errno.EROFS, "Read-only file system")
 
-    with Vault.open(path, PASSPHRASE) as vault:
+    with Vault.open(path, PASSPHRASE, clock=fixed_clock) as vault:
         monkeypatch.setattr(backups.os, "link", read_only)
         monkeypatch.setattr(backups.shutil, "copyfile", read_only)
         _add(vault, "saved without a backup")
@@ -323,13 +323,13 @@ def test_a_read_only_backups_folder_is_named(make_vault: Callable[..., Path], mo
         news = vault.take_news()
     assert any(str(backups_dir(path)) in line and "read-only" in line for line in news)
     assert path.read_bytes() != before
-    with Vault.open(path, PASSPHRASE) as vault:
+    with Vault.open(path, PASSPHRASE, clock=fixed_clock) as vault:
         assert _texts(vault) == ["saved without a backup"]
 
 
 def test_a_lock_file_replaced_by_a_sync_tool_is_locked_again(make_vault: Callable[..., Path]) -> None:
     path = make_vault([])
-    with Vault.open(path, PASSPHRASE) as vault:
+    with Vault.open(path, PASSPHRASE, clock=fixed_clock) as vault:
         # a sync tool renames another device's (empty) lock file over ours
         incoming = path.with_name(".lock.incoming")
         incoming.write_bytes(b"")

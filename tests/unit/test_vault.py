@@ -38,9 +38,9 @@ def _mode(path: Path) -> int:
 
 
 def test_create_then_open_round_trip(vault_path: Path) -> None:
-    with Vault.create(vault_path, PASSPHRASE, FAST_KDF) as vault:
+    with Vault.create(vault_path, PASSPHRASE, FAST_KDF, clock=fixed_clock) as vault:
         _add(vault, "first")
-    with Vault.open(vault_path, PASSPHRASE) as vault:
+    with Vault.open(vault_path, PASSPHRASE, clock=fixed_clock) as vault:
         assert _texts(vault) == ["first"]
         assert vault.counts() == {"reflections": 1, "boundaries": 0, "contacts": 0}
 
@@ -49,7 +49,7 @@ def test_create_refuses_to_overwrite(make_vault: Callable[..., Path]) -> None:
     path = make_vault(["kept"])
     before = path.read_bytes()
     with pytest.raises(StorageFailure, match="already exists"):
-        Vault.create(path, "another passphrase", FAST_KDF)
+        Vault.create(path, "another passphrase", FAST_KDF, clock=fixed_clock)
     assert path.read_bytes() == before
 
 
@@ -68,7 +68,7 @@ def test_wrong_passphrase_leaves_file_untouched(make_vault: Callable[..., Path])
     path = make_vault(["kept"])
     before = path.read_bytes()
     with pytest.raises(WrongPassphrase):
-        Vault.open(path, "not the passphrase")
+        Vault.open(path, "not the passphrase", clock=fixed_clock)
     assert path.read_bytes() == before
 
 
@@ -76,18 +76,18 @@ def test_empty_file_is_damage(vault_path: Path) -> None:
     vault_path.parent.mkdir(parents=True)
     vault_path.write_bytes(b"")
     with pytest.raises(VaultDamaged, match="empty") as info:
-        Vault.open(vault_path, PASSPHRASE)
+        Vault.open(vault_path, PASSPHRASE, clock=fixed_clock)
     assert "backups" in info.value.message
     assert vault_path.read_bytes() == b""
 
 
 def test_missing_vault_is_a_plain_failure(vault_path: Path) -> None:
     with pytest.raises(StorageFailure, match="companion init"):
-        Vault.open(vault_path, PASSPHRASE)
+        Vault.open(vault_path, PASSPHRASE, clock=fixed_clock)
 
 
 def test_canary_never_on_disk(vault_path: Path) -> None:
-    with Vault.create(vault_path, PASSPHRASE, FAST_KDF) as vault:
+    with Vault.create(vault_path, PASSPHRASE, FAST_KDF, clock=fixed_clock) as vault:
         for i in range(3):
             _add(vault, f"{CANARY} entry {i}")
     for file in vault_path.parent.rglob("*"):
@@ -100,7 +100,7 @@ def test_failure_between_temp_write_and_replace_keeps_old_file(
 ) -> None:
     path = make_vault(["kept"])
     before = path.read_bytes()
-    with Vault.open(path, PASSPHRASE) as vault:
+    with Vault.open(path, PASSPHRASE, clock=fixed_clock) as vault:
 
         def crash(*args: object) -> None:
             raise OSError(errno.EIO, "Input/output error")
@@ -121,7 +121,7 @@ def test_a_save_that_fails_half_way_leaves_the_file_as_it_was(
     path = make_vault(["kept"])
     before = path.read_bytes()
     real = os.pwrite
-    with Vault.open(path, PASSPHRASE) as vault:
+    with Vault.open(path, PASSPHRASE, clock=fixed_clock) as vault:
 
         def half(fd: int, data: bytes, offset: int) -> int:
             real(fd, bytes(data[: len(data) // 2]), offset)
@@ -134,14 +134,14 @@ def test_a_save_that_fails_half_way_leaves_the_file_as_it_was(
         assert _texts(vault) == ["kept"]
         assert path.read_bytes() == before  # what was appended is cut off again
         _add(vault, "saved after")
-    with Vault.open(path, PASSPHRASE) as vault:
+    with Vault.open(path, PASSPHRASE, clock=fixed_clock) as vault:
         assert sorted(_texts(vault)) == ["kept", "saved after"]
 
 
 def test_disk_full_keeps_old_file(make_vault: Callable[..., Path], monkeypatch: pytest.MonkeyPatch) -> None:
     path = make_vault(["kept"])
     before = path.read_bytes()
-    with Vault.open(path, PASSPHRASE) as vault:
+    with Vault.open(path, PASSPHRASE, clock=fixed_clock) as vault:
 
         def full(fd: int, data: object, offset: int) -> int:
             raise OSError(errno.ENOSPC, "No space left on device")
@@ -154,7 +154,7 @@ def test_disk_full_keeps_old_file(make_vault: Callable[..., Path], monkeypatch: 
         assert path.read_bytes() == before
         _add(vault, "saved once there is room")
     assert path.read_bytes() != before
-    with Vault.open(path, PASSPHRASE) as vault:
+    with Vault.open(path, PASSPHRASE, clock=fixed_clock) as vault:
         texts = sorted(_texts(vault))
         assert texts == ["kept", "saved once there is room"]
 
@@ -163,7 +163,7 @@ def test_stale_temp_files_are_cleaned_on_open(make_vault: Callable[..., Path]) -
     path = make_vault([])
     leftover = disk.temp_name(path)
     leftover.write_bytes(b"ciphertext from a killed save")
-    with Vault.open(path, PASSPHRASE):
+    with Vault.open(path, PASSPHRASE, clock=fixed_clock):
         pass
     assert not leftover.exists()
 
@@ -223,11 +223,11 @@ def test_prune_keeps_recent_and_one_a_day(tmp_path: Path) -> None:
 
 def test_second_open_in_process_is_busy(make_vault: Callable[..., Path]) -> None:
     path = make_vault([])
-    with Vault.open(path, PASSPHRASE):
+    with Vault.open(path, PASSPHRASE, clock=fixed_clock):
         with pytest.raises(VaultBusy) as info:
-            Vault.open(path, PASSPHRASE)
+            Vault.open(path, PASSPHRASE, clock=fixed_clock)
         assert info.value.exit_code == 5
-    with Vault.open(path, PASSPHRASE):
+    with Vault.open(path, PASSPHRASE, clock=fixed_clock):
         pass
 
 
@@ -236,9 +236,10 @@ def test_second_process_is_refused(make_vault: Callable[..., Path]) -> None:
     holder = subprocess.Popen(
         [sys.executable, "-c", textwrap.dedent(f"""
             import sys
+            from datetime import datetime
             from pathlib import Path
             from companion.storage.vault import Vault
-            v = Vault.open(Path({str(path)!r}), {PASSPHRASE!r})
+            v = Vault.open(Path({str(path)!r}), {PASSPHRASE!r}, clock=lambda: datetime.fromisoformat({NOW.isoformat()!r}))
             print("open", flush=True)
             sys.stdin.read()
             v.close()
@@ -248,21 +249,21 @@ def test_second_process_is_refused(make_vault: Callable[..., Path]) -> None:
     try:
         assert holder.stdout is not None and holder.stdout.readline().strip() == "open"
         with pytest.raises(VaultBusy):
-            Vault.open(path, PASSPHRASE, lock_timeout=0.3)
+            Vault.open(path, PASSPHRASE, lock_timeout=0.3, clock=fixed_clock)
     finally:
         holder.communicate("")
-    with Vault.open(path, PASSPHRASE):
+    with Vault.open(path, PASSPHRASE, clock=fixed_clock):
         pass
 
 
 def test_change_passphrase_rewraps_vault_and_backups(make_vault: Callable[..., Path]) -> None:
     path = make_vault(["kept"])
     new = "a completely new passphrase"
-    with Vault.open(path, PASSPHRASE) as vault:
+    with Vault.open(path, PASSPHRASE, clock=fixed_clock) as vault:
         vault.change_passphrase(new, FAST_KDF)
     with pytest.raises(WrongPassphrase):
-        Vault.open(path, PASSPHRASE)
-    with Vault.open(path, new) as vault:
+        Vault.open(path, PASSPHRASE, clock=fixed_clock)
+    with Vault.open(path, new, clock=fixed_clock) as vault:
         assert _texts(vault) == ["kept"]
         report = vault.check(new)
     assert report.backups and all(b.state == "ok" for b in report.backups)
@@ -277,7 +278,7 @@ def test_check_reports_a_damaged_backup(make_vault: Callable[..., Path]) -> None
     data = bytearray(victim.read_bytes())
     data[-3] ^= 0xFF
     victim.write_bytes(bytes(data))
-    with Vault.open(path, PASSPHRASE) as vault:
+    with Vault.open(path, PASSPHRASE, clock=fixed_clock) as vault:
         report = vault.check(PASSPHRASE)
     assert [b.path for b in report.damaged_backups] == [victim]
     assert report.counts["reflections"] == 2
@@ -285,10 +286,10 @@ def test_check_reports_a_damaged_backup(make_vault: Callable[..., Path]) -> None
 
 def test_close_forgets_the_document(make_vault: Callable[..., Path]) -> None:
     path = make_vault(["private words"])
-    vault = Vault.open(path, PASSPHRASE)
+    vault = Vault.open(path, PASSPHRASE, clock=fixed_clock)
     vault.close()
     with pytest.raises(StorageFailure, match="locked"):
         vault.db.table("reflections").all()
     assert not os.path.exists(str(path) + ".tmp")
-    with Vault.open(path, PASSPHRASE):
+    with Vault.open(path, PASSPHRASE, clock=fixed_clock):
         pass  # the lock was released
