@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -36,8 +37,13 @@ class Moment:
         return self.now
 
 
-def _journal(path: Path, clock: Callable[[], datetime]) -> Journal:
-    return Journal(Vault.open(path, PASSPHRASE, clock=clock), clock)
+@contextmanager
+def _journal(path: Path, clock: Callable[[], datetime]) -> Iterator[Journal]:
+    journal = Journal(Vault.open(path, PASSPHRASE, clock=clock), clock)
+    try:
+        yield journal
+    finally:
+        journal.close()
 
 
 # -- the clocks going back (London, Sunday 25 October 2026, 02:00 BST -> 01:00 GMT) ------------------------
@@ -62,7 +68,7 @@ def test_the_machines_zone_is_a_zone_with_rules_not_todays_offset() -> None:
 
 
 def test_a_zone_without_rules_falls_back_to_its_offset() -> None:
-    probe = ("from datetime import datetime\nfrom companion.clocks import local_now\n"
+    probe = ("from companion.clocks import local_now\n"
              "print(local_now().utcoffset())")
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True,
                           env=pinned_env({"TZ": "XYZ-3"}))  # a POSIX zone tzlocal cannot name
@@ -73,22 +79,18 @@ def test_a_zone_without_rules_falls_back_to_its_offset() -> None:
 def test_the_chart_puts_each_entry_on_its_own_day_across_the_change(make_vault: Callable[..., Path]) -> None:
     path = make_vault([])
     now = Moment(datetime(2026, 9, 27, 12, 0, tzinfo=AUCKLAND))
-    journal = _journal(path, now)
-    try:
+    with _journal(path, now) as journal:
         for created, mood in ((datetime(2026, 9, 26, 23, 30, tzinfo=AUCKLAND), 1),  # +12:00, the night before
                               (datetime(2026, 9, 27, 9, 0, tzinfo=AUCKLAND), 5)):  # +13:00, the morning after
             journal.reflections.save(Reflection(text=f"mood {mood}", created=created, mood=mood))
         assert journal.summary().mood.values[-2:] == (1, 5)  # today's offset would put both on the 27th
-    finally:
-        journal.close()
 
 
 # -- local midnight, far from UTC's ----------------------------------------------------------------------
 def test_a_session_is_todays_from_local_midnight(make_vault: Callable[..., Path]) -> None:
     path = make_vault([])
     now = Moment(datetime(2026, 12, 1, 23, 59, 59, tzinfo=AUCKLAND))  # 10:59:59 UTC
-    journal = _journal(path, now)
-    try:
+    with _journal(path, now) as journal:
         journal.sessions.save(Session(day=date(2026, 12, 2), agenda="Evenings and rest"))
         assert journal.sessions.waiting() is None  # still to come
         assert journal.sessions.all()[0].state(now().date()) == "coming up"
@@ -96,36 +98,28 @@ def test_a_session_is_todays_from_local_midnight(make_vault: Callable[..., Path]
         waiting = journal.sessions.waiting()
         assert waiting is not None and waiting.called(now().date()) == "today's session"
         assert waiting.state(now().date()) == "nothing noted yet"
-    finally:
-        journal.close()
 
 
 def test_reconnecting_comes_due_at_local_midnight(make_vault: Callable[..., Path]) -> None:
     path = make_vault([])
     now = Moment(datetime(2026, 12, 1, 23, 30, tzinfo=AUCKLAND))
-    journal = _journal(path, now)
-    try:
+    with _journal(path, now) as journal:
         priya = journal.contacts.save(Contact("Priya", "secure-base", reconnect_days=7))
         journal.contacts.log(priya, "together", "Walk by the harbour", day=date(2026, 11, 25))
         assert journal.contacts.due() == []
         now.now += timedelta(hours=1)  # 00:30 on the 2nd in Auckland; still the 1st in UTC
         assert [c.name for c in journal.contacts.due()] == ["Priya"]
-    finally:
-        journal.close()
 
 
 def test_an_entry_at_one_minute_to_midnight_is_todays_then_yesterdays(make_vault: Callable[..., Path]) -> None:
     path = make_vault([])
     now = Moment(datetime(2026, 12, 1, 23, 59, tzinfo=LONDON))
-    journal = _journal(path, now)
-    try:
+    with _journal(path, now) as journal:
         journal.reflections.save(Reflection(text="Late words", created=now(), mood=4))
         assert journal.summary().mood.values[-1] == 4
         now.now += timedelta(minutes=1)
         values = journal.summary().mood.values
         assert values[-1] is None and values[-2] == 4
-    finally:
-        journal.close()
 
 
 def test_the_greeting_follows_the_hour_on_the_wall() -> None:
