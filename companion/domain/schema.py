@@ -118,7 +118,7 @@ def _shaped(fields: dict[str, Check], required: tuple[str, ...]) -> Check:
 
 
 _ID = _number(1)
-_META = {"uid": _text, "changed": _text, "source": _text}
+_META = {"uid": _text, "changed": _text, "source": _text, "rev": _text, "ancestors": _list_of(_text)}
 _moment_log = _shaped({"day": _day, "kind": _text, "note": _text}, ("day", "kind"))
 RECORDS: dict[str, Check] = {
     "reflections": _shaped({

@@ -164,8 +164,10 @@ class EditorScreen(JournalScreen):
         """Save to the vault and go back (on the journal's thread; a failure leaves the editor open)."""
         entry = self._collect()
 
+        base = self._base
+
         def save(journal: Journal) -> tuple[Reflection, str | None]:
-            journal.reflections.save(entry)
+            journal.reflections.save(entry, base)
             journal.reflections.drop_draft()
             return entry, journal.reflections.revision(entry.id)
 

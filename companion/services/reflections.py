@@ -117,8 +117,9 @@ class ReflectionService:
         return sum(1 for _, record in self._all() if record.get("flagged"))
 
     # -- writing -------------------------------------------------------------------------------
-    def save(self, entry: Reflection) -> Reflection:
-        """Validate and store a new or edited reflection."""
+    def save(self, entry: Reflection, base: str | None = None) -> Reflection:
+        """Validate and store a new or edited reflection; `base` is the revision an edit started from (if the
+        stored entry changed since, on another device, that version is set aside, never lost)."""
         if not entry.text.strip():
             raise UsageError("A reflection needs some text.")
         try:
@@ -132,7 +133,7 @@ class ReflectionService:
             self.repo.add(entry)
         else:
             entry.edited = self._clock()
-            self.repo.update(entry)
+            self.repo.update(entry, since=base)
         self._sorted = None
         return entry
 

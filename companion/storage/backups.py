@@ -24,7 +24,8 @@ KEEP_RECENT = 5
 KEEP_DAILY_DAYS = 7
 _STAMP = "%Y%m%dT%H%M%S%fZ"
 _NAME = re.compile(r"^(?P<stem>.+)-(?P<stamp>\d{8}T\d{12}Z)(?:-(?P<n>\d+))?\.companion$")
-KEPT_KINDS = ("before-restore", "before-upgrade", "unreadable-end", "unmerged", "merged", "set-aside-draft")
+KEPT_KINDS = ("before-restore", "before-upgrade", "unreadable-end", "unmerged", "merged", "set-aside-draft",
+              "concurrent-edit")
 
 
 @dataclass(frozen=True)

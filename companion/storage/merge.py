@@ -1,24 +1,46 @@
 """Merging two copies of one journal document (a synced copy, a conflict copy): nothing is lost.
 
-Records are matched by their `uid`, not their document id (ids are per copy). For a record both
-copies hold, the version changed most recently wins (`changed`, else `edited`, else `created`);
-with the common ancestor known (`base`), a side that did not touch the record always yields to the
-side that did. A record only one copy holds is kept, unless the other copy's tombstones say it was
-deleted there. A record that arrives under an id already taken here gets the next free id, and every
-link to it (an entry's people, a boundary's person) follows it.
+Records are matched by their `uid`, not their document id (ids are per copy). Every version of a record
+carries its lineage: its own revision id (`rev`) and the revisions it was edited from, oldest first
+(`ancestors`, the last one it was edited from at the end). For a record both copies hold:
+
+- a version that descends from the other (the other's `rev` is among its ancestors) wins, whatever the
+  clocks say; so a version replayed from an older copy never wins over its descendant;
+- versions that are truly concurrent (edited on both sides since they parted) fall back to the later
+  `changed`; the other version is not dropped: the merge reports it, and the vault keeps it in a copy in
+  backups/ that `companion merge` brings back beside the winner.
+
+A record written before lineage existed has no `rev`: its revision is the hash of its content, so a
+version edited from it descends from it on every device that holds it unchanged.
+
+A record only one copy holds is kept, unless the other copy's tombstones say it was deleted there. A
+tombstone names the version that was deleted: a version that is neither it nor one of its ancestors (an
+edit made concurrently with the deletion) is kept, and the merge says so. Tombstones from before lineage
+name no version: they delete whatever version they meet, as they always did.
+
+Every table of records merges this way, those this version of companion does not know included;
+`_meta` and `preferences` (this device's choices) are kept from the local copy. A record that arrives
+under an id already taken here gets the next free id, and every link to it (an entry's people, a
+boundary's person) follows it.
 """
 
 from __future__ import annotations
 
 import hashlib
+import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+import orjson
+
 Document = dict[str, Any]
+Record = dict[str, Any]
 
 TOMBSTONES = "_tombstones"
-# Tables of records, in merge order: contacts first, because other records link to them.
-RECORD_TABLES = ("contacts", "reflections", "boundaries", "prompts", "sessions")
+NOT_MERGED = ("_meta", "preferences", TOMBSTONES)  # kept from the local copy; tombstones are united
+# Tables whose records others link to come first; every other table of records follows, by name.
+LINK_ORDER = ("contacts", "reflections", "boundaries", "prompts", "sessions")
 # table -> [(field, linked table, is a list)]
 LINKS: dict[str, list[tuple[str, str, bool]]] = {
     "reflections": [("contacts", "contacts", True)],
@@ -26,6 +48,8 @@ LINKS: dict[str, list[tuple[str, str, bool]]] = {
     "sessions": [("shared_reflections", "reflections", True), ("follow_boundaries", "boundaries", True),
                  ("follow_contacts", "contacts", True)],
 }
+ANCESTRY = 100  # revisions a version remembers; past that, an old copy's version reads as concurrent (kept)
+LINEAGE = ("rev", "ancestors")
 # Fields that name a record for the derived uid of records written before uids existed.
 _ANCHOR = {"reflections": "created", "contacts": "name", "boundaries": "boundary", "prompts": "text", "sessions": "day"}
 # Words for the person: (one, many).
@@ -38,7 +62,20 @@ NOUNS = {
 }
 
 
-def record_uid(table: str, doc_id: str, record: dict[str, Any]) -> str:
+def _noun(table: str, n: int) -> str:
+    one, many = NOUNS.get(table, ("record", "records"))
+    return f"{n} {one if n == 1 else many}"
+
+
+def counted(tables: Iterable[str]) -> str:
+    """Records named by their tables, counted in words: '1 entry', '2 entries and 1 person'."""
+    counts: dict[str, int] = {}
+    for table in tables:
+        counts[table] = counts.get(table, 0) + 1
+    return _join([_noun(table, counts[table]) for table in _said(set(counts))])
+
+
+def record_uid(table: str, doc_id: str, record: Record) -> str:
     """The record's uid; records from before uids existed get one derived from what they are.
 
     Two devices that upgrade the same old journal derive the same uids, so their records still
@@ -51,18 +88,79 @@ def record_uid(table: str, doc_id: str, record: dict[str, Any]) -> str:
     return "legacy-" + hashlib.sha256(f"{table}\x1f{doc_id}\x1f{anchor}".encode()).hexdigest()[:24]
 
 
-def revision(record: dict[str, Any]) -> str:
+def revision(record: Record) -> str:
     """When this version of the record was made (UTC ISO 8601 strings sort in time order)."""
     return str(record.get("changed") or record.get("edited") or record.get("created") or "")
 
 
+def new_rev() -> str:
+    """A fresh revision id."""
+    return uuid.uuid4().hex[:16]
+
+
+def rev_of(record: Record) -> str:
+    """This version's revision id; for a record written before lineage, the hash of its content."""
+    rev = record.get("rev")
+    if isinstance(rev, str) and rev:
+        return rev
+    content = {k: v for k, v in record.items() if k not in LINEAGE}
+    return "c-" + hashlib.sha256(orjson.dumps(content, option=orjson.OPT_SORT_KEYS)).hexdigest()[:16]
+
+
+def ancestors(record: Record) -> list[str]:
+    """The revisions this version was edited from, oldest first."""
+    found = record.get("ancestors")
+    return [a for a in found if isinstance(a, str)] if isinstance(found, list) else []
+
+
+def next_version(stored: Record, changes: Record) -> Record:
+    """`stored` edited by `changes`: a new revision that descends from the stored one."""
+    lineage = [*ancestors(stored), rev_of(stored)][-ANCESTRY:]
+    return {**stored, **changes, "rev": new_rev(), "ancestors": lineage}
+
+
+def edited_from(base: Record, changes: Record) -> Record:
+    """A new version edited from `base`, a version that may no longer be the stored one (an editor that
+    was open while another device's change came in): it descends from `base`, not from what is stored."""
+    return next_version(base, changes)
+
+
+def relation(mine: Record, theirs: Record) -> str:
+    """'same', 'mine' (mine descends from theirs), 'theirs' (theirs descends from mine) or 'concurrent'."""
+    my_rev, their_rev = rev_of(mine), rev_of(theirs)
+    if my_rev == their_rev:
+        return "same" if mine == theirs else "concurrent"
+    if their_rev in ancestors(mine):
+        return "mine"
+    if my_rev in ancestors(theirs):
+        return "theirs"
+    return "concurrent"
+
+
+def later(mine: Record, theirs: Record) -> bool:
+    """Of two concurrent versions, whether theirs is the later (the same answer on every device)."""
+    return (revision(theirs), rev_of(theirs)) > (revision(mine), rev_of(mine))
+
+
+@dataclass(frozen=True)
+class Kept:
+    """A version that lost to a concurrent one: which copy it came from, and where it was in that copy."""
+
+    table: str
+    doc_id: str
+    record: Record
+    local: bool  # from this copy (else from the other)
+
+
 @dataclass
 class MergeReport:
-    """What came in from the other copy, per table."""
+    """What came in from the other copy, per table, and what was kept aside."""
 
     added: dict[str, int] = field(default_factory=dict)
     updated: dict[str, int] = field(default_factory=dict)
     removed: dict[str, int] = field(default_factory=dict)
+    concurrent: list[Kept] = field(default_factory=list)  # versions that lost to a concurrent edit
+    edits_kept: dict[str, int] = field(default_factory=dict)  # edits kept although deleted in a copy
 
     @property
     def changed(self) -> bool:
@@ -73,21 +171,27 @@ class MergeReport:
         """One calm line, e.g. '3 entries and 1 person from another copy were merged.'"""
         parts = []
         total = 0
-        for table, (one, many) in NOUNS.items():
+        for table in _said(set(self.added) | set(self.updated)):
             n = self.added.get(table, 0) + self.updated.get(table, 0)
             if n:
-                parts.append(f"{n} {one if n == 1 else many}")
+                parts.append(_noun(table, n))
                 total += n
         removed = sum(self.removed.values())
         if not parts and not removed:
-            return "Another copy of your journal was checked; it held nothing new."
-        verb = "was" if total == 1 else "were"
-        text = _join(parts) + (f" from another copy of your journal {verb} merged" if parts else "")
-        if removed:
-            records = "1 record deleted there was" if removed == 1 else f"{removed} records deleted there were"
-            what = f"{records} removed here"
-            text = f"{text}; {what}" if parts else f"From another copy of your journal: {what}"
-        return text[0].upper() + text[1:] + "."
+            text = "Another copy of your journal was checked; it held nothing new."
+        else:
+            verb = "was" if total == 1 else "were"
+            text = _join(parts) + (f" from another copy of your journal {verb} merged" if parts else "")
+            if removed:
+                records = "1 record deleted there was" if removed == 1 else f"{removed} records deleted there were"
+                what = f"{records} removed here"
+                text = f"{text}; {what}" if parts else f"From another copy of your journal: {what}"
+            text = text[0].upper() + text[1:] + "."
+        kept = sum(self.edits_kept.values())
+        if kept:
+            text += (f" {'An edit' if kept == 1 else f'{kept} edits'} to something deleted in the other copy "
+                     f"{'was' if kept == 1 else 'were'} kept.")
+        return text
 
 
 def _join(parts: list[str]) -> str:
@@ -96,19 +200,54 @@ def _join(parts: list[str]) -> str:
     return ", ".join(parts[:-1]) + " and " + parts[-1]
 
 
-def _tombstones(doc: Document) -> dict[tuple[str, str], str]:
-    found: dict[tuple[str, str], str] = {}
+def _ordered(tables: set[str], order: tuple[str, ...] = LINK_ORDER) -> list[str]:
+    return [t for t in order if t in tables] + sorted(t for t in tables if t not in order)
+
+
+def _said(tables: set[str]) -> list[str]:
+    """Tables in the order a sentence names them: entries first."""
+    return _ordered(tables, tuple(NOUNS))
+
+
+def record_tables(*docs: Document) -> list[str]:
+    """The tables of records in these documents, in merge order (linked-to tables first)."""
+    names = {name for doc in docs for name, value in doc.items() if name not in NOT_MERGED and isinstance(value, dict)}
+    return _ordered(names)
+
+
+def _tombstones(doc: Document) -> dict[tuple[str, str], Record]:
+    found: dict[tuple[str, str], Record] = {}
     for stone in (doc.get(TOMBSTONES) or {}).values():
         if isinstance(stone, dict) and isinstance(stone.get("table"), str) and isinstance(stone.get("uid"), str):
-            found[(stone["table"], stone["uid"])] = str(stone.get("deleted", ""))
+            key = (stone["table"], stone["uid"])
+            if key not in found or _stone_order(stone) > _stone_order(found[key]):
+                found[key] = stone
     return found
 
 
-def _by_uid(table: str, records: dict[str, Any]) -> dict[str, tuple[str, dict[str, Any]]]:
+def _stone_order(stone: Record) -> tuple[str, str]:
+    return str(stone.get("deleted", "")), str(stone.get("rev", ""))
+
+
+def tombstone(table: str, uid: str, deleted: str, record: Record) -> Record:
+    """The tombstone of deleting this version of a record: which version, and what it descended from."""
+    return {"table": table, "uid": uid, "deleted": deleted, "rev": rev_of(record), "ancestors": ancestors(record)}
+
+
+def _deleted_by(stone: Record, record: Record) -> bool:
+    """Whether `stone` deletes this version: it is the version deleted, or one it descended from."""
+    rev = stone.get("rev")
+    if not isinstance(rev, str):
+        return True  # a tombstone from before lineage: it deletes whatever it meets, as it always did
+    mine = rev_of(record)
+    return mine == rev or mine in ancestors(stone)
+
+
+def _by_uid(table: str, records: dict[str, Any]) -> dict[str, tuple[str, Record | None]]:
     return {record_uid(table, doc_id, rec): (doc_id, rec) for doc_id, rec in records.items() if isinstance(rec, dict)}
 
 
-def _remap(table: str, record: dict[str, Any], maps: dict[str, dict[str, str]]) -> dict[str, Any]:
+def _remap(table: str, record: Record, maps: dict[str, dict[str, str]]) -> Record:
     """Links in a record that came from the other copy, renumbered into this copy's ids."""
     links = LINKS.get(table)
     if not links:
@@ -129,32 +268,30 @@ def _mapped(value: Any, mapping: dict[str, str]) -> Any:
     return int(new) if new is not None else value
 
 
+def _stones_table(stones: dict[tuple[str, str], Record]) -> dict[str, Record]:
+    return {str(i): stones[key] for i, key in enumerate(sorted(stones), start=1)}
+
+
 def canonical(doc: Document) -> Document:
     """The document with its tombstones in one fixed order, so equal content compares equal."""
-    stones = sorted(_tombstones(doc).items())
-    return {**doc, TOMBSTONES: {str(i): {"table": t, "uid": u, "deleted": d}
-                                for i, ((t, u), d) in enumerate(stones, start=1)}}
+    return {**doc, TOMBSTONES: _stones_table(_tombstones(doc))}
 
 
-def merge(local: Document, remote: Document, base: Document | None = None) -> tuple[Document, MergeReport]:
+def merge(local: Document, remote: Document) -> tuple[Document, MergeReport]:
     """Both copies in one document, keeping this copy's ids; see the module docstring for the rules."""
     report = MergeReport()
-    stones = _tombstones(local)
-    for key, when in _tombstones(remote).items():
-        stones[key] = max(stones.get(key, ""), when)
-    result: Document = {name: value for name, value in local.items() if name not in RECORD_TABLES}
-    for name, value in remote.items():  # tables only the other copy knows of (written by a newer version)
-        if name not in RECORD_TABLES and name not in result:
-            result[name] = value
+    mine_stones = _tombstones(local)
+    stones = dict(mine_stones)
+    for key, stone in _tombstones(remote).items():
+        if key not in stones or _stone_order(stone) > _stone_order(stones[key]):
+            stones[key] = stone
+    result: Document = {name: value for name, value in local.items() if name in NOT_MERGED}
     maps: dict[str, dict[str, str]] = {}
-    for table in RECORD_TABLES:
-        mine = local.get(table) or {}
-        theirs = remote.get(table) or {}
-        if not mine and not theirs and table not in local and table not in remote:
-            continue
-        result[table], maps[table] = _merge_table(table, mine, theirs, (base or {}).get(table), stones, maps, report)
-    result[TOMBSTONES] = {str(i): {"table": t, "uid": u, "deleted": d}
-                          for i, ((t, u), d) in enumerate(sorted(stones.items()), start=1)}
+    for table in record_tables(local, remote):
+        mine = local.get(table) if isinstance(local.get(table), dict) else {}
+        theirs = remote.get(table) if isinstance(remote.get(table), dict) else {}
+        result[table], maps[table] = _merge_table(table, mine or {}, theirs or {}, stones, mine_stones, maps, report)
+    result[TOMBSTONES] = _stones_table(stones)
     return result, report
 
 
@@ -162,33 +299,42 @@ def _merge_table(
     table: str,
     mine: dict[str, Any],
     theirs: dict[str, Any],
-    base: dict[str, Any] | None,
-    stones: dict[tuple[str, str], str],
+    stones: dict[tuple[str, str], Record],
+    mine_stones: dict[tuple[str, str], Record],
     maps: dict[str, dict[str, str]],
     report: MergeReport,
 ) -> tuple[dict[str, Any], dict[str, str]]:
     local, remote = _by_uid(table, mine), _by_uid(table, theirs)
-    base_by_uid = _by_uid(table, base) if base is not None else {}
     out: dict[str, Any] = {}
-    for uid, (doc_id, rec) in local.items():
-        if (table, uid) in stones:  # deleted in the other copy after it reached this one
-            report.removed[table] = report.removed.get(table, 0) + 1
-            continue
-        out[doc_id] = rec
     mapping: dict[str, str] = {}
-    arrivals: list[tuple[str, str, dict[str, Any]]] = []
-    for uid, (their_id, rec) in remote.items():
-        if (table, uid) in stones:
-            continue
-        if uid in local:
-            my_id, my_rec = local[uid]
+    arrivals: list[tuple[str, str, Record]] = []  # (id here, or "" for a new one; id there; the version)
+
+    def tally(counts: dict[str, int]) -> None:
+        counts[table] = counts.get(table, 0) + 1
+
+    for uid in [*local, *(u for u in remote if u not in local)]:
+        my_id, my_rec = local.get(uid, ("", None))
+        their_id, their_rec = remote.get(uid, ("", None))
+        version: Record | None
+        if my_rec is not None and their_rec is not None:
             mapping[their_id] = my_id
-            if my_rec != rec and _theirs_wins(my_rec, rec, base_by_uid.get(uid, (None, None))[1]):
-                arrivals.append((my_id, their_id, rec))
-                report.updated[table] = report.updated.get(table, 0) + 1
-            continue
-        arrivals.append(("", their_id, rec))
-        report.added[table] = report.added.get(table, 0) + 1
+            version = _winner(table, my_id, my_rec, their_id, their_rec, report)
+        else:
+            version = my_rec if my_rec is not None else their_rec
+        assert version is not None  # the uid came from one of the copies
+        stone = stones.get((table, uid))
+        if stone is not None:
+            if _deleted_by(stone, version):
+                if my_rec is not None:
+                    tally(report.removed)
+                continue
+            if not ((table, uid) in mine_stones and version is my_rec):
+                tally(report.edits_kept)  # the stone and this version meet for the first time here
+        if version is my_rec:
+            out[my_id] = version
+        else:
+            arrivals.append((my_id, their_id, version))
+            tally(report.updated if my_rec is not None else report.added)
     taken = {int(i) for i in out} | {int(i) for i in theirs if i.isdigit()}
     next_id = max(taken, default=0) + 1
     for my_id, their_id, rec in arrivals:
@@ -206,10 +352,27 @@ def _merge_table(
     return dict(sorted(out.items(), key=lambda kv: int(kv[0]) if kv[0].isdigit() else 0)), mapping
 
 
-def _theirs_wins(mine: dict[str, Any], theirs: dict[str, Any], base: dict[str, Any] | None) -> bool:
-    if base is not None:
-        if mine == base:
-            return True
-        if theirs == base:
-            return False
-    return revision(theirs) > revision(mine)
+def _winner(table: str, my_id: str, mine: Record, their_id: str, theirs: Record, report: MergeReport) -> Record:
+    """Which version of a record both copies hold stays; a concurrent loser is reported, never dropped."""
+    found = relation(mine, theirs)
+    if found in ("same", "mine"):
+        return mine
+    if found == "theirs":
+        return theirs
+    if later(mine, theirs):
+        report.concurrent.append(Kept(table, my_id, mine, local=True))
+        return theirs
+    report.concurrent.append(Kept(table, their_id, theirs, local=False))
+    return mine
+
+
+def set_aside(document: Document, kept: list[Kept]) -> Document:
+    """`document` with the kept versions under new uids and no lineage: merged into the journal later, each
+    comes in beside the version that won, as a record of its own."""
+    out = {name: (dict(value) if isinstance(value, dict) else value) for name, value in document.items()}
+    for item in kept:
+        table = out.get(item.table)
+        if isinstance(table, dict) and item.doc_id in table:
+            record = {k: v for k, v in item.record.items() if k not in LINEAGE}
+            table[item.doc_id] = {**record, "uid": uuid.uuid4().hex}
+    return out

@@ -17,7 +17,7 @@ from companion.domain.contact import Contact
 from companion.domain.reflection import Reflection
 from companion.domain.session import Session
 from companion.domain.text import visible
-from companion.storage.merge import TOMBSTONES, record_uid, revision
+from companion.storage.merge import TOMBSTONES, Kept, ancestors, new_rev, next_version, record_uid, rev_of, tombstone
 from companion.storage.sealed import SegmentTable, TableView
 
 
@@ -38,6 +38,8 @@ class Store(Protocol):
     def now(self) -> datetime: ...
 
     def batch(self) -> AbstractContextManager[None]: ...
+
+    def set_aside(self, kept: list[Kept]) -> None: ...
 
 
 T = TypeVar("T", bound=Record)
@@ -65,38 +67,53 @@ class Table:
         return self._store.now().astimezone(UTC).isoformat()
 
     def insert(self, record: dict[str, Any]) -> int:
-        """Store a new record (a fresh uid, stamped now) and return its id."""
-        return int(self._table.insert({**record, "uid": new_uid(), "changed": self._stamp()}))
+        """Store a new record (a fresh uid and revision, stamped now) and return its id."""
+        return int(self._table.insert(self._new(record, self._stamp())))
 
     def insert_many(self, records: list[dict[str, Any]]) -> list[int]:
         """Store several new records in one save."""
         stamp = self._stamp()
-        stamped = [{**r, "uid": new_uid(), "changed": stamp} for r in records]
-        return [int(i) for i in self._table.insert_multiple(stamped)]
+        return [int(i) for i in self._table.insert_multiple([self._new(r, stamp) for r in records])]
 
-    def replace(self, record_id: int, record: dict[str, Any]) -> None:
-        """Replace a stored record's fields; keys it had that `record` lacks (uid, source) are kept."""
+    @staticmethod
+    def _new(record: dict[str, Any], stamp: str) -> dict[str, Any]:
+        return {**record, "uid": new_uid(), "changed": stamp, "rev": new_rev(), "ancestors": []}
+
+    def replace(self, record_id: int, record: dict[str, Any], *, since: str | None = None) -> None:
+        """Replace a stored record's fields (keys it had that `record` lacks, uid and source, are kept) with a
+        new version that descends from the stored one, or from revision `since`, the one the change was made
+        from. When the stored version is no longer that one (another device's change came in meanwhile), the
+        two are concurrent: this later one is stored, and the other is set aside, never dropped."""
         stored = self._table.get(doc_id=record_id)
         if stored is None:
             raise KeyError(f"No record {record_id} to update.")
-        self._table.upsert(Document({**stored, **record, "changed": self._stamp()}, doc_id=record_id))
+        current = dict(stored)
+        changes = {**record, "changed": self._stamp()}
+        if since is None or since == rev_of(current):
+            self._table.upsert(Document(next_version(current, changes), doc_id=record_id))
+            return
+        lineage = ancestors(current)
+        lineage = lineage[: lineage.index(since)] if since in lineage else []
+        base = {**current, "rev": since, "ancestors": lineage}  # the version the change was made from
+        with self._store.batch():
+            self._store.set_aside([Kept(self.TABLE, str(record_id), current, local=True)])
+            self._table.upsert(Document(next_version(base, changes), doc_id=record_id))
 
     def remove(self, record_id: int) -> None:
-        """Remove a record and leave a tombstone, so a synced copy does not bring it back."""
+        """Remove a record and leave a tombstone naming the version deleted, so a synced copy does not
+        bring it back (and an edit made meanwhile on another device is not lost)."""
         stored = self._table.get(doc_id=record_id)
         if stored is None:
             return
         uid = record_uid(self.TABLE, str(record_id), dict(stored))
         with self._store.batch():
             self._table.remove(doc_ids=[record_id])
-            self._store.db.table(TOMBSTONES).insert({"table": self.TABLE, "uid": uid, "deleted": self._stamp()})
+            self._store.db.table(TOMBSTONES).insert(tombstone(self.TABLE, uid, self._stamp(), dict(stored)))
 
     def revision(self, record_id: int) -> str | None:
-        """Which version of a record is stored (uid and change stamp), or None when it is gone."""
+        """Which version of a record is stored (its revision id), or None when it is gone."""
         stored = self._table.get(doc_id=record_id)
-        if stored is None:
-            return None
-        return f"{record_uid(self.TABLE, str(record_id), dict(stored))}@{revision(dict(stored))}"
+        return None if stored is None else rev_of(dict(stored))
 
 
 class Repository(Table, Generic[T]):
@@ -111,11 +128,11 @@ class Repository(Table, Generic[T]):
         item.id = self.insert(item.to_record())
         return item.id
 
-    def update(self, item: T) -> None:
-        """Replace a stored record with `item` (same id)."""
+    def update(self, item: T, *, since: str | None = None) -> None:
+        """Replace a stored record with `item` (same id), edited from revision `since` if given."""
         if item.id is None:
             raise KeyError("No record None to update.")
-        self.replace(item.id, item.to_record())
+        self.replace(item.id, item.to_record(), since=since)
 
     def delete(self, item_id: int) -> None:
         """Remove a record."""

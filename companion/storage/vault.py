@@ -34,7 +34,7 @@ from companion.storage.disk import (
     write_temp,
 )
 from companion.storage.lock import VaultLock
-from companion.storage.merge import TOMBSTONES, MergeReport, canonical, merge
+from companion.storage.merge import TOMBSTONES, Kept, MergeReport, canonical, counted, merge, rev_of, set_aside
 from companion.storage.sealed import Saved, SegmentDB, SegmentedStorage
 from companion.storage.segments import Document
 
@@ -229,6 +229,7 @@ class Vault:
         self._foreign: FileStamp | None = None
         self._compacting = True  # off for this session once a backup could not be kept
         self.news: list[str] = []  # sentences for the person: merges, warnings, drafts set aside
+        self._kept: set[tuple[str, str]] = set()  # (table, revision) of versions set aside this session
         self._storage: SegmentedStorage | None = SegmentedStorage({}, self._load, self._persist, summarise)
         self._db: TinyDB | None = None
         self._db_generation = -1
@@ -631,11 +632,34 @@ class Vault:
             self._legacy = orjson.loads(orjson.dumps(copy.document))
 
     def _merge_in(self, ours: Document, copy: _Copy) -> Document:
-        merged, report = merge(ours, copy.document, base=self._saved_document())
+        merged, report = merge(ours, copy.document)
         self._take(copy)
-        if report.changed:
-            self.news.append(report.sentence())
+        self._told(report, ours, copy.document)
         return merged
+
+    def _told(self, report: MergeReport, ours: Document, theirs: Document) -> None:
+        """Set aside what lost to a concurrent edit, and say what the merge did."""
+        self._keep_versions([k for k in report.concurrent if k.local], ours)
+        self._keep_versions([k for k in report.concurrent if not k.local], theirs)
+        if report.changed or report.edits_kept:
+            self.news.append(report.sentence())
+
+    def set_aside(self, kept: list[Kept]) -> None:
+        """Versions of this journal's records that lost to a concurrent edit (see merge.py), kept for good."""
+        self._keep_versions(kept, self.storage.document())
+
+    def _keep_versions(self, kept: list[Kept], document: Document) -> None:
+        """A copy of `document` in backups/ in which the kept versions are records of their own: merged back
+        (`companion merge`, or m on Home), each comes in beside the version that won. Said once."""
+        kept = [k for k in kept if (k.table, rev_of(k.record)) not in self._kept]
+        if not kept:
+            return
+        blob = seal_document(self._header, self._data_key, set_aside(document, kept))[0]
+        path = backups.keep_copy(self.path, "concurrent-edit", self._clock(), data=blob)
+        self._kept |= {(k.table, rev_of(k.record)) for k in kept}
+        what = counted(k.table for k in kept)
+        self.news.append(f"{what[0].upper()}{what[1:]} changed on two devices at once: the later change is kept "
+                         f"here, the other in {path}; merging that copy brings it back beside it.")
 
     def _adopt_header(self, header: envelope.Header) -> None:
         """Another device changed the passphrase: use its header, and re-seal this device's copies."""
@@ -665,14 +689,13 @@ class Vault:
         if copy is None:
             return None
         ours = self._saved_document()
-        merged, report = merge(ours, copy.document, base=ours)
+        merged, report = merge(ours, copy.document)
         self._take(copy)
         if canonical(merged) != canonical(copy.document) or self._live is None:
             self.storage.adopt(self._write_whole(merged), merged)
         else:
             self.storage.adopt(self._live.manifest.tables)
-        if report.changed:
-            self.news.append(report.sentence())
+        self._told(report, ours, copy.document)
         return report
 
     def merge_copy(self, copy: Path) -> tuple[MergeReport, Path]:
@@ -689,6 +712,8 @@ class Vault:
         merged, report = merge(ours, theirs)
         if canonical(merged) != canonical(ours):
             self._replace_document(merged)
+        self._keep_versions([k for k in report.concurrent if k.local], ours)
+        self._keep_versions([k for k in report.concurrent if not k.local], theirs)
         moved = copy if copy.parent == backups_dir(self.path) else backups.move_in(self.path, copy, "merged")
         return report, moved
 

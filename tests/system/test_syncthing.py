@@ -10,7 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from conftest import PASSPHRASE
+from companion.storage.repositories import ReflectionRepository
+from companion.storage.vault import Vault
+
+from conftest import PASSPHRASE, fixed_clock
 from pinned import pinned_env
 from syncthing import Device, pair, wait_until
 from terminals import COMPANION, Tmux
@@ -32,6 +35,17 @@ def devices(tmp_path: Path) -> Iterator[tuple[Device, Device]]:
     yield laptop, phone
     laptop.stop()
     phone.stop()
+
+
+def _edit(vault: Path, old: str, new: str) -> None:
+    """An edit on that device (its companion, in this process, at the pinned time)."""
+    with Vault.open(vault, PASSPHRASE, clock=fixed_clock) as opened:
+        repo = ReflectionRepository(opened)
+        doc_id = next(i for i, r in repo.rows() if r["text"] == old)
+        entry = repo.get(doc_id)
+        assert entry is not None
+        entry.text = new
+        repo.update(entry)
 
 
 def cli(vault: Path, pw: Path, *args: str) -> subprocess.CompletedProcess[str]:
@@ -129,11 +143,33 @@ def test_two_devices_through_syncthing(devices: tuple[Device, Device],
     wait_until(lambda: not any("sync-conflict" in p.name for p in phone.folder.iterdir()), timeout=90,
                what="the merged conflict copy to leave the phone's folder too")
 
+    # 4. Each device edits an entry while disconnected: neither edit is reverted when the copies meet.
+    laptop.pause(phone)
+    phone.pause(laptop)
+    _edit(here, "Laptop, second trip", "Laptop, second trip (edited on the laptop)")
+    _edit(there, "Written on the laptop", "Written on the laptop (edited on the phone)")
+    laptop.resume(phone)
+    phone.resume(laptop)
+    laptop.rescan()
+    phone.rescan()
+    wait_until(lambda: any("sync-conflict" in p.name for p in laptop.folder.iterdir()), timeout=90,
+               what="Syncthing's conflict copy of the edits")
+    copy = next(p for p in laptop.folder.iterdir() if "sync-conflict" in p.name)
+    merged = cli(here, pw, "merge", str(copy))
+    assert merged.returncode == 0, merged.stderr
+    everything = [t for t in everything if t not in ("Laptop, second trip", "Written on the laptop")]
+    everything += ["Laptop, second trip (edited on the laptop)", "Written on the laptop (edited on the phone)"]
+    laptop.rescan()
+    wait_until(lambda: all(t in cli(there, pw, "list").stdout for t in everything), timeout=90,
+               what="both edits on the phone")
+
     for vault in (here, there):
         listed = cli(vault, pw, "list").stdout
         assert all(listed.count(t) == 1 for t in everything), listed
+        assert "Laptop, second trip\n" not in listed and "Written on the laptop\n" not in listed  # none reverted
         checked = cli(vault, pw, "check")
         assert checked.returncode == 0, checked.stdout + checked.stderr
+        assert "concurrent-edit" not in checked.stdout  # different entries: nothing was concurrent
     # What belongs to one device never travelled: each side's backups are its own.
     mine = {p.name for p in (laptop.folder / "backups").iterdir()}
     theirs = {p.name for p in (phone.folder / "backups").iterdir()}

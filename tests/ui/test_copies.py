@@ -20,6 +20,7 @@ from companion.paths import draft_path
 from companion.screens.editor import EditorScreen
 from companion.screens.reflections import ReflectionsScreen
 from companion.services.journal import Journal
+from companion.storage.backups import list_kept as backups_of
 from companion.storage.lock import is_busy
 from companion.storage.repositories import ReflectionRepository
 from companion.storage.vault import Vault
@@ -158,3 +159,78 @@ async def test_the_reflections_list_follows_a_merge(make_vault: Callable[..., Pa
         app.check_disk()
         await settle(pilot)
         assert screen.query_one("#entries", OptionList).option_count == 2
+
+
+def _phone_edits(path: Path, old: str, new: str, snapshot: Path) -> None:
+    """The phone, holding the journal as it was at `snapshot`, edits one entry; its file then arrives."""
+    with Vault.open(snapshot, PASSPHRASE, clock=fixed_clock) as there:
+        repo = ReflectionRepository(there)
+        doc_id = next(i for i, r in repo.rows() if r["text"] == old)
+        repo.update(Reflection(text=new, created=NOW, id=doc_id))
+    shutil.copy2(snapshot, path.with_name(".syncthing.tmp"))
+    os.replace(path.with_name(".syncthing.tmp"), path)
+
+
+def _snapshot(path: Path) -> Path:
+    phone = path.parent.parent / "phone" / path.name
+    phone.parent.mkdir(exist_ok=True)
+    shutil.copy2(path, phone)
+    return phone
+
+
+async def _edit_first_entry(app: Any, pilot: Any, text: str, *, save: bool = True) -> None:
+    await pilot.press("2", "enter")
+    await settle(pilot)
+    await pilot.press("e")
+    await settle(pilot)
+    assert isinstance(app.screen, EditorScreen)
+    app.screen.query_one("#text", TextArea).text = text
+    if save:
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+
+
+@pytest.mark.parametrize("arrival", ["poll", "resume"])
+async def test_an_edit_in_the_app_survives_the_phones_older_copy(make_vault: Callable[..., Path],
+                                                                 monkeypatch: pytest.MonkeyPatch,
+                                                                 arrival: str) -> None:
+    path = make_vault(["first words"])
+    phone = _snapshot(path)  # the phone last saw the entry as it was
+    async with unlocked(path) as (app, pilot):
+        notes = _capture_notes(app, monkeypatch)
+        await _edit_first_entry(app, pilot, "rewritten on the laptop")
+        with Vault.open(phone, PASSPHRASE, clock=fixed_clock) as there:
+            ReflectionRepository(there).add(Reflection(text="written on the phone", created=NOW))
+        shutil.copy2(phone, path.with_name(".syncthing.tmp"))
+        os.replace(path.with_name(".syncthing.tmp"), path)
+        if arrival == "poll":
+            app.check_disk()
+        else:
+            app.app_resume_signal.publish(app)  # the terminal came back (SIGCONT)
+        await settle(pilot)
+        listing = app.screen.query_one("#entries", OptionList)
+        rows = " ".join(str(listing.get_option_at_index(i).prompt) for i in range(listing.option_count))
+        assert "rewritten on the laptop" in rows and "written on the phone" in rows and "first words" not in rows
+        assert not any("two devices at once" in n for n in notes)
+
+
+async def test_an_editor_open_while_the_phones_edit_arrives(make_vault: Callable[..., Path],
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    path = make_vault(["first words"])
+    phone = _snapshot(path)
+    async with unlocked(path) as (app, pilot):
+        notes = _capture_notes(app, monkeypatch)
+        await _edit_first_entry(app, pilot, "typed on the laptop while the phone's edit came in", save=False)
+        _phone_edits(path, "first words", "the phone's edit", phone)
+        app.check_disk()
+        await settle(pilot)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert any("1 entry changed on two devices at once" in n and "concurrent-edit-" in n for n in notes)
+    with Vault.open(path, PASSPHRASE, clock=fixed_clock) as vault:
+        assert [r["text"] for _, r in ReflectionRepository(vault).rows()] == [
+            "typed on the laptop while the phone's edit came in"]
+        [kept] = [p for p in backups_of(path) if p.name.startswith("concurrent-edit-")]
+        vault.merge_copy(kept)
+        assert sorted(r["text"] for _, r in ReflectionRepository(vault).rows()) == [
+            "the phone's edit", "typed on the laptop while the phone's edit came in"]

@@ -67,3 +67,15 @@ def test_legacy_uids_are_derived_as_the_format_doc_says() -> None:
     record = {"text": "old", "created": "2025-01-01T00:00:00+00:00"}
     expected = "legacy-" + hashlib.sha256(b"reflections\x1f7\x1f2025-01-01T00:00:00+00:00").hexdigest()[:24]
     assert record_uid("reflections", "7", record) == expected
+
+
+def test_revisions_from_before_lineage_are_derived_as_the_format_doc_says() -> None:
+    import hashlib
+    import json
+
+    from companion.storage.merge import rev_of
+
+    assert '"c-" + sha256(the record without\nrev and ancestors, as JSON with sorted keys)[:16 hex]' in DOC.read_text()
+    record = {"uid": "a", "text": "old words, naïve", "created": "2025-01-01T00:00:00+00:00", "tags": ["x"]}
+    as_json = json.dumps(record, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+    assert rev_of(record) == "c-" + hashlib.sha256(as_json).hexdigest()[:16]

@@ -92,10 +92,13 @@ def test_a_changed_segment_frame_is_refused_when_read(make_vault: Callable[..., 
         _texts(vault)
 
 
+LINEAGE_STEP = len('"0123456789abcdef"')  # what an edit adds to a record: one more revision among its ancestors
+
+
 def test_an_older_version_of_a_segment_cannot_be_replayed(make_vault: Callable[..., Path]) -> None:
     path = make_vault([])
     with Vault.open(path, PASSPHRASE, clock=fixed_clock) as vault:
-        entry = _add(vault, "first words")
+        entry = _add(vault, "first words" + "." * LINEAGE_STEP)  # the edit's lineage grows by one revision
         old = _frames(path)["reflections/0"]
         ReflectionRepository(vault).update(Reflection(text="later words", created=NOW, id=entry))
     new = _frames(path)["reflections/0"]
@@ -108,7 +111,7 @@ def test_an_older_version_of_a_segment_cannot_be_replayed(make_vault: Callable[.
 
 
 def test_a_segment_from_another_copy_cannot_be_swapped_in(make_vault: Callable[..., Path], tmp_path: Path) -> None:
-    path = make_vault(["mine"])
+    path = make_vault(["mine" + "." * LINEAGE_STEP])
     copy = tmp_path / "copy.companion"
     copy.write_bytes(path.read_bytes())
     with Vault.open(copy, PASSPHRASE, clock=fixed_clock) as vault:
