@@ -237,6 +237,8 @@ def _print_check(vault: Path, report: CheckReport) -> None:
         print(f"Unfinished entry (draft) {report.draft.path.name}: {state}.")
     for copy in report.conflicts:
         print(f"A sync tool left a conflict copy: {copy.name}. Merge it with: companion merge {shlex.quote(str(copy))}")
+    for copy in report.offered:
+        print(f"Kept aside to bring back: {copy.name}. Merge it with: companion merge {shlex.quote(str(copy))}")
 
 
 def cmd_merge(args: argparse.Namespace, vault: Path, passphrase_file: str | None, clock: Clock) -> int:

@@ -15,7 +15,7 @@ from companion.domain.clock import friendly_day, greeting
 from companion.domain.prompts import THEME_LABELS
 from companion.domain.text import plural
 from companion.screens.area import AreaScreen
-from companion.services.journal import Journal, Summary
+from companion.services.journal import Summary
 from companion.widgets.charts import ScaleChart
 from companion.widgets.rows import reflection_row
 
@@ -46,6 +46,7 @@ class HomeScreen(AreaScreen):
                 yield Static("", id="prompt-text")
                 yield Static("w write to it · s another prompt · n choose a prompt", id="prompt-keys")
             yield Static("", id="conflicts")
+            yield Static("", id="set-aside")
             yield Static("", id="session-line")
             yield Static("", id="due")
             with Vertical(id="sparks"):
@@ -83,6 +84,11 @@ class HomeScreen(AreaScreen):
         conflicts.update(Content.assemble(
             ("A sync tool left another copy of your journal: ", "bold"), ", ".join(summary.conflicts),
             ". Press m to merge it in; nothing is lost either way."))
+        set_aside = self.query_one("#set-aside", Static)
+        set_aside.display = bool(summary.set_aside)
+        set_aside.update(Content.assemble(
+            ("Kept aside for you to bring back: ", "bold"), ", ".join(summary.set_aside),
+            ". Press m to merge it in beside what is here."))
         line = self.query_one("#session-line", Static)
         line.display = summary.waiting_session is not None
         if summary.waiting_session is not None:
@@ -117,7 +123,7 @@ class HomeScreen(AreaScreen):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "merge_copies":
-            return self.summary is not None and bool(self.summary.conflicts)
+            return self.summary is not None and bool(self.summary.conflicts or self.summary.set_aside)
         if action == "takeaways":
             return self.summary is not None and self.summary.waiting_session is not None
         return True
@@ -137,21 +143,15 @@ class HomeScreen(AreaScreen):
         self.choose_and_write()
 
     def action_merge_copies(self) -> None:
-        """Merge the copies a sync tool left beside the journal; each then moves into backups/."""
-
-        def merge_all(journal: Journal) -> list[str]:
-            told = []
-            for copy in journal.conflicts():
-                report, moved = journal.merge_copy(copy)
-                told.append(f"{report.sentence()} The copy was moved to {moved}.")
-            return told
+        """Merge the copies a sync tool left beside the journal and those kept aside; each then moves into
+        backups/ (a kept one is renamed merged-…)."""
 
         def tell(lines: list[str]) -> None:
             for line in lines:
                 self.notify(line, timeout=10)
             self.reload()
 
-        self.run(merge_all, tell)
+        self.run(lambda journal: journal.merge_waiting(), tell)
 
     @work(group="area-dialog")
     async def action_takeaways(self) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -19,6 +19,7 @@ from companion.domain.text import visible
 from companion.services.people import BoundaryService, ContactService
 from companion.services.reflections import ReflectionService
 from companion.services.sessions import SessionService
+from companion.storage.backups import list_offered
 from companion.storage.conflicts import conflict_copies
 from companion.storage.merge import MergeReport
 from companion.storage.repositories import PreferenceRepository
@@ -43,6 +44,7 @@ class Summary:
     flagged: int
     waiting_session: Session | None  # held recently, nothing kept from it yet
     conflicts: list[str]  # names of copies a sync tool left beside the journal
+    set_aside: list[str] = field(default_factory=list)  # kept copies in backups/ holding words to bring back
 
 
 class Journal:
@@ -81,6 +83,7 @@ class Journal:
             flagged=self.reflections.flagged_count(),
             waiting_session=self.sessions.waiting(),
             conflicts=[visible(c.name) for c in self.conflicts()],
+            set_aside=[visible(c.name) for c in self.set_aside()],
         )
 
     # -- copies of the journal: synced, left by a sync tool, restored ------------------------------
@@ -101,6 +104,19 @@ class Journal:
     def conflicts(self) -> list[Path]:
         """Conflict copies a sync tool left beside the journal."""
         return conflict_copies(self.vault.path)
+
+    def set_aside(self) -> list[Path]:
+        """Copies companion kept in backups/ that hold words to bring back (a last save whose end could not
+        be read, versions set aside by a merge), until they are merged."""
+        return list_offered(self.vault.path)
+
+    def merge_waiting(self) -> list[str]:
+        """Merge every copy waiting: a sync tool's conflict copies and the copies set aside; a sentence each."""
+        told = []
+        for copy in [*self.conflicts(), *self.set_aside()]:
+            report, moved = self.merge_copy(copy)
+            told.append(f"{report.sentence()} The copy was moved to {moved}.")
+        return told
 
     def merge_copy(self, copy: Path) -> tuple[MergeReport, Path]:
         """Merge one copy in; it is moved into backups/ (returned) afterwards."""

@@ -82,9 +82,30 @@ def list_backups(vault: Path) -> list[Backup]:
     return found
 
 
+OFFERED_KINDS = ("unreadable-end", "concurrent-edit")  # kept copies that hold words to bring back: offered
+
+
 def list_kept(vault: Path) -> list[Path]:
     """Copies set aside by a restore, a merge or a damaged draft (never pruned), by name."""
     return sorted(e for e in _entries(vault) if e.name.startswith(tuple(f"{k}-" for k in KEPT_KINDS)))
+
+
+def list_offered(vault: Path) -> list[Path]:
+    """Kept copies that hold something to bring back and were not merged yet (a merged one is renamed
+    `merged-…`): the last save of a journal whose end could not be read, versions set aside by a merge."""
+    return [p for p in list_kept(vault) if p.name.startswith(tuple(f"{k}-" for k in OFFERED_KINDS))]
+
+
+def kept_already(vault: Path, kind: str, data: bytes) -> Path | None:
+    """A copy of `kind` already kept that holds exactly `data`, so the same file is not kept twice."""
+    for path in list_kept(vault):
+        if path.name.startswith(f"{kind}-"):
+            try:
+                if path.stat().st_size == len(data) and path.read_bytes() == data:
+                    return path
+            except OSError:
+                continue
+    return None
 
 
 def _stamp(now: datetime) -> str:

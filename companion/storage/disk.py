@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import fcntl
 import os
 import secrets
 from collections.abc import Callable
@@ -42,6 +43,19 @@ def ensure_private_dir(folder: Path) -> None:
         raise StorageFailure(describe_os_error(exc, "create the folder", folder)) from None
 
 
+def sync_file(fd: int) -> None:
+    """Make what was written to `fd` durable: fsync, or on macOS F_FULLFSYNC, since fsync there does not
+    reach the platter (SQLite's fullfsync does the same). A commit point of a save."""
+    full = getattr(fcntl, "F_FULLFSYNC", None)
+    if full is not None:
+        try:
+            fcntl.fcntl(fd, full)
+            return
+        except OSError:
+            pass  # a file system that has no full sync: fsync is what there is
+    os.fsync(fd)
+
+
 def fsync_dir(folder: Path) -> None:
     """Make a rename inside `folder` durable."""
     fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
@@ -58,7 +72,7 @@ def append_durably(path: Path, data: bytes, *, action: str) -> None:
         fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0), FILE_MODE)
         try:
             _write_all(fd, data)
-            os.fsync(fd)
+            sync_file(fd)
         finally:
             os.close(fd)
         if created:
@@ -99,7 +113,7 @@ def write_temp(path: Path, data: bytes) -> tuple[Path, os.stat_result]:
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, FILE_MODE)
         try:
             _write_all(fd, data)
-            os.fsync(fd)
+            sync_file(fd)
             stat = os.fstat(fd)
         finally:
             os.close(fd)

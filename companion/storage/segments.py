@@ -1,10 +1,12 @@
 """The segmented vault file (format 3): sealed segments after the header, bound by a sealed manifest.
 
-A save appends only the segments it changed, then a new manifest and a trailer, and fsyncs: its cost
-follows the change, not the journal. The manifest names every live segment by offset, length and
-SHA-256, so no segment can be dropped, replayed from an older save or swapped in from another file
-unnoticed. Earlier frames stay in the file until it is compacted (rewritten whole, atomically).
-See docs/FORMAT.md.
+A save appends only the segments it changed and fsyncs them, then a new manifest and a trailer, and
+fsyncs again (two commit points: a disk that reorders writes cannot leave a manifest naming frames it
+never wrote): its cost follows the change, not the journal. The manifest names every live segment by
+offset, length and SHA-256, so no segment can be dropped, replayed from an older save or swapped in from
+another file unnoticed, and where the frames of its own save begin, so opening checks them and falls
+back to the save before when they do not hold. Earlier frames stay in the file until it is compacted
+(rewritten whole, atomically). See docs/FORMAT.md.
 """
 
 from __future__ import annotations
@@ -81,6 +83,7 @@ class Manifest:
     end: int  # where the next frame goes: just after this manifest's trailer
     digest: bytes  # SHA-256 of the manifest frame: cheaply tells two saves apart
     cut_short: int = 0  # bytes after `end` that could not be read (a save cut short, or damage)
+    start: int | None = None  # where the frames this save appended begin (None: a file from before it was noted)
 
     @property
     def live(self) -> int:
@@ -147,30 +150,35 @@ def _manifest_aad(header: Header) -> bytes:
     return header.to_bytes() + MANIFEST_LABEL
 
 
-def seal_manifest(key: bytes, header: Header, tables: Tables, seq: int, offset: int) -> tuple[bytes, Manifest]:
-    """The manifest frame and its trailer, for a manifest written at `offset`, and the manifest they hold."""
-    plain = orjson.dumps({"seq": seq, "tables": {
+def seal_manifest(key: bytes, header: Header, tables: Tables, seq: int, offset: int,
+                  start: int | None = None) -> tuple[bytes, Manifest]:
+    """The manifest frame and its trailer, for a manifest written at `offset` after the frames its save
+    appended from `start` on (by default none: a whole file, written beside and renamed in), and the
+    manifest they hold."""
+    start = offset if start is None else start
+    plain = orjson.dumps({"seq": seq, "from": start, "tables": {
         name: {str(i): ref.to_json() for i, ref in sorted(refs.items())} for name, refs in tables.items()}})
     frame = _seal_frame(KIND_MANIFEST, key, plain, _manifest_aad(header))
     end = offset + len(frame) + TRAILER.size
-    return frame + TRAILER.pack(offset, len(frame), TAIL_MAGIC), Manifest(tables, seq, end, _frame_digest(frame))
+    manifest = Manifest(tables, seq, end, _frame_digest(frame), start=start)
+    return frame + TRAILER.pack(offset, len(frame), TAIL_MAGIC), manifest
 
 
-def _parse_manifest(plain: bytes, offset: int) -> tuple[Tables, int]:
+def _parse_manifest(plain: bytes, offset: int) -> tuple[Tables, int, int | None]:
     try:
         value = orjson.loads(plain)
-        seq, raw = value["seq"], value["tables"]
+        seq, raw, start = value["seq"], value["tables"], value.get("from")
         tables = {str(name): {int(i): SegmentRef.from_json(ref) for i, ref in refs.items()}
                   for name, refs in raw.items()}
     except (orjson.JSONDecodeError, KeyError, TypeError, ValueError, AttributeError):
         raise VaultDamaged("has a damaged manifest") from None
-    if not isinstance(seq, int):
+    if not isinstance(seq, int) or not (start is None or (isinstance(start, int) and 0 <= start <= offset)):
         raise VaultDamaged("has a damaged manifest")
     for refs in tables.values():
         for ref in refs.values():
             if ref.offset + ref.length > offset:
                 raise VaultDamaged("has a damaged manifest")
-    return tables, seq
+    return tables, seq, start
 
 
 def _try_manifest(read: Read, key: bytes, header: Header, trailer_at: int) -> Manifest | None:
@@ -182,8 +190,22 @@ def _try_manifest(read: Read, key: bytes, header: Header, trailer_at: int) -> Ma
         plain = _open_frame(KIND_MANIFEST, key, frame, _manifest_aad(header))
     except VaultDamaged:
         return None
-    tables, seq = _parse_manifest(plain, offset)
-    return Manifest(tables, seq, trailer_at + TRAILER.size, _frame_digest(frame))
+    tables, seq, start = _parse_manifest(plain, offset)
+    return Manifest(tables, seq, trailer_at + TRAILER.size, _frame_digest(frame), start=start)
+
+
+def _frames_hold(read: Read, manifest: Manifest) -> bool:
+    """Whether the frames this manifest's own save appended are there as it names them (a disk that
+    reordered writes, or lost power, may have written the manifest and not all of them)."""
+    if manifest.start is None:
+        return True  # written before saves noted where their frames begin: as trusted as it always was
+    for refs in manifest.tables.values():
+        for ref in refs.values():
+            if ref.offset >= manifest.start:
+                frame = read(ref.offset, ref.length)
+                if len(frame) != ref.length or hashlib.sha256(frame).hexdigest() != ref.digest:
+                    return False
+    return True
 
 
 def _frame_digest(frame: bytes) -> bytes:
@@ -191,15 +213,16 @@ def _frame_digest(frame: bytes) -> bytes:
 
 
 def read_manifest(read: Read, size: int, key: bytes, header: Header) -> Manifest:
-    """The newest complete manifest: normally at the very end; else the last whole one, with `cut_short` set.
+    """The newest whole save: normally the manifest at the very end; else the last one whose save's frames
+    all hold, with `cut_short` set.
 
-    Bytes after the last whole save are a save killed or out of disk half way (never acknowledged),
-    or damage: the caller tells the person and keeps the file as it was before writing to it.
+    Bytes after the last whole save are a save killed or out of disk half way (never acknowledged), a save
+    torn by a power cut, or damage: the caller tells the person and keeps the file as it was found.
     """
     last = size - TRAILER.size
     if last >= header.length:
         found = _try_manifest(read, key, header, last)
-        if found is not None:
+        if found is not None and _frames_hold(read, found):
             return found
     body = read(0, size)
     at = body.rfind(TAIL_MAGIC)
@@ -207,10 +230,46 @@ def read_manifest(read: Read, size: int, key: bytes, header: Header) -> Manifest
         trailer_at = at + len(TAIL_MAGIC) - TRAILER.size
         if trailer_at >= header.length:
             found = _try_manifest(read, key, header, trailer_at)
-            if found is not None:
+            if found is not None and _frames_hold(read, found):
                 return replace(found, cut_short=size - found.end)
         at = body.rfind(TAIL_MAGIC, 0, at)
     raise VaultDamaged("has been damaged or tampered with")
+
+
+def recover_tail(read: Read, size: int, key: bytes, manifest: Manifest) -> dict[tuple[str, int], Records]:
+    """The segments sealed with this journal's key in the bytes after its last whole save (a save whose
+    manifest or trailer was damaged, or cut off before them), by (table, index): each frame is authentic
+    or not by its own tag. What a frame held may be older than the journal (spliced in from elsewhere):
+    it is only ever merged by record, by lineage, never taken as it is."""
+    found: dict[tuple[str, int], Records] = {}
+    names = sorted(set(manifest.tables) | {"reflections", "boundaries", "contacts", "prompts", "sessions",
+                                           "preferences", "_tombstones", "_meta"})
+    top = {name: max(manifest.tables.get(name, {}), default=0) + 8 for name in names}  # a new segment or a few
+    at = manifest.end
+    while at + FRAME_HEAD.size <= size:
+        kind, length = FRAME_HEAD.unpack(read(at, FRAME_HEAD.size))
+        if kind not in (KIND_SEGMENT, KIND_MANIFEST) or at + FRAME_HEAD.size + length > size:
+            break  # not a frame: what follows cannot be told apart from damage
+        frame = read(at, FRAME_HEAD.size + length)
+        if kind == KIND_SEGMENT:
+            opened = _open_anywhere(frame, key, names, top)
+            if opened is not None:
+                found[opened[0]] = opened[1]
+        at += len(frame)
+    return found
+
+
+def _open_anywhere(frame: bytes, key: bytes, names: list[str],
+                   top: dict[str, int]) -> tuple[tuple[str, int], Records] | None:
+    """A segment frame opened under whichever table and index it was sealed for, if any."""
+    for name in names:
+        for index in range(top[name] + 1):
+            try:
+                records = orjson.loads(_open_frame(KIND_SEGMENT, key, frame, _segment_aad(name, index)))
+            except (VaultDamaged, orjson.JSONDecodeError):
+                continue
+            return ((name, index), records) if isinstance(records, dict) else None
+    return None
 
 
 def blob_reader(blob: bytes) -> Read:
@@ -281,10 +340,21 @@ def compacted(header: Header, key: bytes, read: Read, manifest: Manifest) -> tup
     return b"".join([*parts, tail]), fresh
 
 
-def open_whole(blob: bytes, key: bytes, header: Header, *, whole: bool = False) -> Document:
-    """A whole format-3 file in memory, every record read (and, if `whole`, nothing cut short at its end)."""
+def open_whole(blob: bytes, key: bytes, header: Header, *, whole: bool = False,
+               recover: bool = False) -> Document:
+    """A whole format-3 file in memory, every record read (and, if `whole`, nothing cut short at its end).
+
+    With `recover`, the segments found sealed after the last whole save are laid over it: a kept copy of a
+    journal whose newest manifest was damaged gives back its last save (to be merged by record)."""
     read = blob_reader(blob)
     manifest = read_manifest(read, len(blob), key, header)
     if whole and manifest.cut_short:
         raise VaultDamaged(f"ends with {manifest.cut_short:,} bytes that cannot be read (a save cut short, or damage)")
-    return load_all(manifest, lambda table, index, ref: open_segment(read, key, table, index, ref))
+    document = load_all(manifest, lambda table, index, ref: open_segment(read, key, table, index, ref))
+    if recover and manifest.cut_short:
+        for (name, index), records in recover_tail(read, len(blob), key, manifest).items():
+            table = document.setdefault(name, {})
+            for doc_id in [k for k in table if k.isdigit() and index_of(int(k)) == index]:
+                del table[doc_id]
+            table.update(records)
+    return document

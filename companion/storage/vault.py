@@ -31,6 +31,7 @@ from companion.storage.disk import (
     fsync_dir,
     read_bytes,
     stale_temps,
+    sync_file,
     write_temp,
 )
 from companion.storage.lock import VaultLock
@@ -50,11 +51,11 @@ UNCONFIRMED = ("Saved, but the disk reported an error while confirming it; "
 
 
 def damaged_sentence(path: Path, reason: str) -> str:
-    """The one sentence for a file that cannot be read as a vault."""
-    return (
-        f"{path} {reason}, so companion left it untouched; "
-        f"earlier copies are kept in {backups_dir(path)}."
-    )
+    """The one sentence for a file that cannot be read as a vault (naming backups/ only when it holds any)."""
+    where = backups_dir(path)
+    if backups.list_backups(path) or backups.list_kept(path):
+        return f"{path} {reason}, so companion left it untouched; earlier copies are kept in {where}."
+    return f"{path} {reason}, so companion left it untouched."
 
 
 def _decode(path: Path, plaintext: bytes) -> Document:
@@ -83,15 +84,16 @@ def summarise(table: str, records: segments.Records) -> dict[str, Any]:
                                                               if isinstance(r, dict) and r.get("flagged") is True)}
 
 
-def read_document(path: Path, blob: bytes, data_key: bytes, *,
-                  whole: bool = False) -> tuple[envelope.Header, Document]:
+def read_document(path: Path, blob: bytes, data_key: bytes, *, whole: bool = False,
+                  recover: bool = False) -> tuple[envelope.Header, Document]:
     """A whole vault file of any format, every record read; VaultDamaged names what is wrong.
 
-    A format 3 file whose last save was cut short is read as of its last whole save, unless `whole`.
+    A format 3 file whose last save was cut short is read as of its last whole save, unless `whole`;
+    with `recover`, the segments still whole after it are laid over (see segments.open_whole).
     """
     header = envelope.parse_header(blob)
     if header.segmented:
-        document = segments.open_whole(blob, data_key, header, whole=whole)
+        document = segments.open_whole(blob, data_key, header, whole=whole, recover=recover)
         try:
             check_structure(document)
         except SchemaError:
@@ -155,6 +157,7 @@ class CheckReport:
     backups: list[FileStatus] = field(default_factory=list)
     kept: list[FileStatus] = field(default_factory=list)
     conflicts: list[Path] = field(default_factory=list)
+    offered: list[Path] = field(default_factory=list)  # kept copies holding words to bring back
     draft: FileStatus | None = None
     damaged_records: list[str] = field(default_factory=list)
 
@@ -230,6 +233,7 @@ class Vault:
         self._compacting = True  # off for this session once a backup could not be kept
         self.news: list[str] = []  # sentences for the person: merges, warnings, drafts set aside
         self._kept: set[tuple[str, str]] = set()  # (table, revision) of versions set aside this session
+        self._read_only = ""  # why saving is refused, when it is (a damaged end that could not be kept)
         self._storage: SegmentedStorage | None = SegmentedStorage({}, self._load, self._persist, summarise)
         self._db: TinyDB | None = None
         self._db_generation = -1
@@ -329,18 +333,28 @@ class Vault:
                          lock_timeout, clock)
 
     def _keep_cut_short(self, fd: int, stat: os.stat_result) -> None:
-        """The end of the file is unreadable: keep the file as it is, before the next save writes there."""
+        """The end of the file is unreadable: keep the file as found (once), before a save writes there.
+
+        Opening never cuts or rewrites the journal: the next save writes over what follows the last whole
+        save, after this copy is kept. If it cannot be kept (a full disk), the journal opens read-only."""
         assert self._live is not None
-        kept = backups.keep_copy(self.path, "unreadable-end", self._clock(), data=_read_all(fd, stat))
-        try:  # kept: now cut it off, so the next unlock does not keep it again
-            os.ftruncate(fd, self._live.manifest.end)
-            os.fsync(fd)
-            self._stamp = FileStamp.of(os.fstat(fd))
-        except OSError:
-            pass  # a read-only disk: the next save (or unlock) tries again
-        self.news.append(
-            f"The end of your journal file could not be read (a save cut short by a crash, or damage), so it "
-            f"opened as of its last complete save; the file as it was is kept at {kept}.")
+        data = _read_all(fd, stat)
+        recovered = segments.recover_tail(segments.blob_reader(data), len(data), self._data_key, self._live.manifest)
+        said = ("The end of your journal file could not be read (a save cut short by a crash or a power cut, "
+                "or damage), so it opened as of its last complete save")
+        try:
+            kept = backups.kept_already(self.path, "unreadable-end", data) or \
+                backups.keep_copy(self.path, "unreadable-end", self._clock(), data=data)
+        except StorageFailure as exc:
+            self._read_only = f"{said}, and the file as found could not be kept ({exc.message.rstrip('.')}); " \
+                              "it is open read-only, so nothing is written over it. Free some space and open it again."
+            self.news.append(self._read_only)
+            return
+        if recovered:
+            self.news.append(f"{said}. Its last save could still be read, in the copy kept at {kept}: merging "
+                             "that copy (m on Home, or companion merge) brings it back.")
+        else:
+            self.news.append(f"{said}; the file as it was is kept at {kept}.")
 
     def _upgrade(self, document: Document) -> None:
         """Keep the format 1 or 2 file in backups/ for good, and write the journal in format 3."""
@@ -455,6 +469,8 @@ class Vault:
     # -- saving ------------------------------------------------------------------------------
     def _persist(self, changes: dict[str, dict[int, segments.Records]]) -> Saved:
         """Save the changed segments; if the file changed underneath (a sync tool), merge it in first."""
+        if self._read_only:
+            raise StorageFailure(self._read_only)
         self._lock.verify()
         for _ in range(SAVE_ATTEMPTS):
             remote = self._changed_copy(self.storage.document)
@@ -481,26 +497,29 @@ class Vault:
                              "nothing was saved. Try again in a moment.")
 
     def _append(self, changes: dict[str, dict[int, segments.Records]]) -> segments.Tables:
-        """Seal the changed segments, a new manifest and its trailer onto the end of the file, and fsync."""
+        """Seal the changed segments onto the end of the file and sync them, then a new manifest and its
+        trailer, and sync again: two commit points, so no manifest is ever durable before its frames."""
         live = self._live
         assert live is not None
         old = live.manifest
         tables = {name: dict(refs) for name, refs in old.tables.items()}
         frames, offset = segments.add_segments(self._data_key, tables, changes, old.end, summarise)
-        tail, manifest = segments.seal_manifest(self._data_key, self._header, tables, old.seq + 1, offset)
+        tail, manifest = segments.seal_manifest(self._data_key, self._header, tables, old.seq + 1, offset,
+                                                start=old.end)
         expected = self._stamp
         assert expected is not None
-        end = manifest.end
         try:
             if FileStamp.of(os.fstat(live.fd)) != expected:
                 raise _ChangedUnderneath  # written to in place by someone else
-            _write_at(live.fd, b"".join([*frames, tail]), old.end)
-            if expected.size > end:  # bytes of a save cut short, after the new end
-                os.ftruncate(live.fd, end)
-            os.fsync(live.fd)
+            if expected.size > old.end:  # what followed the last whole save (kept in backups/ when opened)
+                os.ftruncate(live.fd, old.end)
+            _write_at(live.fd, b"".join(frames), old.end)
+            sync_file(live.fd)
+            _write_at(live.fd, tail, offset)
+            sync_file(live.fd)
             stat = os.fstat(live.fd)
         except OSError as exc:
-            self._stamp = _truncated(live.fd, expected.size) or expected
+            self._stamp = _truncated(live.fd, old.end) or expected
             raise StorageFailure(describe_os_error(exc, "save your journal", self.path)) from None
         live.manifest = manifest
         self._digest = manifest.digest
@@ -699,10 +718,14 @@ class Vault:
         return report
 
     def merge_copy(self, copy: Path) -> tuple[MergeReport, Path]:
-        """Merge a conflict copy (or a kept copy) of this journal in, then move it into backups/."""
+        """Merge a conflict copy (or a kept copy) of this journal in, then move it into backups/ (a kept copy
+        offered for merging is renamed `merged-…` there, so it is not offered again).
+
+        A copy whose end cannot be read gives what it can: its last whole save, and the segments sealed
+        after it, merged by record (lineage decides); it says so."""
         blob = read_bytes(copy, "read the copy to merge")
         try:
-            _, theirs = read_document(copy, blob, self._data_key)
+            header, theirs = read_document(copy, blob, self._data_key, recover=True)
             theirs = _checked(copy, theirs)
         except VaultDamaged:
             raise VaultDamaged(f"{copy} is not a copy of this journal (or it is damaged), so companion "
@@ -714,8 +737,12 @@ class Vault:
             self._replace_document(merged)
         self._keep_versions([k for k in report.concurrent if k.local], ours)
         self._keep_versions([k for k in report.concurrent if not k.local], theirs)
-        moved = copy if copy.parent == backups_dir(self.path) else backups.move_in(self.path, copy, "merged")
-        return report, moved
+        if _cut_short(blob, self._data_key, header):
+            self.news.append(f"The end of {copy.name} could not be read, so it was merged as far as it could "
+                             "be read: its last whole save, and every part of a later save still whole.")
+        if copy in backups.list_offered(self.path) or copy.parent != backups_dir(self.path):
+            return report, backups.move_in(self.path, copy, "merged")
+        return report, copy
 
     def _replace_document(self, document: Document, **kwargs: Any) -> None:
         try:
@@ -837,11 +864,17 @@ class Vault:
         return staged
 
     def _resealed(self, blob: bytes, header: envelope.Header) -> bytes:
-        """A copy sealed under `header` (format 3); VaultDamaged if it is not this journal's or damaged."""
+        """A copy sealed under `header` (format 3); VaultDamaged if it is not this journal's or damaged.
+
+        A copy whose end could not be read is sealed again with what it holds after its last whole save
+        laid over it: no copy is ever sealed again into one that holds less."""
         found = envelope.parse_header(blob)
         if found.segmented:
             read = segments.blob_reader(blob)
             manifest = segments.read_manifest(read, len(blob), self._data_key, found)
+            if manifest.cut_short:
+                document = segments.open_whole(blob, self._data_key, found, recover=True)
+                return seal_document(header, self._data_key, document)[0]
             return segments.compacted(header, self._data_key, read, manifest)[0]
         return seal_document(header, self._data_key, _decode(self.path, envelope.open_body(blob, self._data_key)))[0]
 
@@ -900,24 +933,27 @@ class Vault:
     def check(self, passphrase: str) -> CheckReport:
         """Verify every backup, kept copy and the draft (the vault itself was verified when it opened)."""
         report = CheckReport(counts=self.counts(), conflicts=conflict_copies(self.path),
+                             offered=backups.list_offered(self.path),
                              damaged_records=damaged_records(self.storage.document()))
         for backup in backups.list_backups(self.path):
             report.backups.append(FileStatus(backup.path, self._copy_state(backup.path, passphrase), backup.taken))
-        report.kept = [FileStatus(path, self._copy_state(path, passphrase)) for path in backups.list_kept(self.path)]
+        report.kept = [FileStatus(path, self._copy_state(path, passphrase, kept=True))
+                       for path in backups.list_kept(self.path)]
         draft = draft_path(self.path)
         if draft.exists():
             report.draft = FileStatus(draft, self._draft_state(draft))
         return report
 
-    def _copy_state(self, path: Path, passphrase: str) -> str:
+    def _copy_state(self, path: Path, passphrase: str, *, kept: bool = False) -> str:
         try:
             blob = read_bytes(path, "read a backup")
             try:
-                read_document(path, blob, self._data_key, whole=True)
+                # a kept copy of a journal whose end could not be read is read as far as it can be
+                read_document(path, blob, self._data_key, whole=not kept, recover=kept)
             except VaultDamaged:
                 # Sealed under another data key (say, another journal's copy): try the passphrase.
                 key = envelope.unwrap_key(envelope.parse_header(blob), passphrase)
-                read_document(path, blob, key, whole=True)
+                read_document(path, blob, key, whole=not kept, recover=kept)
         except WrongPassphrase:
             return "other passphrase"
         except CompanionError as exc:
@@ -932,6 +968,13 @@ class Vault:
         except orjson.JSONDecodeError:
             return "holds data companion cannot read"
         return "ok" if isinstance(value, dict) else "holds data companion cannot read"
+
+
+def _cut_short(blob: bytes, data_key: bytes, header: envelope.Header) -> bool:
+    """Whether a format 3 file ends with bytes after its last whole save."""
+    if not header.segmented:
+        return False
+    return segments.read_manifest(segments.blob_reader(blob), len(blob), data_key, header).cut_short > 0
 
 
 def _checked(path: Path, document: Document) -> Document:

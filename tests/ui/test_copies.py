@@ -20,6 +20,7 @@ from companion.paths import draft_path
 from companion.screens.editor import EditorScreen
 from companion.screens.reflections import ReflectionsScreen
 from companion.services.journal import Journal
+from companion.storage import segments
 from companion.storage.backups import list_kept as backups_of
 from companion.storage.lock import is_busy
 from companion.storage.repositories import ReflectionRepository
@@ -234,3 +235,26 @@ async def test_an_editor_open_while_the_phones_edit_arrives(make_vault: Callable
         vault.merge_copy(kept)
         assert sorted(r["text"] for _, r in ReflectionRepository(vault).rows()) == [
             "the phone's edit", "typed on the laptop while the phone's edit came in"]
+
+
+async def test_home_offers_the_last_save_of_a_journal_whose_end_could_not_be_read(
+        make_vault: Callable[..., Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    path = make_vault(["the first save"])
+    with Vault.open(path, PASSPHRASE, clock=fixed_clock) as vault:
+        ReflectionRepository(vault).add(Reflection(text="the last save", created=NOW))
+    blob = bytearray(path.read_bytes())
+    offset, _, _ = segments.TRAILER.unpack(blob[-segments.TRAILER.size:])
+    blob[offset + 9] ^= 0x01  # one flipped byte in the newest manifest
+    path.write_bytes(bytes(blob))
+    async with unlocked(path) as (app, pilot):
+        notes = _capture_notes(app, monkeypatch)
+        line = app.screen.query_one("#set-aside", Static)
+        assert line.display and "Kept aside for you to bring back: unreadable-end-" in str(line.render())
+        assert "m" in dict(app.screen_keys())
+        await pilot.press("m")
+        await settle(pilot)
+        assert not line.display
+        assert any("1 entry from another copy of your journal was merged." in n for n in notes)
+        newest = app.screen.query_one("#newest", OptionList)
+        rows = " ".join(str(newest.get_option_at_index(i).prompt) for i in range(newest.option_count))
+        assert "the last save" in rows and "the first save" in rows

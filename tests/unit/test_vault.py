@@ -77,7 +77,12 @@ def test_empty_file_is_damage(vault_path: Path) -> None:
     vault_path.write_bytes(b"")
     with pytest.raises(VaultDamaged, match="empty") as info:
         Vault.open(vault_path, PASSPHRASE, clock=fixed_clock)
-    assert "backups" in info.value.message
+    assert "backups" not in info.value.message  # there are none yet: no folder is pointed at in vain
+    (vault_path.parent / "backups").mkdir()
+    (vault_path.parent / "backups" / "vault-20261127T183000000000Z.companion").write_bytes(b"an earlier copy")
+    with pytest.raises(VaultDamaged, match="empty") as info:
+        Vault.open(vault_path, PASSPHRASE, clock=fixed_clock)
+    assert "earlier copies are kept in" in info.value.message and "backups" in info.value.message
     assert vault_path.read_bytes() == b""
 
 
