@@ -31,6 +31,21 @@ def vault_path(data: str | os.PathLike[str] | None = None, environ: Mapping[str,
     return path.resolve() if path.is_symlink() else path
 
 
+def state_dir(environ: Mapping[str, str] | None = None) -> Path:
+    """This device's own state, never in a synced folder: the platform's user state dir (XDG_STATE_HOME)."""
+    from platformdirs import user_state_dir
+
+    env = os.environ if environ is None else environ
+    base = env.get("XDG_STATE_HOME")
+    return Path(base).expanduser() / "companion" if base else Path(user_state_dir("companion", appauthor=False))
+
+
+def capture_pin_path(vault: Path) -> Path:
+    """This device's copy of a journal's public capture key, pinned when the journal was unlocked here."""
+    name = hashlib.sha256(str(vault.resolve()).encode()).hexdigest()[:16]
+    return state_dir() / "capture-keys" / f"{name}.pub"
+
+
 def lock_path(vault: Path) -> Path:
     """The lock file beside the vault (the vault's own inode changes on every save)."""
     return vault.with_name(vault.name + ".lock")

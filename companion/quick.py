@@ -35,6 +35,8 @@ def cmd_capture(args: argparse.Namespace, vault: Path, passphrase_file: str | No
     """Seal a reflection to the journal's capture key without unlocking; the next unlock takes it in."""
     if passphrase_file is not None:
         raise UsageError("capture needs no passphrase; leave out --passphrase-file.")
-    capture(vault, entry_text(args.text), args.tag, clock())
+    _, note = capture(vault, entry_text(args.text), args.tag, clock())
     print("Captured, sealed. It joins your journal the next time you unlock it.")
+    if note:
+        print(note, file=sys.stderr)
     return 0

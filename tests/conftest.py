@@ -86,6 +86,15 @@ class HandClock:
 
 
 @pytest.fixture(autouse=True)
+def own_user_folders(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each test has its own user folders (data, config, state: a pinned capture key, ...), here and in every
+    program it starts: never the machine's."""
+    base = tmp_path_factory.mktemp("user")
+    for name in ("XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME"):
+        monkeypatch.setenv(name, str(base / name.lower()))
+
+
+@pytest.fixture(autouse=True)
 def no_machine_clock(monkeypatch: pytest.MonkeyPatch) -> None:
     """In-process, the machine's clocks are out of reach: a test that reaches them fails, whatever the day."""
     import companion.clocks

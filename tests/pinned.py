@@ -51,6 +51,8 @@ def pinned_env(extra: dict[str, str] | None = None, at: datetime = NOW) -> dict[
 
 
 def pinned_shell(command: str) -> str:
-    """A shell command line that runs `command` at NOW (for a program started by tmux or sshd)."""
-    settings = " ".join(f"{name}='{value}'" for name, value in _settings(NOW).items())
+    """A shell command line that runs `command` at NOW (for a program started by tmux or sshd), in this
+    test's own user folders (sshd gives a program an environment of its own)."""
+    folders = {k: v for k, v in os.environ.items() if k.startswith("XDG_") and k.endswith("_HOME")}
+    settings = " ".join(f"{name}='{value}'" for name, value in {**_settings(NOW), **folders}.items())
     return f"env LD_PRELOAD='{LIBFAKETIME}' {settings} {command}"

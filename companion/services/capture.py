@@ -1,13 +1,16 @@
 """Quick capture without unlocking: `companion capture TEXT` seals an entry to the journal's own age X25519
 key and appends it to an inbox beside the journal; the next unlock takes it in.
 
-The journal keeps the key pair: the secret key inside the sealed document (a preference), the public key
-in `vault.companion.capture-key` beside it. Capturing reads only that public key, never the journal, and
-needs no passphrase. Each inbox line is one captured entry: base64 of an age file (age-encryption.org/v1,
-X25519 recipient) holding JSON {"id", "text", "created", "tags"}. On unlock, each inbox is renamed aside
-first (a capture running meanwhile starts a new one), its lines are opened and checked, new entries
-(by id) are added tagged #captured, lines that cannot be opened are kept encrypted in backups/, and only
-then is the renamed inbox removed. See docs/FORMAT.md, "Captured entries".
+The journal keeps the key pair: the secret key inside the sealed document (a preference), with every
+capture key it ever had (a merge unites them, so an entry sealed to another device's key is never
+unreadable for good); the public key in `vault.companion.capture-key` beside it, and pinned for this device
+in the user's state folder when the journal is unlocked here. Each inbox line is one captured entry: base64
+of an age file (age-encryption.org/v1, X25519 recipient) holding JSON {"id", "text", "created", "tags"}.
+
+On unlock, each inbox is renamed aside first (a capture running meanwhile starts a new one), then read a
+line at a time: new entries (by id) are added tagged #captured, in batches; if any line cannot be opened
+(or is far too long to be one), the whole inbox file is kept, still encrypted, in backups/, else it is
+removed. Nothing is removed that was not taken in or kept. See docs/FORMAT.md, "Captured entries".
 """
 
 from __future__ import annotations
@@ -15,9 +18,10 @@ from __future__ import annotations
 import base64
 import binascii
 import glob
+import hashlib
 import os
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -25,19 +29,21 @@ import orjson
 import pyrage
 
 from companion.domain.text import plural
-from companion.errors import CompanionError, UsageError
-from companion.paths import backups_dir
+from companion.errors import CompanionError, StorageFailure, UsageError
+from companion.paths import capture_pin_path
 from companion.services.backup import Imported, checked_entry, import_entries
-from companion.services.inbox import MAX_INBOX_BYTES, key_path
+from companion.services.inbox import MAX_LINE_BYTES, key_path
 from companion.services.journal import Journal
-from companion.storage.disk import atomic_write, ensure_private_dir, read_bytes
+from companion.storage import backups
+from companion.storage.disk import atomic_write, describe_os_error, ensure_private_dir
+from companion.storage.merge import CAPTURE_IDENTITIES, CAPTURE_IDENTITY
 
-IDENTITY_KEY = "capture_identity"
 CAPTURED_TAG = "captured"
+BATCH = 64  # entries added in one save while taking an inbox in
 
 
 def capture_on_unlock(journal: Journal) -> None:
-    """On unlock: the capture key in place beside the journal, then every inbox taken in; never stops it."""
+    """On unlock: the capture key in place beside the journal and pinned here, then every inbox taken in."""
     _telling(journal, lambda: _key_in_place(journal) + take_inbox(journal))
 
 
@@ -54,47 +60,106 @@ def _telling(journal: Journal, work: Callable[[], list[str]]) -> None:
         journal.vault.news.append(f"Entries captured without unlocking could not be taken in yet: {exc.message}")
 
 
+def identities(journal: Journal) -> list[pyrage.x25519.Identity]:
+    """Every capture key this journal ever had (the current one first)."""
+    texts = [journal.preferences.get(CAPTURE_IDENTITY), *journal.preferences.get(CAPTURE_IDENTITIES).split()]
+    found: list[pyrage.x25519.Identity] = []
+    for text in dict.fromkeys(t for t in texts if t):
+        try:
+            found.append(pyrage.x25519.Identity.from_str(text))
+        except Exception:  # one damaged key must not stop the others
+            continue
+    return found
+
+
 def take_inbox(journal: Journal) -> list[str]:
-    """Take every inbox in, as an import of entries not seen before; sentences about what happened."""
-    secret = journal.preferences.get(IDENTITY_KEY)
-    vault = journal.vault.path
-    pending = _set_aside_inboxes(vault) if secret else []
-    if not pending:
+    """Take every inbox in, as an import of entries not seen before; sentences about what happened.
+
+    Inboxes kept in backups/ because some lines could not be opened are tried again once the journal has
+    a capture key it did not have then (a merge brought another device's): what opens comes in."""
+    keys = identities(journal)
+    if not keys:
         return []
-    identity = pyrage.x25519.Identity.from_str(secret)
-    entries: list[Imported] = []
-    damaged: list[bytes] = []
-    for path in pending:
-        for line in read_bytes(path, "read the capture inbox", limit=MAX_INBOX_BYTES).splitlines():
-            if line.strip():
-                entry = _open_line(line, identity)
-                if entry is None:
-                    damaged.append(line)
-                else:
-                    entries.append(entry)
+    vault = journal.vault.path
+    tag = _keys_tag(keys)
+    retried = [p for p in backups.folder_files(vault, "captured-set-aside-")
+               if not p.name.startswith(f"captured-set-aside-{tag}-")]
+    added = damaged = 0
+    kept: list[Path] = []
+    for path in [*_set_aside_inboxes(vault), *retried]:
+        found, bad = _take_lines(journal, path, keys)
+        added += found
+        if bad:  # kept whole, still encrypted: nothing is removed that was not taken in
+            damaged += bad if path not in retried else 0
+            kept.append(_keep_inbox(vault, path, journal.reflections.now(), tag))
+        else:
+            path.unlink(missing_ok=True)
     news: list[str] = []
-    added = import_entries(journal, entries).added if entries else 0
     if added:
         news.append(f"{plural(added, 'entry', 'entries')} captured without unlocking "
                     f"{'was' if added == 1 else 'were'} added (tagged #{CAPTURED_TAG}).")
     if damaged:
-        kept = _keep_damaged(vault, damaged, journal.reflections.now())
-        news.append(f"{plural(len(damaged), 'captured entry', 'captured entries')} could not be opened; "
-                    f"{'it is' if len(damaged) == 1 else 'they are'} kept, still encrypted, in {kept}.")
-    for path in pending:
-        path.unlink(missing_ok=True)  # only now: what it held is in the journal (or kept in backups/)
+        where = ", ".join(str(p) for p in kept)
+        news.append(f"{plural(damaged, 'captured entry', 'captured entries')} could not be opened; "
+                    f"{'it is' if damaged == 1 else 'they are'} kept, still encrypted, in {where}.")
     return news
 
 
+def _take_lines(journal: Journal, path: Path, keys: list[pyrage.x25519.Identity]) -> tuple[int, int]:
+    """Take one inbox's entries in, in batches; how many were added, and how many lines could not be opened."""
+    added = bad = 0
+    batch: list[Imported] = []
+    for line in _lines(path):
+        entry = _open_line(line, keys) if line is not None else None
+        if entry is None:
+            bad += 1
+            continue
+        batch.append(entry)
+        if len(batch) >= BATCH:
+            added += import_entries(journal, batch).added
+            batch = []
+    if batch:
+        added += import_entries(journal, batch).added
+    return added, bad
+
+
+def _keys_tag(keys: list[pyrage.x25519.Identity]) -> str:
+    """Names the set of capture keys an inbox was tried with (a kept inbox is tried again when it changes)."""
+    return hashlib.sha256("\n".join(sorted(str(k.to_public()) for k in keys)).encode()).hexdigest()[:8]
+
+
+def _lines(path: Path) -> Iterator[bytes | None]:
+    """The inbox's lines, read one at a time; None for a line too long to be one sealed entry (skipped)."""
+    try:
+        with open(path, "rb") as handle:
+            while True:
+                line = handle.readline(MAX_LINE_BYTES + 1)
+                if not line:
+                    return
+                if len(line) > MAX_LINE_BYTES and not line.endswith(b"\n"):
+                    while line and not line.endswith(b"\n"):  # the rest of it, never held whole
+                        line = handle.readline(MAX_LINE_BYTES)
+                    yield None
+                elif line.strip():
+                    yield line.strip()
+    except OSError as exc:
+        raise StorageFailure(describe_os_error(exc, "read the capture inbox", path)) from None
+
+
 def _key_in_place(journal: Journal) -> list[str]:
-    """The key pair made once (the secret sealed in the journal); its public half written beside it."""
-    secret = journal.preferences.get(IDENTITY_KEY)
+    """The key pair made once (the secret sealed in the journal); its public half written beside it and
+    pinned for this device."""
+    secret = journal.preferences.get(CAPTURE_IDENTITY)
     if secret:
         identity = pyrage.x25519.Identity.from_str(secret)
     else:
         identity = pyrage.x25519.Identity.generate()
-        journal.preferences.set(IDENTITY_KEY, str(identity))
+        journal.preferences.set(CAPTURE_IDENTITY, str(identity))
+    known = journal.preferences.get(CAPTURE_IDENTITIES).split()
+    if str(identity) not in known:
+        journal.preferences.set(CAPTURE_IDENTITIES, "\n".join([*known, str(identity)]))
     public = str(identity.to_public())
+    _pin(journal.vault.path, public)
     path = key_path(journal.vault.path)
     try:
         current = path.read_text(encoding="ascii").strip()
@@ -106,7 +171,23 @@ def _key_in_place(journal: Journal) -> list[str]:
     if not current:
         return []
     return [f"The capture key beside your journal ({path.name}) had been changed, and is set right again. "
-            "Entries captured meanwhile were sealed to another key and cannot be taken in."]
+            "This device seals to the key it was given, so what it captured meanwhile is safe; another device "
+            "that has not opened the journal since may have sealed to the wrong key."]
+
+
+def _pin(vault: Path, public: str) -> None:
+    """This device's copy of the public key, outside the synced folder (a capture seals to it)."""
+    pin = capture_pin_path(vault)
+    try:
+        if pin.read_text(encoding="ascii").strip() == public:
+            return
+    except (OSError, UnicodeDecodeError):
+        pass
+    try:
+        ensure_private_dir(pin.parent)
+        atomic_write(pin, (public + "\n").encode("ascii"), action="pin the capture key")
+    except StorageFailure:
+        pass  # a read-only home: capture then uses the key beside the journal, as before pins existed
 
 
 def _set_aside_inboxes(vault: Path) -> list[Path]:
@@ -121,10 +202,10 @@ def _set_aside_inboxes(vault: Path) -> list[Path]:
     return sorted(vault.parent.glob(f"{prefix}.*.inbox.taking-*"), key=lambda p: p.stat().st_mtime)
 
 
-def _open_line(line: bytes, identity: pyrage.x25519.Identity) -> Imported | None:
+def _open_line(line: bytes, keys: list[pyrage.x25519.Identity]) -> Imported | None:
     """The entry on one inbox line and its source key, or None when it cannot be opened or makes no sense."""
     try:
-        record = orjson.loads(pyrage.decrypt(base64.b64decode(line, validate=True), [identity]))
+        record = orjson.loads(pyrage.decrypt(base64.b64decode(line, validate=True), keys))
         text, tags, key = record["text"], record["tags"], record["id"]
         created = datetime.fromisoformat(record["created"])
     except (binascii.Error, pyrage.DecryptError, orjson.JSONDecodeError, KeyError, TypeError, ValueError):
@@ -138,9 +219,8 @@ def _open_line(line: bytes, identity: pyrage.x25519.Identity) -> Imported | None
         return None
 
 
-def _keep_damaged(vault: Path, lines: list[bytes], now: datetime) -> Path:
-    folder = backups_dir(vault)
-    ensure_private_dir(folder)
-    target = folder / f"captured-set-aside-{now.astimezone(UTC).strftime('%Y%m%dT%H%M%S%f')}.txt"
-    atomic_write(target, b"\n".join(lines) + b"\n", action="keep captured entries that could not be opened")
-    return target
+def _keep_inbox(vault: Path, path: Path, now: datetime, tag: str) -> Path:
+    """Move an inbox with lines that could not be opened into backups/, whole and still encrypted, named for
+    the keys it was tried with."""
+    stamp = now.astimezone(UTC).strftime("%Y%m%dT%H%M%S%f")
+    return backups.move_aside(vault, path, f"captured-set-aside-{tag}-{stamp}", ".txt")

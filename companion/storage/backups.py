@@ -85,6 +85,11 @@ def list_backups(vault: Path) -> list[Backup]:
 OFFERED_KINDS = ("unreadable-end", "concurrent-edit")  # kept copies that hold words to bring back: offered
 
 
+def folder_files(vault: Path, prefix: str) -> list[Path]:
+    """Files in backups/ whose names start with `prefix`, by name."""
+    return sorted(e for e in _entries(vault) if e.name.startswith(prefix))
+
+
 def list_kept(vault: Path) -> list[Path]:
     """Copies set aside by a restore, a merge or a damaged draft (never pruned), by name."""
     return sorted(e for e in _entries(vault) if e.name.startswith(tuple(f"{k}-" for k in KEPT_KINDS)))
@@ -154,6 +159,17 @@ def keep_copy(vault: Path, kind: str, now: datetime, *, source: Path | None = No
             atomic_write(dest, data, action="keep a copy in backups")
         elif source is not None:
             _link_or_copy(source, dest)
+    except OSError as exc:
+        raise _backups_failure(where, exc) from None
+    return dest
+
+
+def move_aside(vault: Path, source: Path, name: str, suffix: str) -> Path:
+    """Move a file into backups/ as `<name><suffix>` (or `<name>-<n><suffix>` when taken), for good."""
+    where = folder(vault)
+    dest = _free(where, name, suffix)
+    try:
+        os.replace(source, dest)
     except OSError as exc:
         raise _backups_failure(where, exc) from None
     return dest

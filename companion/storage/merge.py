@@ -39,6 +39,9 @@ Record = dict[str, Any]
 
 TOMBSTONES = "_tombstones"
 NOT_MERGED = ("_meta", "preferences", TOMBSTONES)  # kept from the local copy; tombstones are united
+PREFERENCES = "preferences"
+CAPTURE_IDENTITY = "capture_identity"  # the journal's capture key (an age identity), a preference
+CAPTURE_IDENTITIES = "capture_identities"  # every capture key it ever had, one a line: united by a merge
 # Tables whose records others link to come first; every other table of records follows, by name.
 LINK_ORDER = ("contacts", "reflections", "boundaries", "prompts", "sessions")
 # table -> [(field, linked table, is a list)]
@@ -292,7 +295,31 @@ def merge(local: Document, remote: Document) -> tuple[Document, MergeReport]:
         theirs = remote.get(table) if isinstance(remote.get(table), dict) else {}
         result[table], maps[table] = _merge_table(table, mine or {}, theirs or {}, stones, mine_stones, maps, report)
     result[TOMBSTONES] = _stones_table(stones)
+    _unite_capture_keys(result, remote)
     return result, report
+
+
+def _unite_capture_keys(result: Document, remote: Document) -> None:
+    """Preferences stay this device's, but every capture key either copy ever had is kept: an entry captured
+    to the other device's key can still be taken in here."""
+    def keys(doc: Document) -> list[str]:
+        prefs = doc.get(PREFERENCES)
+        record = prefs.get("1") if isinstance(prefs, dict) else None
+        if not isinstance(record, dict):
+            return []
+        listed = record.get(CAPTURE_IDENTITIES)
+        return [k for k in [record.get(CAPTURE_IDENTITY), *(listed.split() if isinstance(listed, str) else [])]
+                if isinstance(k, str) and k]
+
+    ours, theirs = keys(result), keys(remote)
+    united = list(dict.fromkeys([*ours, *theirs]))
+    if united == ours or not theirs:
+        return
+    prefs = dict(result.get(PREFERENCES) or {})
+    record = dict(prefs.get("1") or {})
+    record[CAPTURE_IDENTITIES] = "\n".join(united)
+    prefs["1"] = record
+    result[PREFERENCES] = prefs
 
 
 def _merge_table(

@@ -122,3 +122,82 @@ def test_capture_loads_no_journal_code(cli_vault: tuple[Path, Path]) -> None:
              "print(code, heavy)")
     done = subprocess.run([sys.executable, "-c", probe, str(vault)], capture_output=True, text=True, env=pinned_env())
     assert done.stdout.strip().endswith("0 []"), done.stdout + done.stderr
+
+
+def test_an_inbox_larger_than_any_limit_is_all_taken_in(cli_vault: tuple[Path, Path]) -> None:
+    from datetime import timedelta
+
+    from companion.services.inbox import capture
+
+    from conftest import NOW
+
+    vault, pw = cli_vault
+    for i in range(60):  # 60 captures of about 1.2 MB each: 73 MB, more than an inbox was ever read of
+        capture(vault, f"capture {i:02d} " + "words, " * 130_000, [], NOW + timedelta(minutes=i))
+    assert inbox_path(vault).stat().st_size > 64 * 1024 * 1024
+    listing = run("--data", str(vault), "--passphrase-file", str(pw), "list", "-n", "100")
+    assert listing.returncode == 0, listing.stderr
+    assert "60 entries captured without unlocking were added" in listing.stderr
+    assert all(f"capture {i:02d} " in listing.stdout for i in range(60))
+    assert not list(vault.parent.glob("*.inbox*")) and not list((vault.parent / "backups").glob("captured-*"))
+
+
+def test_a_garbage_line_of_any_length_lets_the_captures_after_it_in(cli_vault: tuple[Path, Path]) -> None:
+    vault, pw = cli_vault
+    inbox = inbox_path(vault)
+    inbox.write_bytes(b"x" * (70 * 1024 * 1024) + b"\n")  # 70 MB of something that is not a capture
+    for text in ("one", "two", "three"):
+        assert run("--data", str(vault), "capture", text).returncode == 0
+    listing = run("--data", str(vault), "--passphrase-file", str(pw), "list")
+    assert listing.returncode == 0, listing.stderr
+    assert all(t in listing.stdout for t in ("one", "two", "three"))
+    assert "3 entries captured without unlocking were added" in listing.stderr
+    assert "1 captured entry could not be opened; it is kept, still encrypted" in listing.stderr
+    [kept] = list((vault.parent / "backups").glob("captured-set-aside-*.txt"))
+    assert kept.stat().st_size > 70 * 1024 * 1024  # the whole inbox, as it was: nothing removed unread
+    assert not list(vault.parent.glob("*.inbox*"))
+
+
+def test_an_entry_captured_to_the_other_devices_key_is_taken_in_after_a_merge(cli_vault: tuple[Path, Path],
+                                                                             tmp_path: Path) -> None:
+    import pyrage
+
+    from companion.storage.merge import CAPTURE_IDENTITY
+    from companion.storage.repositories import PreferenceRepository
+    from companion.storage.vault import Vault
+
+    from conftest import PASSPHRASE, fixed_clock
+
+    vault, pw = cli_vault
+    phone = tmp_path / "phone" / "vault.companion"
+    phone.parent.mkdir()
+    shutil.copy2(vault, phone)
+    theirs = pyrage.x25519.Identity.generate()  # the phone made a capture key of its own
+    with Vault.open(phone, PASSPHRASE, clock=fixed_clock) as there:
+        PreferenceRepository(there).set(CAPTURE_IDENTITY, str(theirs))
+    record = {"id": "from-the-phone", "text": "Captured on the phone", "created": "2026-11-27T08:00:00+00:00",
+              "tags": []}
+    sealed = pyrage.encrypt(json.dumps(record).encode(), [theirs.to_public()])
+    inbox_path(vault).with_name("vault.companion.0badcafe.inbox").write_bytes(base64.b64encode(sealed) + b"\n")
+    conflict = vault.with_name("vault.sync-conflict-20261127-193000-PHONE.companion")
+    shutil.copy2(phone, conflict)
+    assert run("--data", str(vault), "--passphrase-file", str(pw), "merge", str(conflict)).returncode == 0
+    assert [e["text"] for e in _listed(vault, pw)] == ["Captured on the phone"]
+    assert not list((vault.parent / "backups").glob("captured-set-aside-*"))
+
+
+def test_a_capture_key_swapped_beside_the_journal_is_not_sealed_to(cli_vault: tuple[Path, Path]) -> None:
+    import pyrage
+
+    vault, pw = cli_vault
+    stranger = pyrage.x25519.Identity.generate()
+    key_path(vault).write_text(str(stranger.to_public()) + "\n")  # someone who can write the synced folder
+    done = run("--data", str(vault), "capture", "Words for me alone")
+    assert done.returncode == 0, done.stderr
+    assert "not the one this device was given" in one_sentence(done.stderr)
+    line = inbox_path(vault).read_bytes().strip()
+    with __import__("pytest").raises(pyrage.DecryptError):
+        pyrage.decrypt(base64.b64decode(line), [stranger])  # not sealed to them
+    listing = run("--data", str(vault), "--passphrase-file", str(pw), "list")
+    assert "Words for me alone" in listing.stdout  # sealed to the journal's own key, the one pinned here
+    assert "set right again" in listing.stderr and key_path(vault).read_text().strip() != str(stranger.to_public())
