@@ -191,7 +191,10 @@ class CompanionApp(TerminalApp):
             journal, recovery_key = unlock()
         except WrongPassphrase as exc:
             kind = exc.message.startswith("That passphrase does not open")  # not a recovery key's sentence
-            self.post_message(self.UnlockFailed(KIND_WRONG_PASSPHRASE if kind else exc.message))
+            said, _, more = exc.message.partition("; ")  # more: this file replaced the journal (vault.py)
+            if kind:
+                said = KIND_WRONG_PASSPHRASE + (f" Note that {more}." if more else "")
+            self.post_message(self.UnlockFailed(said if kind else exc.message))
             return
         except CompanionError as exc:
             self.post_message(self.UnlockFailed(exc.message))

@@ -150,14 +150,13 @@ def _key_in_place(journal: Journal) -> list[str]:
     """The key pair made once (the secret sealed in the journal); its public half written beside it and
     pinned for this device."""
     secret = journal.preferences.get(CAPTURE_IDENTITY)
-    if secret:
-        identity = pyrage.x25519.Identity.from_str(secret)
-    else:
-        identity = pyrage.x25519.Identity.generate()
-        journal.preferences.set(CAPTURE_IDENTITY, str(identity))
+    identity = pyrage.x25519.Identity.from_str(secret) if secret else pyrage.x25519.Identity.generate()
     known = journal.preferences.get(CAPTURE_IDENTITIES).split()
-    if str(identity) not in known:
-        journal.preferences.set(CAPTURE_IDENTITIES, "\n".join([*known, str(identity)]))
+    with journal.vault.batch():  # one save
+        if not secret:
+            journal.preferences.set(CAPTURE_IDENTITY, str(identity))
+        if str(identity) not in known:
+            journal.preferences.set(CAPTURE_IDENTITIES, "\n".join([*known, str(identity)]))
     public = str(identity.to_public())
     _pin(journal.vault.path, public)
     path = key_path(journal.vault.path)

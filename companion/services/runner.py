@@ -28,8 +28,10 @@ class JournalRunner:
     def close(self, last: Callable[[Journal], object] | None = None, timeout: float | None = None) -> None:
         """After what is queued, run `last` (keep the drafts), then lock the journal and stop the thread.
 
-        With a timeout (a hang-up), a job still running when it passes is abandoned: its save never
-        replaces the file, and the journal is locked here all the same.
+        With a timeout (a hang-up: the process ends straight after), a job still running when it passes is
+        left to the thread: `last` runs here instead (the drafts are sealed to a file of their own), and
+        the journal is not closed under the save, whose file descriptor must not be handed to another file
+        while it still writes; the process ending closes it.
         """
         if self._closed:
             return
@@ -46,6 +48,7 @@ class JournalRunner:
         try:
             done.result(timeout)
         except FutureTimeout:
-            self.journal.close()
+            if done.cancel() and last is not None:  # the save is still running: `finish` never started
+                last(self.journal)
         finally:
             self._executor.shutdown(wait=False, cancel_futures=True)

@@ -293,9 +293,15 @@ class Vault:
         fd: int | None = None
         try:
             fd, stat = _open_live(path)
+            replaced = _replaced_after_refusal(path, stat)
             try:
                 header = envelope.parse_header(os.pread(fd, envelope.HEAD_READ_LEN, 0))
-                data_key, upgraded = unlock(header)
+                try:
+                    data_key, upgraded = unlock(header)
+                except WrongPassphrase as exc:
+                    if replaced is None:
+                        raise
+                    raise WrongPassphrase(f"{exc.message.rstrip('.')}; {_replaced_sentence(replaced)}") from None
                 if header.segmented:
                     manifest = segments.read_manifest(segments.fd_reader(fd), stat.st_size, data_key, header)
                 else:
@@ -319,6 +325,9 @@ class Vault:
                     vault._upgrade(document)
             fd = None
             vault._migrate_legacy_draft()
+            if replaced is not None:
+                text = _replaced_sentence(replaced)
+                vault.news.append(text[0].upper() + text[1:])
             return vault
         except BaseException:
             if fd is not None:
@@ -556,6 +565,11 @@ class Vault:
         except StorageFailure as exc:  # the save itself is done; say why no backup was kept, once
             self._compacting = False
             self.news.append(exc.message)
+            return False
+        except VaultDamaged:  # the save itself is done: never report it failed; leave the file as it is
+            self._compacting = False
+            self.news.append("Saved. Part of your journal file is damaged, so companion left the file as it is "
+                             "instead of tidying it; run companion check to see what it found.")
             return False
         return True
 
@@ -968,6 +982,19 @@ class Vault:
         except orjson.JSONDecodeError:
             return "holds data companion cannot read"
         return "ok" if isinstance(value, dict) else "holds data companion cannot read"
+
+
+def _replaced_after_refusal(path: Path, stat: os.stat_result) -> Path | None:
+    """The copy of this journal kept when a file companion could not merge replaced it (see _changed_copy),
+    if that file is still the one here (nothing saved to it since): the next command must say so."""
+    refused = [p for p in backups.list_kept(path) if p.name.startswith("unmerged-")]
+    newest = max(refused, key=lambda p: p.stat().st_mtime_ns, default=None)
+    return newest if newest is not None and newest.stat().st_mtime_ns > stat.st_mtime_ns else None
+
+
+def _replaced_sentence(kept: Path) -> str:
+    return (f"this file is not the journal companion last saved here: a file it could not merge replaced that "
+            f"one, which is kept at {kept}")
 
 
 def _cut_short(blob: bytes, data_key: bytes, header: envelope.Header) -> bool:

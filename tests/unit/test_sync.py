@@ -113,6 +113,31 @@ def test_another_journal_in_place_is_refused_and_never_overwritten(make_vault: C
         with pytest.raises(VaultDamaged):
             _add(here, "again")
         assert path.read_bytes() == foreign
+    # the next command does not open the other journal without a word
+    with Vault.open(path, PASSPHRASE, clock=fixed_clock) as there:
+        assert _texts(there) == ["someone else's"]
+        said = " ".join(there.take_news())
+        newest = max(backups.list_kept(path), key=lambda p: p.stat().st_mtime_ns)  # "again" was kept too
+        assert "not the journal companion last saved here" in said and str(newest) in said
+        _add(there, "saved to it on purpose")  # once something is saved to it, it is the journal here
+    with Vault.open(path, PASSPHRASE, clock=fixed_clock) as there:
+        assert there.take_news() == []
+
+
+def test_another_journal_under_another_passphrase_in_place_says_where_mine_is(make_vault: Callable[..., Path],
+                                                                              tmp_path: Path) -> None:
+    path = make_vault(["mine"])
+    stranger = make_vault(["someone else's"], passphrase="their own passphrase",
+                          path=tmp_path / "elsewhere" / "vault.companion")
+    with Vault.open(path, PASSPHRASE, clock=fixed_clock) as here:
+        shutil.copy2(stranger, path.with_name(".incoming.tmp"))
+        os.replace(path.with_name(".incoming.tmp"), path)
+        with pytest.raises(VaultDamaged):
+            _add(here, "my words")
+    [kept] = backups.list_kept(path)
+    with pytest.raises(WrongPassphrase) as info:
+        Vault.open(path, PASSPHRASE, clock=fixed_clock)
+    assert "not the journal companion last saved here" in info.value.message and str(kept) in info.value.message
 
 
 def test_a_passphrase_changed_on_the_other_device_is_adopted(make_vault: Callable[..., Path]) -> None:

@@ -178,3 +178,40 @@ def test_a_copy_whose_end_cannot_be_read_is_not_merged_silently(two_saves: Path,
     with _open(path) as vault:
         vault.merge_copy(copy)
         assert any("could not be read" in line and copy.name in line for line in vault.take_news())
+
+
+def test_a_hang_up_during_a_save_never_closes_the_file_under_it(make_vault: Callable[..., Path], tmp_path: Path,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    import threading
+
+    from companion.services.opening import open_journal
+    from companion.services.runner import JournalRunner
+
+    path = make_vault(["one"])
+    journal = open_journal(path, PASSPHRASE, clock=fixed_clock)
+    runner = JournalRunner(journal)
+    writing, go_on = threading.Event(), threading.Event()
+    write_at = vault_module._write_at
+
+    def slow_disk(fd: int, data: bytes, offset: int) -> None:
+        writing.set()
+        go_on.wait(10)
+        write_at(fd, data, offset)
+
+    monkeypatch.setattr(vault_module, "_write_at", slow_disk)
+    saving = runner.submit(lambda j: j.add_reflection("written as the line dropped"))
+    assert writing.wait(10)
+    sealed: list[str] = []
+    runner.close(lambda j: sealed.append("the drafts"), timeout=0.1)  # a hang-up: the save is still writing
+    assert sealed == ["the drafts"]  # the drafts are kept all the same
+    other = tmp_path / "opened-meanwhile"
+    fd = os.open(other, os.O_RDWR | os.O_CREAT, 0o600)  # would get the journal's descriptor, had it been closed
+    try:
+        go_on.set()
+        saving.result(10)
+    finally:
+        os.close(fd)
+    assert other.read_bytes() == b""  # nothing of the save went to another file
+    journal.close()  # what the process ending does
+    with _open(path) as vault:
+        assert _texts(vault) == ["one", "written as the line dropped"]
