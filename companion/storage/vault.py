@@ -568,7 +568,7 @@ class Vault:
             return False
         except VaultDamaged:  # the save itself is done: never report it failed; leave the file as it is
             self._compacting = False
-            self.news.append("Saved. Part of your journal file is damaged, so companion left the file as it is "
+            self.news.append(f"Saved. Part of {self.path} is damaged, so companion left the file as it is "
                              "instead of tidying it; run companion check to see what it found.")
             return False
         return True
@@ -751,10 +751,11 @@ class Vault:
             self._replace_document(merged)
         self._keep_versions([k for k in report.concurrent if k.local], ours)
         self._keep_versions([k for k in report.concurrent if not k.local], theirs)
-        if _cut_short(blob, self._data_key, header):
+        offered = copy in backups.list_offered(self.path)  # kept by companion: the person was told already
+        if not offered and _cut_short(blob, self._data_key, header):
             self.news.append(f"The end of {copy.name} could not be read, so it was merged as far as it could "
                              "be read: its last whole save, and every part of a later save still whole.")
-        if copy in backups.list_offered(self.path) or copy.parent != backups_dir(self.path):
+        if offered or copy.parent != backups_dir(self.path):
             return report, backups.move_in(self.path, copy, "merged")
         return report, copy
 

@@ -73,7 +73,8 @@ def test_a_damaged_segment_never_makes_a_save_report_failure(cli_vault: tuple[Pa
     done = run(*base, "add", "words that must not be written twice", at=NOW + timedelta(minutes=1))
     assert done.returncode == 0, done.stderr
     assert "Saved your reflection." in done.stdout
-    assert "damaged" in one_sentence(done.stderr) and "companion check" in done.stderr
+    said = one_sentence(done.stderr)
+    assert "damaged" in said and str(vault) in said and "companion check" in said
     newest = run(*base, "list", "-n", "1")
     assert newest.returncode == 0 and newest.stdout.count("words that must not be written twice") == 1
     checked = run(*base, "check")

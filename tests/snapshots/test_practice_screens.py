@@ -152,6 +152,15 @@ def test_home_offers_a_conflict_copy(snap_compare, full_vault: Path, size: tuple
 
 
 @SIZES
+def test_home_offers_a_copy_kept_aside(snap_compare, full_vault: Path, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
+    import shutil
+
+    (full_vault.parent / "backups").mkdir(exist_ok=True)
+    shutil.copy2(full_vault, full_vault.parent / "backups" / "concurrent-edit-20261127T183000000000Z.companion")
+    assert snap_compare(make_app(full_vault), terminal_size=size, run_before=keys())
+
+
+@SIZES
 def test_home_asks_about_a_session(snap_compare, full_vault: Path, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
     from datetime import timedelta
 
