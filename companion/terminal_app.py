@@ -18,7 +18,7 @@ from companion.errors import CompanionError
 from companion.palette import NAMED
 from companion.resources import stylesheets
 from companion.settings import blink_wanted, load_settings, remember
-from companion.textual_private import QuietCrash, read_escape_then_key
+from companion.textual_private import KeysInOrder, QuietCrash, read_escape_then_key
 from companion.themes import THEME_TITLES, THEMES
 
 NO_SCREENSHOTS = "Screenshots are turned off so your writing never lands on disk."
@@ -33,8 +33,8 @@ def _escaped_character(event: events.Key) -> str | None:
     return character if character is not None and len(character) == 1 and character.isprintable() else None
 
 
-class TerminalApp(QuietCrash):
-    """Themes, blink, palette, minimum size and Escape pairs, from the settings file."""
+class TerminalApp(KeysInOrder, QuietCrash):
+    """Themes, blink, palette, minimum size, keys in order and Escape pairs, from the settings file."""
 
     def __init__(self, settings_file: Path) -> None:
         super().__init__(css_path=stylesheets())
@@ -53,24 +53,14 @@ class TerminalApp(QuietCrash):
 
     # -- keys: Escape and a character arriving together -------------------------------------------
     async def on_event(self, event: events.Event) -> None:
-        if isinstance(event, events.Key) and (character := _escaped_character(event)) is not None:
+        if (isinstance(event, events.Key) and not event.is_forwarded
+                and (character := _escaped_character(event)) is not None):
             # Escape and the next character arrived together (tmux, SSH): companion binds no alt keys, so
-            # it was Escape, then that key. (alt+arrows and the like stay what they are: word moves.)
-            await self._press_now("escape", None)
-            await self._press_now(event.key.removeprefix("alt+"), character)
+            # it was Escape, then that key, each in its turn. (alt+arrows and the like stay word moves.)
+            await super().on_event(events.Key("escape", None))
+            await super().on_event(events.Key(event.key.removeprefix("alt+"), character))
             return
         await super().on_event(event)
-
-    async def _press_now(self, key: str, character: str | None) -> None:
-        """A key's binding on the screen now showing, run at once; else the key goes to the focus as usual.
-
-        (Escape's action may move the focus only a moment later: the key after it must not wait for that.)
-        """
-        active = self.screen.active_bindings.get(key)
-        if active is not None and active.enabled:
-            await self.run_action(active.binding.action, active.node)
-        else:
-            await super().on_event(events.Key(key, character))
 
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
         # Each blink redraws a line: over SSH the cursor stays still unless the settings ask for a blink.

@@ -7,37 +7,56 @@
    rendered lines and measured text; one of them (`StylesCache.get_inner_outer`) even keeps every
    rendered widget's line cache alive. `forget_rendered_text` clears every such cache in their modules
    when the journal locks, so no decrypted line outlives the screens that showed it.
-3. Escape, then a key. Over SSH or in tmux (its escape-time) an Escape and the key pressed right after
-   it often arrive together, and Textual's table of terminal sequences reads some of those pairs as
-   something else: Escape-2 types "™" (a macOS Option key), Escape-f moves a word right.
-   `read_escape_then_key` takes those pairs out of the table, so they read as alt+key, which the App
-   turns back into Escape and the key (companion binds no alt keys).
+3. Escape, then a key. Over SSH or in tmux (its escape-time) an Escape and the keys pressed right after
+   it often arrive together. Textual's terminal parser then keeps reading them as one unknown sequence:
+   some pairs mean something else in its table (Escape-2 types "™", a macOS Option key; Escape-f moves a
+   word right), a pause makes the pair an alt+key, and 32 characters without a pause turn the Escape into
+   a typed "^". `EscapeThenKey` (the parser the Linux drivers build, `_sequence_to_key_events` overridden)
+   reads Escape followed by a character that starts no terminal sequence as Escape, then that character,
+   as soon as the character arrives. (An alt+key still read as one, from a terminal that reports alt
+   itself, is turned into Escape and the key by the App: companion binds no alt keys.)
 4. Which row is highlighted, in the characters. An OptionList shows its highlighted row by colour (and
    reverse video) only; a plain-text copy of the screen cannot tell it. `MarkedOptionList` writes `►`
    over the leading space of the highlighted option's first line, which needs OptionList's private map
    from screen lines to options (`_lines`).
+5. Keys in order. Textual's App hands each key to the focused widget's queue and goes straight on to the
+   next key; a key the widget does not use (Tab, Enter, `/`) travels back up to the App's queue before its
+   binding runs, behind the keys that came with it. So a burst (a paste, a slow SSH line, a fast typist)
+   typed "Ann", Tab, "No calls late" all into the first field. `KeysInOrder` hands a key on only once the
+   key before it is done: handled where it went and by each parent it went on to (a callback queued on a
+   widget after the key runs once the widget is done with it), and, when a binding took it or the focus
+   or the screen moved, until the screen showing has handled everything that followed and the work the key
+   started (a worker preparing a dialog, a save) has ended or opened its screen, for at most WORK_WAIT
+   seconds. Waiting on a widget or a worker needs its task (`_task`), so as not to wait on one that ended.
 
 tests/ui/test_textual_private.py fails loudly if a Textual upgrade changes any of this.
 """
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import gc
-from typing import cast
+from collections import deque
+from collections.abc import Iterable
+from typing import NamedTuple
 
 from rich.segment import Segment
-from textual import _ansi_sequences
+from textual import events
+from textual._xterm_parser import XTermParser
 from textual.app import App
+from textual.drivers import linux_driver, linux_inline_driver
+from textual.message_pump import MessagePump
 from textual.strip import Strip
 from textual.widgets import OptionList
+from textual.worker import Worker
 
 CRASH_MESSAGE = (
     "companion met an unexpected problem and closed. Your journal is safe on disk, "
     "and any unfinished entry was kept as a draft."
 )
 PRIVATE_NAMES = ("_fatal_error", "_exit_renderables", "_close_messages_no_wait")
-ESCAPE_PAIRS = tuple(f"\x1b{key}" for key in "1234567890-=§bf")  # Escape then a key, read as something else
+SEQUENCE_STARTS = frozenset("[O]P_^\\X\x1b")  # what may follow Escape in a terminal's own sequence
 CACHING_LIBRARIES = ("textual", "rich")
 
 
@@ -63,10 +82,22 @@ def forget_rendered_text() -> int:
     return cleared
 
 
-def read_escape_then_key() -> list[str]:
-    """Let Escape followed at once by a key read as alt+key (see 3 above); returns the pairs taken out."""
-    table = cast(dict[str, object], _ansi_sequences.ANSI_SEQUENCES_KEYS)  # a plain dict, typed as Mapping
-    return [pair for pair in ESCAPE_PAIRS if table.pop(pair, None) is not None]
+class EscapeThenKey(XTermParser):
+    """Textual's terminal parser, reading Escape and a character that came with it as both (see 3)."""
+
+    def _sequence_to_key_events(self, sequence: str, alt: bool = False) -> Iterable[events.Key]:
+        if len(sequence) == 2 and sequence[0] == "\x1b" and sequence[1] not in SEQUENCE_STARTS \
+                and sequence[1].isprintable():
+            yield events.Key("escape", "\x1b")
+            yield from super()._sequence_to_key_events(sequence[1])
+            return
+        yield from super()._sequence_to_key_events(sequence, alt)
+
+
+def read_escape_then_key() -> None:
+    """Have the Linux drivers build `EscapeThenKey` as their parser."""
+    for driver in (linux_driver, linux_inline_driver):
+        setattr(driver, "XTermParser", EscapeThenKey)  # noqa: B010 (a module's global, not a typed attribute)
 
 
 MARK = "►"
@@ -90,3 +121,129 @@ class MarkedOptionList(OptionList):
         first = segments[0]
         marked = [Segment(MARK, first.style), Segment(first.text[1:], first.style, first.control)]
         return Strip([*marked, *segments[1:]], strip.cell_length)
+
+
+SETTLE_ROUNDS = 12  # at most, after a key that moved the focus or a screen (two quiet ones end it sooner)
+WORK_WAIT = 5.0  # seconds the next key waits, at most, for work the key before it started (then it goes on)
+Typed = events.Key | events.Paste
+
+
+class KeysInOrder(App[int]):
+    """An App that hands a key (or a paste) to the focus only after the keys before it are done (see 5)."""
+
+    _key_settling: asyncio.Task[None] | None = None
+    _key_in_flight: Typed | None = None
+    _key_came_back = False
+
+    @functools.cached_property
+    def _keys_held(self) -> deque[Typed]:
+        return deque()
+
+    @functools.cached_property
+    def _screen_moved(self) -> asyncio.Event:
+        moved = asyncio.Event()
+        self.screen_change_signal.subscribe(self, lambda _screen: moved.set(), immediate=True)
+        return moved
+
+    @property
+    def keys_waiting(self) -> int:
+        """How many keys are held or still being followed (0 once the keys that came have all acted)."""
+        return len(self._keys_held) + (self._key_settling is not None)
+
+    async def on_event(self, event: events.Event) -> None:
+        if not isinstance(event, Typed):
+            await super().on_event(event)
+        elif event.is_forwarded:
+            if event is self._key_in_flight:
+                self._key_came_back = True  # nothing below used it: the bindings will
+            await super().on_event(event)
+        elif self._key_settling is not None or self._keys_held:
+            self._keys_held.append(event)
+        else:
+            await self._hand_on(event)
+
+    async def _hand_on(self, event: Typed) -> None:
+        """Give `event` to the focus as Textual does, then follow it until it is done, then the next."""
+        before = Before(self.focused or self.screen, self.screen, frozenset(self.workers))
+        self._key_in_flight, self._key_came_back = event, False
+        self._screen_moved.clear()
+        await super().on_event(event)
+        if not event.is_forwarded:
+            self._key_came_back = True  # a binding of the App's own took it at once
+        self._key_settling = asyncio.create_task(self._settle(before))
+
+    async def _settle(self, before: Before) -> None:
+        node: MessagePump | None = before.focus
+        while node is not None and node is not self:
+            await _after_queued(node)  # done there, and queued on the parent if it goes on up
+            node = node._parent
+        await _after_queued(self)
+        if self._key_came_back or self.screen is not before.screen or self.focused is not before.focus \
+                or self._work_since(before):
+            await self._all_settled(before)  # a binding ran, or the focus moved: until all that follows is done
+        self._key_settling = self._key_in_flight = None
+        if self._keys_held:
+            self.call_later(self._hand_on_held)
+
+    async def _hand_on_held(self) -> None:
+        if self._key_settling is None and self._keys_held:
+            await self._hand_on(self._keys_held.popleft())
+
+    def _work_since(self, before: Before) -> list[asyncio.Task[object]]:
+        """The tasks of workers started since `before` that still run (a dialog being prepared, a save)."""
+        return [task for worker in self.workers if worker not in before.workers
+                and not worker.is_finished and (task := worker._task) is not None]
+
+    async def _all_settled(self, before: Before) -> None:
+        """Until the screen has settled and the work started since `before` has ended or opened a screen."""
+        deadline = asyncio.get_running_loop().time() + WORK_WAIT
+        while True:
+            await self._screen_settled()
+            work = self._work_since(before)
+            left = deadline - asyncio.get_running_loop().time()
+            if not work or self.screen is not before.screen or left <= 0:
+                return
+            moved = asyncio.ensure_future(self._screen_moved.wait())
+            await asyncio.wait([*work, moved], timeout=left, return_when=asyncio.FIRST_COMPLETED)
+            moved.cancel()
+
+    async def _screen_settled(self) -> None:
+        """Until the screen showing and everything on it have handled what they were sent (twice quiet)."""
+        quiet = 0
+        for _ in range(SETTLE_ROUNDS):
+            screen = self.screen
+            nodes: list[MessagePump] = [self, *screen.walk_children(with_self=True)]
+            await asyncio.gather(*(_after_queued(node) for node in nodes))
+            if self.screen is screen and not any(node.message_queue_size for node in nodes):
+                quiet += 1
+                if quiet == 2:
+                    return
+            else:
+                quiet = 0
+
+    def _on_unmount(self) -> None:
+        if self._key_settling is not None:
+            self._key_settling.cancel()
+
+
+class Before(NamedTuple):
+    """What a key found: the focus it went to, the screen, the workers already running."""
+
+    focus: MessagePump
+    screen: MessagePump
+    workers: frozenset[Worker[object]]
+
+
+async def _after_queued(node: MessagePump) -> None:
+    """Once `node` has handled every message queued on it so far (at once if it has ended)."""
+    done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+    task = node._task  # None for a running App's own queue: it ends only with the App (which cancels us)
+
+    def reached() -> None:
+        if not done.done():
+            done.set_result(None)
+
+    if (task is not None and task.done()) or not node.call_later(reached):
+        return
+    await asyncio.wait([done] if task is None else [done, task], return_when=asyncio.FIRST_COMPLETED)
+

@@ -251,6 +251,18 @@ async def wait_until(pilot, condition: Callable[[], object], what: str, timeout:
     raise AssertionError(f"{what} never happened within {timeout} s")
 
 
+async def burst(pilot, data: str) -> None:  # type: ignore[no-untyped-def]
+    """`data` as one read from the terminal (a paste, a slow SSH line, a fast typist): parsed as the Linux
+    driver parses it, every key queued at once (pilot.press would wait for each), then let it all act."""
+    from companion.textual_private import EscapeThenKey
+
+    app = pilot.app
+    for event in EscapeThenKey().feed(data):
+        app.post_message(event)
+    await wait_until(pilot, lambda: app.message_queue_size == 0 and app.keys_waiting == 0, "the keys to act")
+    await settle(pilot)
+
+
 @asynccontextmanager
 async def unlocked(path: Path, size: tuple[int, int] = (80, 24), **options: Any):  # type: ignore[no-untyped-def]
     """The app over `path` (make_app's `options`), already unlocked: `async with unlocked(path) as (app, pilot)`."""

@@ -47,6 +47,11 @@ class Tmux:
         """Press keys by tmux name (Enter, Escape, C-s, ...)."""
         self._tmux("send-keys", *keys)
 
+    def burst(self, *keys: str) -> None:
+        """Keys by tmux name and words, all in one call: they reach the program together, in one read (a paste,
+        a slow SSH line, a fast typist). A word must not be a key's name."""
+        self._tmux("send-keys", *keys)
+
     def screen(self) -> str:
         """The pane as plain text, what a person without colour sees."""
         return self._tmux("capture-pane", "-p")

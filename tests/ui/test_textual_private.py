@@ -1,17 +1,21 @@
-"""The one private Textual API companion relies on: what a crash prints. If an upgrade renames it,
-these fail loudly instead of a crash silently printing decrypted text again."""
+"""What companion takes from Textual's private side (companion/textual_private.py): what a crash prints,
+the render caches, Escape pairs, keys in order, the highlighted row. If an upgrade changes any of it, these
+fail loudly instead of a crash printing decrypted text or a burst of keys landing in the wrong field."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
-from textual.app import App
+from textual import events
+from textual._xterm_parser import XTermParser
+from textual.app import App, ComposeResult
+from textual.widgets import Input
 
 from companion.screens.home import HomeScreen
-from companion.textual_private import CRASH_MESSAGE, PRIVATE_NAMES, QuietCrash
+from companion.textual_private import CRASH_MESSAGE, PRIVATE_NAMES, KeysInOrder, QuietCrash
 
-from conftest import CANARY, settle, unlocked
+from conftest import CANARY, settle, unlocked, wait_until
 
 
 def test_textual_still_has_what_the_guard_overrides() -> None:
@@ -49,13 +53,52 @@ def test_the_render_caches_it_clears_are_still_there() -> None:
 
 
 def test_escape_then_a_key_is_read_as_both() -> None:
-    from textual._ansi_sequences import ANSI_SEQUENCES_KEYS
+    from textual.drivers import linux_driver, linux_inline_driver
 
-    from companion.textual_private import ESCAPE_PAIRS, read_escape_then_key
+    from companion.textual_private import EscapeThenKey, read_escape_then_key
 
     read_escape_then_key()
-    assert not set(ESCAPE_PAIRS) & set(ANSI_SEQUENCES_KEYS), "Textual's sequence table changed: see textual_private"
-    assert read_escape_then_key() == []  # idempotent
+    assert linux_driver.XTermParser is EscapeThenKey, "Textual's Linux driver no longer builds its parser by name"
+    assert linux_inline_driver.XTermParser is EscapeThenKey
+    assert "_sequence_to_key_events" in vars(XTermParser), "Textual's parser changed: see textual_private"
+
+    def keys(data: str) -> list[str]:
+        return [event.key for event in EscapeThenKey().feed(data) if isinstance(event, events.Key)]
+
+    typed = "x" * 40  # more than Textual's 32-character search for a sequence, all in one read
+    assert keys("\x1b1" + typed) == ["escape", "1", *typed]  # not "^", "1", ...
+    assert keys("\x1b2") == ["escape", "2"]  # not "™"
+    assert keys("\x1bf") == ["escape", "f"]  # not a word move
+    assert keys("\x1b-" + typed) == ["escape", "minus", *typed]
+    assert keys("\x1b[A\x1bOB\x1b[1;5C") == ["up", "down", "ctrl+right"]  # the terminal's own sequences stay
+
+
+class TwoFields(App[None]):
+    def compose(self) -> ComposeResult:
+        yield Input(id="first")
+        yield Input(id="second")
+
+
+class TwoFieldsInOrder(KeysInOrder, TwoFields):
+    pass
+
+
+@pytest.mark.parametrize(("app_class", "in_order"), [(TwoFields, False), (TwoFieldsInOrder, True)])
+async def test_keys_that_arrive_together_act_in_order_only_with_keys_in_order(app_class: type[App[None]],
+                                                                               in_order: bool) -> None:
+    """Textual alone still delivers a burst to the focus it found (the reproduction for its maintainers):
+    when this fails for `TwoFields`, Textual has fixed it and KeysInOrder can go."""
+    from companion.textual_private import EscapeThenKey
+
+    app = app_class()
+    async with app.run_test() as pilot:
+        assert hasattr(app.query_one("#first"), "_task"), "Textual's MessagePump changed: see textual_private"
+        for event in EscapeThenKey().feed("Ann\tBo"):  # one read from the terminal
+            app.post_message(event)
+        await wait_until(pilot, lambda: len(app.query_one("#first", Input).value
+                                            + app.query_one("#second", Input).value) == 5, "all five characters")
+        fields = app.query_one("#first", Input).value, app.query_one("#second", Input).value
+        assert fields == (("Ann", "Bo") if in_order else ("AnnBo", ""))
 
 
 async def test_alt_and_a_key_acts_as_escape_then_the_key(seeded_vault: Path) -> None:
