@@ -43,6 +43,10 @@ class ConfirmDialog(Dialog[bool]):
 class UnsavedDialog(Dialog[str]):
     """Leaving with unsaved text: returns 'save', 'discard' or None (keep writing)."""
 
+    def __init__(self, what: str = "This entry") -> None:
+        super().__init__()
+        self._what = what
+
     BINDINGS = [
         Binding("s", "answer('save')", "Save", id="unsaved.save"),
         Binding("d", "answer('discard')", "Discard", id="unsaved.discard"),
@@ -51,7 +55,7 @@ class UnsavedDialog(Dialog[str]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Static("This entry has changes that are not saved yet.", classes="dialog-text")
+            yield Static(f"{self._what} has changes that are not saved yet.", classes="dialog-text")
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Save (s)", id="save", variant="primary", compact=True)
                 yield Button("Discard (d)", id="discard", variant="error", compact=True)

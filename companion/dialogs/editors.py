@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import contextlib
+
 from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.widget import Widget
-from textual.widgets import Input, Label, Select, Static
+from textual.widgets import Checkbox, Input, Label, Select, Static, TextArea
+from textual.widgets.select import InvalidSelectValueError
 
 from companion.dialogs.base import Dialog
+from companion.dialogs.confirm import UnsavedDialog
 from companion.domain.boundary import STATUSES, Boundary
 from companion.domain.clock import parse_day
 from companion.domain.contact import ROLES, Contact
@@ -19,8 +23,16 @@ def row(label: str, widget: Input | Select[str] | Select[int]) -> Horizontal:
     return Horizontal(Label(label, classes="form-label"), widget, classes="form-row")
 
 
+Fields = dict[str, str | bool | int | None]
+
+
 class FormDialog(Dialog[object]):
-    """A form with an error line; ctrl+s returns the record built from it."""
+    """A form with an error line; ctrl+s returns the record built from it.
+
+    A form that holds the person's words (`WHAT` names it) asks before escape throws changed fields away,
+    and gives its fields (never a passphrase) to be kept sealed when the journal locks with it open: the
+    opener says what it was (`kept_as`), and `refill` puts kept fields back when it opens again.
+    """
 
     BINDINGS = [
         Binding("ctrl+s", "submit", "Save", id="form.save"),
@@ -28,6 +40,10 @@ class FormDialog(Dialog[object]):
     ]
     TITLE_TEXT = ""
     HINT = "ctrl+s save · tab next field · escape cancel"
+    WHAT = ""  # "This boundary", ...: empty for forms of paths and passphrases (backup, restore)
+    kept_as: dict[str, object] | None = None
+    refill: Fields | None = None
+    _opened: Fields | None = None
 
     def form_rows(self) -> list[Horizontal]:
         """The rows of the form."""
@@ -45,7 +61,66 @@ class FormDialog(Dialog[object]):
             yield Static(self.HINT, classes="dialog-hint")
 
     def on_mount(self) -> None:
+        self._opened = self.fields()
+        if self.refill:
+            self.fill(self.refill)
         self.first_focus().focus()
+
+    # -- the person's words: asked about on escape, kept on a lock ---------------------------------------
+    def fields(self) -> Fields:
+        """Every field by id, as it stands (a passphrase field is never among them)."""
+        values: Fields = {}
+        for widget in self.query("Input, TextArea, Select, Checkbox"):
+            if widget.id is None or (isinstance(widget, Input) and widget.password):
+                continue
+            if isinstance(widget, Input):
+                values[widget.id] = widget.value
+            elif isinstance(widget, TextArea):
+                values[widget.id] = widget.text
+            elif isinstance(widget, Select):
+                values[widget.id] = None if widget.value is Select.NULL else widget.value
+            elif isinstance(widget, Checkbox):
+                values[widget.id] = widget.value
+        return values
+
+    def fill(self, values: Fields) -> None:
+        """Put kept values back into the fields that are still here."""
+        for field_id, value in values.items():
+            for widget in self.query(f"#{field_id}"):
+                if isinstance(widget, Input) and isinstance(value, str) and not widget.password:
+                    widget.value = value
+                elif isinstance(widget, TextArea) and isinstance(value, str):
+                    widget.text = value
+                elif isinstance(widget, Select):
+                    with contextlib.suppress(InvalidSelectValueError):  # the person or boundary has gone
+                        widget.value = value
+                elif isinstance(widget, Checkbox) and isinstance(value, bool):
+                    widget.value = value
+
+    @property
+    def changed(self) -> bool:
+        """Whether a field differs from what the form opened with."""
+        return self._opened is not None and self.fields() != self._opened
+
+    def kept_state(self) -> dict[str, object] | None:
+        """What to seal when the journal locks with this form open (None: nothing typed to keep)."""
+        if not self.WHAT or self.kept_as is None or not self.changed:
+            return None
+        return {**self.kept_as, "fields": self.fields()}
+
+    def action_close(self) -> None:
+        """Close; when words were typed, ask first (save, discard, keep editing)."""
+        if not self.WHAT or not self.changed:
+            self.dismiss(None)
+            return
+
+        def answered(answer: str | None) -> None:
+            if answer == "save":
+                self.action_submit()
+            elif answer == "discard":
+                self.dismiss(None)
+
+        self.app.push_screen(UnsavedDialog(self.WHAT), answered)
 
     def first_focus(self) -> Widget:
         """The field the cursor starts in."""
@@ -77,6 +152,7 @@ class BoundaryDialog(FormDialog):
         self._boundary = boundary
         self._contacts = contacts
         self.TITLE_TEXT = "Edit boundary" if boundary else "A new boundary"
+        self.WHAT = "This boundary"
 
     def form_rows(self) -> list[Horizontal]:
         b = self._boundary
@@ -115,6 +191,7 @@ class ContactDialog(FormDialog):
         super().__init__()
         self._contact = contact
         self.TITLE_TEXT = "Edit person" if contact else "Someone in your secure base"
+        self.WHAT = "This person's card"
 
     def form_rows(self) -> list[Horizontal]:
         c = self._contact
@@ -144,6 +221,8 @@ class ContactDialog(FormDialog):
 
 class LogDialog(FormDialog):
     """Log an interaction or a boundary event: a number key picks the kind, Enter saves."""
+
+    WHAT = "This moment"
 
     def __init__(self, title: str, kinds: dict[str, str], today: str) -> None:
         super().__init__()

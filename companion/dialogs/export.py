@@ -35,6 +35,7 @@ class ExportDialog(FormDialog):
 
     TITLE_TEXT = "How your therapist will receive it"
     HINT = "ctrl+s write it · ctrl+r preview · escape back"
+    WHAT = "This export"
     BINDINGS = [Binding("ctrl+r", "preview", "Preview", id="export.preview")]
 
     def __init__(self, form: ExportForm, error: str = "") -> None:

@@ -29,6 +29,7 @@ class SessionDialog(FormDialog):
     """New or edited session; opens on the take-aways when the session has been held."""
 
     HINT = "ctrl+s save · tab next field · escape cancel"
+    WHAT = "This session"
 
     def __init__(self, session: Session | None, today_text: str, boundaries: dict[int, str],
                  people: dict[int, str], *, after: bool = False) -> None:

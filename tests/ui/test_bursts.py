@@ -86,6 +86,6 @@ async def test_escape_then_many_keys_in_one_read_act_in_turn(make_vault: Callabl
         await burst(pilot, "3/Ann" + ESCAPE + "n" + who)
         assert isinstance(app.screen, BoundaryDialog)
         assert app.screen.query_one("#who", Input).value == who  # no "^" for the Escape, nothing lost
-        await burst(pilot, ESCAPE + "2/Priya" + ESCAPE + "3")
+        await burst(pilot, ESCAPE + "d" + "2/Priya" + ESCAPE + "3")  # escape asks first: d discards
         assert isinstance(app.screen, BoundariesScreen)
         assert app.screen.query_one(RecordList).query_text == ""
