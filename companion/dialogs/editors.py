@@ -78,7 +78,8 @@ class FormDialog(Dialog[object]):
             elif isinstance(widget, TextArea):
                 values[widget.id] = widget.text
             elif isinstance(widget, Select):
-                values[widget.id] = None if widget.value is Select.NULL else widget.value
+                chosen = widget.value
+                values[widget.id] = chosen if isinstance(chosen, str | int) else None
             elif isinstance(widget, Checkbox):
                 values[widget.id] = widget.value
         return values
