@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 import signal
 import threading
 from collections.abc import Awaitable, Callable
@@ -16,6 +17,7 @@ from textual.message import Message
 from textual.screen import Screen
 
 from companion.crypto.envelope import DEFAULT_KDF, KdfParams
+from companion.dialogs.editors import FormDialog
 from companion.dialogs.info import HelpDialog, SupportDialog
 from companion.dialogs.passphrase import ChangePassphraseDialog
 from companion.dialogs.recovery import PassphraseCheckDialog, RecoveryKeyDialog, SecurityDialog
@@ -69,8 +71,8 @@ class CompanionApp(TerminalApp):
     TITLE = "companion"
     BINDINGS = [
         Binding("ctrl+g", "support", "Urgent help", id="support", priority=True),
-        Binding("ctrl+l", "lock", "Lock", id="lock"),
-        Binding("ctrl+q", "quit", "Quit", id="quit"),
+        Binding("ctrl+l", "lock", "Lock", id="lock", priority=True),  # from a dialog too: the words are kept
+        Binding("ctrl+q", "quit", "Quit", id="quit", priority=True),
         Binding("ctrl+k", "security", "Passphrase and recovery key", id="security", show=False),
         Binding("ctrl+p", "command_palette", "Palette", id="palette", show=False, priority=True),
     ]
@@ -215,6 +217,7 @@ class CompanionApp(TerminalApp):
         self.refresh_bindings()
         self.call_after_refresh(self.check_size)
         self.journal_job(lambda j: j.reflections.draft(), self._offer_draft)
+        self.journal_job(lambda j: j.kept_form(), self._offer_form)
         if event.recovery_key:
             self.show_recovery_key(event.recovery_key)
         self._last_input = self.monotonic()
@@ -233,6 +236,17 @@ class CompanionApp(TerminalApp):
         if draft is not None:
             self.push_screen(EditorScreen(self.clock, draft=draft))
             self.notify(note, timeout=6)
+
+    def _offer_form(self, kept: dict[str, Any] | None) -> None:
+        if kept is not None and kept.get("area") in AREAS:
+            self.call_later(self._reopen_form, kept)
+
+    async def _reopen_form(self, kept: dict[str, Any]) -> None:
+        await self.switch_mode(kept["area"])
+        screen = self.screen
+        if isinstance(screen, AreaScreen):
+            screen.reopen(kept)
+            self.notify("The form you had open was kept safe, with everything you typed; here it is.", timeout=6)
 
     def on_companion_app_unlock_failed(self, event: UnlockFailed) -> None:
         screen = self.screen
@@ -311,16 +325,24 @@ class CompanionApp(TerminalApp):
     def _drafts(self) -> list[dict[str, Any]]:
         return [state for editor in self._editors if (state := editor.draft_state()) is not None]
 
+    def _open_form(self) -> dict[str, object] | None:
+        """The fields of the form on screen, if it holds typed words (a form is modal: one at most)."""
+        forms = [state for screen in self.screen_stack
+                 if isinstance(screen, FormDialog) and (state := screen.kept_state()) is not None]
+        return forms[-1] if forms else None
+
     def _close_journal(self, timeout: float | None = None) -> None:
         """Keep every unfinished entry (after what is queued), then lock the journal."""
         runner, self.runner = self.runner, None
         if runner is None:
             return
-        drafts = self._drafts()
+        drafts, form = self._drafts(), self._open_form()
 
         def keep(journal: Journal) -> None:
             for state in drafts:
                 journal.reflections.keep_draft(state)
+            if form is not None:
+                journal.keep_form(form)
 
         try:
             runner.close(keep, timeout)
@@ -375,9 +397,9 @@ class CompanionApp(TerminalApp):
             self._watchdog = threading.Timer(HANG_UP_GRACE, self._force_exit, (128 + signum,))
             self._watchdog.daemon = True
             self._watchdog.start()
-        # Keys already read from the terminal wait in the focused widget's queue: seal the draft
-        # after them, so it holds every keystroke that arrived.
-        (self.focused or self.screen).call_later(self._hung_up, 128 + signum)
+        # Keys already read from the terminal wait to act, in turn: seal the drafts after them, so they
+        # hold every keystroke that arrived.
+        self.call_later(self.after_keys, self._hung_up, 128 + signum)  # behind the keys in the App's queue
 
     def _force_exit(self, return_code: int) -> None:
         if self.demo_folder is not None:
@@ -433,7 +455,9 @@ class CompanionApp(TerminalApp):
 
     def action_help(self) -> None:
         """Every key of the current screen, with what it does."""
-        self.push_screen(HelpDialog(self.screen.__class__.__name__.removesuffix("Screen"), self.screen_keys()))
+        name = self.screen.__class__.__name__.removesuffix("Screen").removesuffix("Dialog")
+        title = re.sub(r"(?<=[a-z])(?=[A-Z])", " ", name).capitalize()  # SecureBase: "Secure base"
+        self.push_screen(HelpDialog(title, self.screen_keys()))
 
     def screen_keys(self) -> list[tuple[str, str]]:
         """The keys that act on the current screen now, as (key, description)."""

@@ -188,7 +188,7 @@ def cmd_sessions(args: argparse.Namespace, vault: Path, passphrase_file: str | N
         _print_json([{"id": s.id, **s.to_record(), "state": s.state(today)} for s in items])
         return 0
     for s in items:
-        shared = f"; shared {s.shared.summary} ({s.shared.file})" if s.shared else ""
+        shared = "".join(f"; shared {e.summary} ({e.file})" for e in s.exports)
         sys.stdout.write(f"{day_text(s.day)}  {s.state(today)}{shared}\n")
         if s.agenda:
             sys.stdout.write(f"  to bring up: {s.agenda}\n")
@@ -199,7 +199,7 @@ def cmd_sessions(args: argparse.Namespace, vault: Path, passphrase_file: str | N
 
 # -- keeping it whole -----------------------------------------------------------------------------------
 def cmd_check(args: argparse.Namespace, vault: Path, passphrase_file: str | None, clock: Clock) -> int:
-    """Verify the vault, its backups, kept copies and draft; print counts; name conflict copies."""
+    """Verify the vault, its backups, kept copies and drafts; print counts; name conflict copies."""
     passphrase = _passphrase(passphrase_file)
     with _journal(vault, passphrase_file, clock, passphrase) as journal:
         report = journal.check(passphrase)
@@ -208,9 +208,10 @@ def cmd_check(args: argparse.Namespace, vault: Path, passphrase_file: str | None
         print(f"{len(report.damaged_records)} record(s) in the journal cannot be read back, for example "
               f"{report.damaged_records[0]}.", file=sys.stderr)
         return VaultDamaged.exit_code
-    if report.draft is not None and report.draft.state != "ok":
-        print(f"The draft {report.draft.path} {report.draft.state}.", file=sys.stderr)
-        return VaultDamaged.exit_code
+    for side in (report.draft, report.form):
+        if side is not None and side.state != "ok":
+            print(f"The draft {side.path} {side.state}.", file=sys.stderr)
+            return VaultDamaged.exit_code
     if report.damaged_backups:
         first = report.damaged_backups[0]
         print(f"{len(report.damaged_backups)} backup(s) cannot be read, for example {first.path} "
@@ -232,9 +233,9 @@ def _print_check(vault: Path, report: CheckReport) -> None:
         print(f"Kept copies (never pruned), in {report.kept[0].path.parent}:")
         for kept in report.kept:
             print(f"  {kept.path.name}: {'opens correctly' if kept.state == 'ok' else kept.state}")
-    if report.draft is not None:
-        state = "opens correctly" if report.draft.state == "ok" else report.draft.state
-        print(f"Unfinished entry (draft) {report.draft.path.name}: {state}.")
+    for side, what in ((report.draft, "Unfinished entry (draft)"), (report.form, "Unfinished form")):
+        if side is not None:
+            print(f"{what} {side.path.name}: {'opens correctly' if side.state == 'ok' else side.state}.")
     for copy in report.conflicts:
         print(f"A sync tool left a conflict copy: {copy.name}. Merge it with: companion merge {shlex.quote(str(copy))}")
     for copy in report.offered:

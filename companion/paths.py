@@ -67,6 +67,11 @@ def draft_path(vault: Path) -> Path:
     return vault.with_name(f"{vault.name}.{device_tag()}.draft")
 
 
+def form_path(vault: Path) -> Path:
+    """The sealed fields of a form left open when the journal locked, beside the vault, for this device."""
+    return vault.with_name(f"{vault.name}.{device_tag()}.form")
+
+
 def legacy_draft_path(vault: Path) -> Path:
     """Where companion 0.1 kept the draft (read once, then moved to draft_path)."""
     return vault.with_name(vault.name + ".draft")

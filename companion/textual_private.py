@@ -38,7 +38,7 @@ import asyncio
 import functools
 import gc
 from collections import deque
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import NamedTuple
 
 from rich.segment import Segment
@@ -145,6 +145,21 @@ class KeysInOrder(App[int]):
         self.screen_change_signal.subscribe(self, lambda _screen: moved.set(), immediate=True)
         return moved
 
+    @functools.cached_property
+    def _after_keys(self) -> list[Callable[[], object]]:
+        return []
+
+    def after_keys(self, callback: Callable[..., object], *args: object) -> None:
+        """Run `callback(*args)` once every key already read has acted (after the focus's own queue)."""
+        self._after_keys.append(functools.partial(callback, *args))
+        if not self.keys_waiting:
+            self._run_after_keys()
+
+    def _run_after_keys(self) -> None:
+        waiting, self._after_keys[:] = list(self._after_keys), []
+        for callback in waiting:
+            (self.focused or self.screen).call_later(callback)
+
     @property
     def keys_waiting(self) -> int:
         """How many keys are held or still being followed (0 once the keys that came have all acted)."""
@@ -184,6 +199,8 @@ class KeysInOrder(App[int]):
         self._key_settling = self._key_in_flight = None
         if self._keys_held:
             self.call_later(self._hand_on_held)
+        else:
+            self._run_after_keys()
 
     async def _hand_on_held(self) -> None:
         if self._key_settling is None and self._keys_held:

@@ -286,21 +286,23 @@ def open_file_with_recovery(blob: bytes, code: str) -> tuple[Header, bytes, byte
 DRAFT_MAGIC = b"\x89CMPDRF\n"
 DRAFT_VERSION = 2
 _DRAFT_HEAD = struct.Struct(">8sH")
-DRAFT_LABEL = b"companion draft"
+DRAFT_LABEL = b"companion draft"  # an unfinished entry
+FORM_LABEL = b"companion form"  # an open form's fields (a boundary, a person, a session...)
 
 
-def seal_draft(data_key: bytes, plaintext: bytes) -> bytes:
+def seal_draft(data_key: bytes, plaintext: bytes, label: bytes = DRAFT_LABEL) -> bytes:
     """A draft file: magic, version, nonce, then the text sealed with the data key.
 
-    Its associated data names it a draft, so a vault can never pass as a draft or the reverse.
+    Its associated data names what it is (`label`), so a vault can never pass as a draft, nor an entry's
+    draft as a form's, or the reverse.
     """
     head = _DRAFT_HEAD.pack(DRAFT_MAGIC, DRAFT_VERSION)
     nonce = os.urandom(NONCE_LEN)
-    return head + nonce + AESGCM(data_key).encrypt(nonce, plaintext, head + DRAFT_LABEL)
+    return head + nonce + AESGCM(data_key).encrypt(nonce, plaintext, head + label)
 
 
-def open_draft(blob: bytes, data_key: bytes) -> bytes:
-    """The draft's plaintext; VaultDamaged when it is damaged, foreign, or not a draft at all."""
+def open_draft(blob: bytes, data_key: bytes, label: bytes = DRAFT_LABEL) -> bytes:
+    """The draft's plaintext; VaultDamaged when it is damaged, foreign, or not this kind of draft at all."""
     size = _DRAFT_HEAD.size
     if len(blob) < size + NONCE_LEN + TAG_LEN or blob[: len(DRAFT_MAGIC)] != DRAFT_MAGIC:
         raise VaultDamaged("is not a companion draft")
@@ -309,6 +311,6 @@ def open_draft(blob: bytes, data_key: bytes) -> bytes:
     if version != DRAFT_VERSION:
         raise VaultDamaged("is a draft from another version of companion")
     try:
-        return AESGCM(data_key).decrypt(blob[size : size + NONCE_LEN], blob[size + NONCE_LEN :], head + DRAFT_LABEL)
+        return AESGCM(data_key).decrypt(blob[size : size + NONCE_LEN], blob[size + NONCE_LEN :], head + label)
     except InvalidTag:
         raise VaultDamaged("is damaged, or belongs to another journal") from None

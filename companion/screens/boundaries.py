@@ -59,7 +59,7 @@ class BoundariesScreen(ListScreen[Boundary]):
         if found is None:
             return
         record, people = found
-        result = await self.app.push_screen_wait(BoundaryDialog(record, people))
+        result = await self.form(BoundaryDialog(record, people), "edit", record.id if record else None)
         if isinstance(result, Boundary):
             await self.ask(lambda j: j.boundaries.save(result), None)
 
@@ -67,8 +67,9 @@ class BoundariesScreen(ListScreen[Boundary]):
         record = await self.ask(lambda j: j.boundaries.get(record_id), None)
         if record is None:
             return
-        result = await self.app.push_screen_wait(
-            LogDialog(f"What happened with: {record.boundary}", EVENT_KINDS, self.clock().date().isoformat()))
+        result = await self.form(
+            LogDialog(f"What happened with: {record.boundary}", EVENT_KINDS, self.clock().date().isoformat()),
+            "log", record_id)
         if isinstance(result, tuple):
             kind, note, day = result
             await self.ask(lambda j: j.boundaries.log(record, BoundaryEvent(day, kind, note)), None)

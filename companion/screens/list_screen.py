@@ -176,6 +176,23 @@ class ListScreen(AreaScreen, Generic[R]):
         await self.edit(record_id)
         self.reload()
 
+    def reopen(self, kept: dict[str, object]) -> None:
+        self._reopen(kept)
+
+    @work(group="list-dialog")
+    async def _reopen(self, kept: dict[str, object]) -> None:
+        """The form a lock left open, with its fields: a moment's log, or the record's editor (a new record
+        when the one it edited has gone)."""
+        record = kept.get("record")
+        fields = kept.get("fields")
+        self._refill = fields if isinstance(fields, dict) else None
+        if kept.get("act") == "log" and isinstance(record, int):
+            await self.log_moment(record)
+        else:
+            await self.edit(record if isinstance(record, int) else None)
+        self._refill = None
+        self.reload()
+
     @work(group="list-dialog")
     async def open_card(self, record_id: int) -> None:
         """Show a record in full; e, d (and l) act on it from there."""

@@ -70,12 +70,8 @@ class SecureBaseScreen(ListScreen[Contact]):
         return Card(record.name, Content.assemble(*lines), loggable=True, askable=True)
 
     async def edit(self, record_id: int | None) -> None:
-        record = None
-        if record_id is not None:
-            record = await self.ask(lambda j: j.contacts.get(record_id), None)
-            if record is None:
-                return
-        result = await self.app.push_screen_wait(ContactDialog(record))
+        record = None if record_id is None else await self.ask(lambda j: j.contacts.get(record_id), None)
+        result = await self.form(ContactDialog(record), "edit", record.id if record else None)
         if isinstance(result, Contact):
             await self.ask(lambda j: j.contacts.save(result), None)
 
@@ -83,8 +79,8 @@ class SecureBaseScreen(ListScreen[Contact]):
         record = await self.ask(lambda j: j.contacts.get(record_id), None)
         if record is None:
             return
-        result = await self.app.push_screen_wait(
-            LogDialog(f"A moment with {record.name}", KIND_LABELS, self.clock().date().isoformat()))
+        result = await self.form(
+            LogDialog(f"A moment with {record.name}", KIND_LABELS, self.clock().date().isoformat()), "log", record_id)
         if isinstance(result, tuple):
             kind, note, day = result
             await self.ask(lambda j: j.contacts.log(record, kind, note, day), None)
@@ -107,8 +103,8 @@ class SecureBaseScreen(ListScreen[Contact]):
             return
         self.app.copy_to_clipboard(message)
         self.app.push_screen(NoticeDialog(
-            f"Your message to {record.name}", f"{message}\n\nIt is noted that you asked. companion sends nothing: "
-            "paste it into the way you usually reach them.", (message, "message")))
+            f"Your message to {record.name}", f"{message}\n\nYou reached out, and it is kept with {record.name}'s "
+            "moments. companion sends nothing: paste it into the way you usually reach them.", (message, "message")))
 
     def describe(self, journal: Journal, record_id: int) -> str | None:
         record = journal.contacts.get(record_id)

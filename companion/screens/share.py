@@ -184,6 +184,11 @@ class ShareScreen(AreaScreen):
         text = preview(content, self._names)
         return DetailDialog("Preview: exactly what the file will hold", Content(text), actions=False)
 
+    def reopen(self, kept: dict[str, object]) -> None:
+        fields = kept.get("fields")
+        self._refill = fields if isinstance(fields, dict) else None  # the next export dialog opens with them
+        self.action_export()
+
     @work(exclusive=True, group="share-dialog")
     async def action_export(self) -> None:
         """Ask how it is sent (checking what was typed), then encrypt and write in a worker."""
@@ -191,7 +196,7 @@ class ShareScreen(AreaScreen):
             return
         error = ""
         while True:
-            form = await self.app.push_screen_wait(ExportDialog(self._form, error))
+            form = await self.form(ExportDialog(self._form, error), "export")
             if not isinstance(form, ExportForm):
                 return
             self._form = dataclasses.replace(form, action="write")

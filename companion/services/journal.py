@@ -7,6 +7,8 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+import orjson
+
 from companion.crypto.envelope import DEFAULT_KDF, KdfParams
 from companion.domain.boundary import Boundary
 from companion.domain.clock import Clock
@@ -144,6 +146,24 @@ class Journal:
         self.vault.verify_passphrase(passphrase)
         header, code = self.vault.header_with_new_recovery_key(passphrase, kdf)
         return code, self.vault.rewrap_to(header)
+
+    # -- a form left open when the journal locked (its fields, sealed beside the vault for this device) ----
+    def keep_form(self, state: dict[str, Any]) -> None:
+        """Seal an open form's fields aside (what it was, which record, the fields; never a passphrase)."""
+        self.vault.save_draft(orjson.dumps(state), "form")
+
+    def kept_form(self) -> dict[str, Any] | None:
+        """The form left open by a lock, a quit or a hang-up, if any."""
+        raw = self.vault.load_draft("form")
+        try:
+            value = orjson.loads(raw) if raw is not None else None
+        except orjson.JSONDecodeError:
+            return None
+        return value if isinstance(value, dict) and isinstance(value.get("fields"), dict) else None
+
+    def drop_form(self) -> None:
+        """Forget the kept form (it was opened again and closed)."""
+        self.vault.save_draft(None, "form")
 
     def news(self) -> list[str]:
         """Sentences about what happened underneath (a merged copy, an unconfirmed save), each told once."""

@@ -20,7 +20,7 @@ from companion.crypto.envelope import DEFAULT_KDF, KdfParams
 from companion.domain.clock import Clock
 from companion.domain.schema import SchemaError, check_structure, check_tables, damaged_records
 from companion.errors import CompanionError, StorageFailure, VaultDamaged, WrongPassphrase
-from companion.paths import backups_dir, draft_path, legacy_draft_path
+from companion.paths import backups_dir, draft_path, form_path, legacy_draft_path
 from companion.storage import backups, segments
 from companion.storage.conflicts import conflict_copies
 from companion.storage.disk import (
@@ -159,6 +159,7 @@ class CheckReport:
     conflicts: list[Path] = field(default_factory=list)
     offered: list[Path] = field(default_factory=list)  # kept copies holding words to bring back
     draft: FileStatus | None = None
+    form: FileStatus | None = None
     damaged_records: list[str] = field(default_factory=list)
 
     @property
@@ -897,10 +898,16 @@ class Vault:
         envelope.parse_header(blob)
         return envelope.open_body(blob, self._data_key)
 
-    # -- the draft: a small file sealed with the data key, so autosave never rewrites the vault --
-    def save_draft(self, plaintext: bytes | None) -> None:
-        """Seal `plaintext` into this device's draft file beside the vault; None removes it."""
-        path = draft_path(self.path)
+    # -- the drafts: small files sealed with the data key, so autosave never rewrites the vault ----
+    # An unfinished entry (draft_path) and the fields of a form left open (form_path), each with its label.
+    SIDE_FILES = {"draft": (draft_path, envelope.DRAFT_LABEL, "unfinished entry"),
+                  "form": (form_path, envelope.FORM_LABEL, "unfinished form")}
+
+    def save_draft(self, plaintext: bytes | None, kind: str = "draft") -> None:
+        """Seal `plaintext` into this device's draft file (`kind`: draft or form) beside the vault; None
+        removes it."""
+        where, label, _ = self.SIDE_FILES[kind]
+        path = where(self.path)
         if plaintext is None:
             try:
                 path.unlink(missing_ok=True)
@@ -908,18 +915,19 @@ class Vault:
                 raise StorageFailure(f"companion could not remove the draft at {path} "
                                      f"({exc.strerror or type(exc).__name__}).") from None
             return
-        atomic_write(path, envelope.seal_draft(self._data_key, plaintext), action="keep your draft")
+        atomic_write(path, envelope.seal_draft(self._data_key, plaintext, label), action="keep your draft")
 
-    def load_draft(self) -> bytes | None:
+    def load_draft(self, kind: str = "draft") -> bytes | None:
         """The sealed draft, if one was left; a damaged or foreign one is set aside in backups/."""
-        path = draft_path(self.path)
+        where, label, what = self.SIDE_FILES[kind]
+        path = where(self.path)
         if not path.exists():
             return None
         try:
-            return envelope.open_draft(read_bytes(path, "read the draft"), self._data_key)
+            return envelope.open_draft(read_bytes(path, "read the draft"), self._data_key, label)
         except VaultDamaged:
             kept = backups.move_in(self.path, path, "set-aside-draft")
-            self.news.append(f"An unfinished entry could not be read (damaged, or from another journal), "
+            self.news.append(f"An {what} could not be read (damaged, or from another journal), "
                              f"so it was set aside as {kept}.")
             return None
 
@@ -954,9 +962,9 @@ class Vault:
             report.backups.append(FileStatus(backup.path, self._copy_state(backup.path, passphrase), backup.taken))
         report.kept = [FileStatus(path, self._copy_state(path, passphrase, kept=True))
                        for path in backups.list_kept(self.path)]
-        draft = draft_path(self.path)
-        if draft.exists():
-            report.draft = FileStatus(draft, self._draft_state(draft))
+        for kind, (where, label, _) in self.SIDE_FILES.items():
+            if (side := where(self.path)).exists():
+                setattr(report, kind, FileStatus(side, self._draft_state(side, label)))
         return report
 
     def _copy_state(self, path: Path, passphrase: str, *, kept: bool = False) -> str:
@@ -975,9 +983,9 @@ class Vault:
             return exc.message
         return "ok"
 
-    def _draft_state(self, path: Path) -> str:
+    def _draft_state(self, path: Path, label: bytes) -> str:
         try:
-            value = orjson.loads(envelope.open_draft(read_bytes(path, "read the draft"), self._data_key))
+            value = orjson.loads(envelope.open_draft(read_bytes(path, "read the draft"), self._data_key, label))
         except CompanionError as exc:
             return exc.message
         except orjson.JSONDecodeError:

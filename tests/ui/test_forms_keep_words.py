@@ -1,17 +1,25 @@
 """Every form that holds the person's words keeps them: escape asks first (save, discard, keep editing)
-whenever a field differs from what it opened with, and closes at once when nothing was typed."""
+whenever a field differs from what it opened with, and closes at once when nothing was typed; a lock, a quit
+or a hang-up with a form open seals its fields (never a passphrase), and they come back after unlocking."""
 
 from __future__ import annotations
 
+import signal
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from textual.widgets import Input
 
 from companion.dialogs.confirm import UnsavedDialog
-from companion.dialogs.editors import FormDialog
+from companion.dialogs.editors import BoundaryDialog, ContactDialog, FormDialog
+from companion.paths import form_path
+from companion.screens.unlock import UnlockScreen
+from companion.services.journal import Journal
+from companion.storage.vault import Vault
+from companion.textual_private import EscapeThenKey
 
-from conftest import seed_practices, settle, unlocked
+from conftest import PASSPHRASE, fixed_clock, journal_of, seed_practices, settle, submit_passphrase, unlocked
 
 # How each form is opened from Home, and the keys that type words into it (the first text field it offers).
 FORMS = {
@@ -60,8 +68,6 @@ async def test_escape_asks_before_typed_words_go(make_vault: Callable[..., Path]
 
 
 async def test_save_from_the_question_saves_the_form(make_vault: Callable[..., Path]) -> None:
-    from conftest import journal_of
-
     async with unlocked(make_vault([])) as (app, pilot):
         await _open(pilot, ("3", "n"))
         await pilot.press(*"Sam", "tab", *"Weekends are mine", "escape")
@@ -71,3 +77,93 @@ async def test_save_from_the_question_saves_the_form(make_vault: Callable[..., P
         await settle(pilot)
         [saved] = journal_of(app).boundaries.all()
         assert (saved.who, saved.boundary) == ("Sam", "Weekends are mine")
+
+
+async def _lock_and_unlock(app, pilot) -> None:  # type: ignore[no-untyped-def]
+    await pilot.press("ctrl+l")
+    await settle(pilot)
+    assert isinstance(app.screen, UnlockScreen)
+    await submit_passphrase(pilot, PASSPHRASE)
+    await settle(pilot)
+
+
+@pytest.mark.parametrize("name", FORMS)
+async def test_a_lock_keeps_an_open_form_and_gives_it_back(make_vault: Callable[..., Path], name: str) -> None:
+    keys, words = FORMS[name]
+    path = make_vault([])
+    seed_practices(path)
+    async with unlocked(path, size=(100, 40)) as (app, pilot):
+        form = await _open(pilot, keys)
+        await pilot.press(*words)
+        typed = form.fields()
+        await _lock_and_unlock(app, pilot)
+        back = app.screen
+        assert isinstance(back, type(form)) and back is not form
+        assert back.fields() == typed  # every field as it was, the words included
+        assert CANARY_FREE(form_path(path))
+        await pilot.press("escape", "d")  # asked, then discarded: the kept fields are done with
+        await settle(pilot)
+        assert not form_path(path).exists()
+        await _lock_and_unlock(app, pilot)
+        assert not isinstance(app.screen, FormDialog)  # offered once
+
+
+def CANARY_FREE(path: Path) -> bool:
+    """The kept form is sealed: none of the words typed are in the file."""
+    blob = path.read_bytes()
+    return all(word.encode() not in blob for word in ("Ann", "Noor", "we talked", "the move", "ask earlier",
+                                                      "mornings"))
+
+
+async def test_a_kept_boundary_comes_back_after_a_quit_and_saves(make_vault: Callable[..., Path]) -> None:
+    path = make_vault([])
+    async with unlocked(path) as (app, pilot):
+        await _open(pilot, ("3", "n"))
+        await pilot.press(*"Sam", "tab", *"Weekends are mine")
+        await pilot.press("ctrl+q")
+        await settle(pilot)
+    assert form_path(path).exists()
+    async with unlocked(path) as (app, pilot):
+        form = app.screen
+        assert isinstance(form, BoundaryDialog)
+        assert (form.value("who"), form.value("boundary")) == ("Sam", "Weekends are mine")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        [saved] = journal_of(app).boundaries.all()
+        assert (saved.who, saved.boundary) == ("Sam", "Weekends are mine")
+    assert not form_path(path).exists()
+
+
+async def test_a_hang_up_keeps_an_open_form_with_the_keys_that_came_before_it(
+        make_vault: Callable[..., Path]) -> None:
+    path = make_vault([])
+    async with unlocked(path) as (app, pilot):
+        await _open(pilot, ("4", "n"))
+        for event in EscapeThenKey().feed("Noor\t\tlistens"):  # read just before the line dropped (Tab passes the role)
+            app.post_message(event)
+        app.hang_up(signal.SIGHUP)
+        await settle(pilot)
+    assert app.return_code == 128 + signal.SIGHUP
+    async with unlocked(path) as (app, pilot):
+        form = app.screen
+        assert isinstance(form, ContactDialog)
+        assert (form.value("name"), form.value("supports")) == ("Noor", "listens")
+
+
+async def test_a_kept_form_is_checked_and_a_passphrase_never_kept(make_vault: Callable[..., Path],
+                                                                   tmp_path: Path) -> None:
+    path = make_vault([])
+    seed_practices(path)
+    async with unlocked(path, size=(100, 40)) as (app, pilot):
+        form = await _open(pilot, ("5", "ctrl+e"))
+        form.query_one("#secret", Input).value = "a passphrase typed for the therapist"
+        await pilot.press("tab", *"the move")
+        await pilot.press("ctrl+l")
+        await settle(pilot)
+    with Vault.open(path, PASSPHRASE, clock=fixed_clock) as vault:
+        journal = Journal(vault, fixed_clock)
+        kept = journal.kept_form()
+        assert kept is not None and kept["fields"]["note"] == "the move"
+        assert "a passphrase typed" not in str(kept)
+        report = journal.check(PASSPHRASE)
+    assert report.form is not None and report.form.state == "ok"

@@ -156,3 +156,15 @@ def test_a_wrong_or_missing_recovery_key_is_refused() -> None:
     damaged[150] ^= 1  # inside the recovery slot: the checksum notices
     with pytest.raises(VaultDamaged, match="damaged header"):
         envelope.parse_header(bytes(damaged))
+
+
+def test_an_entry_draft_and_a_form_cannot_pass_for_each_other() -> None:
+    key = bytes(range(32))
+    entry = envelope.seal_draft(key, f'{{"text": "{CANARY}"}}'.encode())
+    form = envelope.seal_draft(key, b'{"fields": {}}', envelope.FORM_LABEL)
+    assert CANARY.encode() not in entry
+    assert envelope.open_draft(form, key, envelope.FORM_LABEL) == b'{"fields": {}}'
+    with pytest.raises(VaultDamaged):
+        envelope.open_draft(form, key)  # a form read where an entry's draft belongs
+    with pytest.raises(VaultDamaged):
+        envelope.open_draft(entry, key, envelope.FORM_LABEL)
