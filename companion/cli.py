@@ -34,7 +34,7 @@ def build_parser() -> argparse.ArgumentParser:
     """The argument parser (global options work before or after the subcommand)."""
     common = _Parser(add_help=False)
     common.add_argument("--data", metavar="PATH", default=argparse.SUPPRESS,
-                        help="the vault file (default: vault.companion in $COMPANION_HOME or the user data folder)")
+                        help="the journal file (default: vault.companion in $COMPANION_HOME or the user data folder)")
     common.add_argument("--recovery-key-file", metavar="FILE", default=argparse.SUPPRESS,
                         help="open with the recovery key in FILE instead of the passphrase (with passwd)")
     common.add_argument("--passphrase-file", metavar="FILE", default=argparse.SUPPRESS,
@@ -51,31 +51,37 @@ def build_parser() -> argparse.ArgumentParser:
                         help="look around in a throwaway journal of fictional entries, deleted on quit")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
-    sub.add_parser("init", parents=[common], help="create a new, empty vault")
+    def command(name: str, what: str, *, parent: Any = sub, example: str = "") -> argparse.ArgumentParser:
+        """A subcommand whose --help page says what it does and shows an example (EXAMPLES)."""
+        made: argparse.ArgumentParser = parent.add_parser(
+            name, parents=[common], help=what, description=what[0].upper() + what[1:] + ".",
+            epilog=f"Example:\n  {example or EXAMPLES[name]}\n", formatter_class=argparse.RawDescriptionHelpFormatter)
+        return made
 
-    add = sub.add_parser("add", parents=[common], help="add a reflection")
+    command("init", "create a new, empty journal (you choose its passphrase)")
+
+    add = command("add", "add a reflection")
     add.add_argument("text", nargs="?", help="the text (read from standard input when absent)")
     add.add_argument("--mood", type=int, choices=range(1, 6), metavar="1-5", help="how you feel, 1-5")
     add.add_argument("--tag", action="append", default=[], help="a tag (repeatable)")
 
-    cap = sub.add_parser("capture", parents=[common],
-                         help="add a reflection without the passphrase (taken in at the next unlock)")
+    cap = command("capture", "add a reflection without the passphrase (taken in at the next unlock)")
     cap.add_argument("text", nargs="?", help="the text (read from standard input when absent)")
     cap.add_argument("--tag", action="append", default=[], help="a tag (repeatable)")
 
-    lst = sub.add_parser("list", parents=[common], help="print reflections, newest first")
+    lst = command("list", "print reflections, newest first")
     lst.add_argument("-n", type=_positive, metavar="N", help="at most N reflections")
     lst.add_argument("--search", metavar="TEXT", help="only reflections containing TEXT (any case)")
     lst.add_argument("--json", action="store_true", help="print JSON")
 
     for name, what in (("boundaries", "boundary notes"), ("contacts", "secure-base contacts"),
                        ("sessions", "therapy sessions")):
-        group = sub.add_parser(name, parents=[common], help=f"work with {what}")
+        group = command(name, f"work with {what}")
         actions = group.add_subparsers(dest="action", metavar="ACTION", parser_class=_Parser, required=True)
-        listing = actions.add_parser("list", parents=[common], help=f"print {what}")
+        listing = command("list", f"print {what}", parent=actions, example=EXAMPLES[f"{name} list"])
         listing.add_argument("--json", action="store_true", help="print JSON")
 
-    export = sub.add_parser("export", parents=[common], help="an encrypted file for your therapist")
+    export = command("export", "an encrypted file for your therapist")
     export.add_argument("--out", metavar="PATH", required=True, help="where to write it")
     export.add_argument("--format", choices=("pdf", "age"), required=True)
     export.add_argument("--recipient", action="append", default=[], metavar="AGE_PUBLIC_KEY",
@@ -96,35 +102,56 @@ def build_parser() -> argparse.ArgumentParser:
                         help="record it as prepared for the therapy session on that day")
     export.add_argument("--force", action="store_true", help="replace an existing file")
 
-    backup = sub.add_parser("backup", parents=[common], help="the whole journal in an age file")
+    backup = command("backup", "the whole journal in an age file")
     backup.add_argument("--out", metavar="PATH", required=True)
     backup.add_argument("--recipient", action="append", default=[], metavar="AGE_PUBLIC_KEY")
     backup.add_argument("--export-passphrase-file", metavar="FILE")
     backup.add_argument("--force", action="store_true", help="replace an existing file")
 
-    restore = sub.add_parser("restore", parents=[common], help="replace the journal with a backup")
+    restore = command("restore", "replace the journal with a backup")
     restore.add_argument("backup_file", metavar="PATH")
     restore.add_argument("--identity", metavar="AGE_KEY_FILE", help="an age identity file (from age-keygen)")
     restore.add_argument("--export-passphrase-file", metavar="FILE", help="the backup's passphrase")
     restore.add_argument("--yes", action="store_true", help="do not ask before replacing")
 
-    imp = sub.add_parser("import", parents=[common], help="bring in entries from another journal")
+    imp = command("import", "bring in entries from another journal")
     imp.add_argument("source", choices=("jrnl", "dayone"))
     imp.add_argument("file", metavar="FILE")
 
-    sub.add_parser("check", parents=[common], help="verify the vault, its backups, kept copies and draft decrypt")
+    command("check", "verify the journal, its backups, kept copies and drafts open correctly")
 
-    merge = sub.add_parser("merge", parents=[common], help="merge a copy of the journal (a sync conflict copy) in")
+    merge = command("merge", "merge a copy of the journal (a sync conflict copy) in")
     merge.add_argument("copy", metavar="FILE", help="the copy, e.g. vault.sync-conflict-….companion")
 
-    pw = sub.add_parser("passwd", parents=[common], help="change the passphrase (or set one with the recovery key)")
+    pw = command("passwd", "change the passphrase (or set one with the recovery key)")
     pw.add_argument("--new-passphrase-file", metavar="FILE", help="read the new passphrase from FILE")
 
-    recovery = sub.add_parser("recovery-key", parents=[common],
-                              help="make (or replace) the key that opens the journal if the passphrase is lost")
+    recovery = command("recovery-key", "make (or replace) the key that opens the journal if the passphrase is lost")
     recovery.add_argument("--out", metavar="FILE", help="write it to FILE (mode 0600) instead of showing it")
     recovery.add_argument("--force", action="store_true", help="replace an existing FILE")
     return parser
+
+
+EXAMPLES = {
+    "init": "companion init",
+    "add": "companion add --mood 3 --tag work \"Asked Sam to cover my shift, and he said yes.\"",
+    "capture": "echo \"Felt alone at lunch, then texted Priya.\" | companion capture",
+    "list": "companion list -n 5 --search help",
+    "boundaries": "companion boundaries list",
+    "contacts": "companion contacts list --json",
+    "sessions": "companion sessions list",
+    "boundaries list": "companion boundaries list --json",
+    "contacts list": "companion contacts list --json",
+    "sessions list": "companion sessions list --json",
+    "export": "companion export --format pdf --out for-my-therapist.pdf --flagged-only --session 2026-12-08",
+    "backup": "companion backup --out journal-backup.age",
+    "restore": "companion restore journal-backup.age",
+    "import": "companion import jrnl journal.txt",
+    "check": "companion check",
+    "merge": "companion merge \"vault.sync-conflict-20261204-101500-ABCDEFG.companion\"",
+    "passwd": "companion passwd",
+    "recovery-key": "companion recovery-key --out ~/recovery-key.txt",
+}
 
 
 def _day(value: str) -> date:

@@ -10,6 +10,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import OptionList, Static
 
 from companion.dialogs.base import Dialog
+from companion.textual_private import MarkedOptionList
 from companion.widgets.quiet_text import QuietTextArea
 
 STARTERS = [
@@ -39,7 +40,7 @@ class AskDialog(Dialog[str]):
             yield Static(f"Ask {self._name}", classes="dialog-title")
             yield Static("Asking is part of a mutual relationship, not a burden on it. A way to begin, if it helps "
                          "(enter puts it in your message):", classes="dialog-text")
-            yield OptionList(*STARTERS, id="starters", compact=True)
+            yield MarkedOptionList(*(" " + starter for starter in STARTERS), id="starters", compact=True)
             yield QuietTextArea("", id="message", soft_wrap=True, compact=True)
             if self._reach:
                 yield Static(f"How to reach {self._name}: {self._reach}", classes="dialog-text", markup=False)

@@ -13,6 +13,7 @@ from textual.widgets.option_list import Option
 
 from companion.dialogs.base import Dialog
 from companion.domain.prompts import THEME_LABELS, Prompt
+from companion.textual_private import MarkedOptionList
 from companion.widgets.ticks import TickList
 
 
@@ -40,8 +41,8 @@ class PromptPickerDialog(Dialog[PromptChoice]):
 
     def compose(self) -> ComposeResult:
         options: list[Option | None] = [
-            Option(Content.assemble(("Today: ", "bold"), self._today.text), id="today"),
-            Option(Content.styled("Write freely, no prompt", "italic"), id="free"),
+            Option(Content.assemble(" ", ("Today: ", "bold"), self._today.text), id="today"),
+            Option(Content.assemble(" ", ("Write freely, no prompt", "italic")), id="free"),
         ]
         for theme, label in THEME_LABELS.items():
             group = [p for p in self._prompts if p.theme == theme]
@@ -49,10 +50,10 @@ class PromptPickerDialog(Dialog[PromptChoice]):
                 continue
             options.append(None)
             options.append(Option(Content.styled(label, "bold"), disabled=True))
-            options.extend(Option(Content(f"  {p.text}"), id=f"p{self._prompts.index(p)}") for p in group)
+            options.extend(Option(Content(f"   {p.text}"), id=f"p{self._prompts.index(p)}") for p in group)
         with Vertical(classes="dialog", id="picker"):
             yield Static("What would you like to write about?", classes="dialog-title")
-            yield OptionList(*options, id="prompts")
+            yield MarkedOptionList(*options, id="prompts")
             yield Input(id="own", placeholder="your own prompt, then Enter", compact=True)
             yield Static("enter choose · f write freely · a add my own prompt · escape close", classes="dialog-hint")
 

@@ -45,7 +45,7 @@ class FormDialog(Dialog[object]):
     refill: Fields | None = None
     _opened: Fields | None = None
 
-    def form_rows(self) -> list[Horizontal]:
+    def form_rows(self) -> list[Widget]:
         """The rows of the form."""
         return []
 
@@ -136,9 +136,15 @@ class FormDialog(Dialog[object]):
         try:
             record = self.build()
         except ValueError as exc:
-            self.query_one("#form-error", Static).update(str(exc))
+            self.show_error(str(exc))
             return
         self.dismiss(record)
+
+    def show_error(self, sentence: str) -> None:
+        """Say what is wrong, where it can be seen (a tall form scrolls to it)."""
+        error = self.query_one("#form-error", Static)
+        error.update(sentence)
+        self.call_after_refresh(error.scroll_visible, animate=False)
 
     def value(self, field_id: str) -> str:
         """A text field's value."""
@@ -155,7 +161,7 @@ class BoundaryDialog(FormDialog):
         self.TITLE_TEXT = "Edit boundary" if boundary else "A new boundary"
         self.WHAT = "This boundary"
 
-    def form_rows(self) -> list[Horizontal]:
+    def form_rows(self) -> list[Widget]:
         b = self._boundary
         contact_options = [(name, cid) for cid, name in sorted(self._contacts.items(), key=lambda kv: kv[1])]
         return [
@@ -194,7 +200,7 @@ class ContactDialog(FormDialog):
         self.TITLE_TEXT = "Edit person" if contact else "Someone in your secure base"
         self.WHAT = "This person's card"
 
-    def form_rows(self) -> list[Horizontal]:
+    def form_rows(self) -> list[Widget]:
         c = self._contact
         return [
             row("Name", Input(c.name if c else "", id="name", compact=True)),
@@ -231,7 +237,7 @@ class LogDialog(FormDialog):
         self._kinds = kinds
         self._today = today
 
-    def form_rows(self) -> list[Horizontal]:
+    def form_rows(self) -> list[Widget]:
         options = [(f"{i}  {label}", key) for i, (key, label) in enumerate(self._kinds.items(), start=1)]
         return [
             row("What happened", Select(options, value=next(iter(self._kinds)), allow_blank=False, id="kind",
@@ -276,7 +282,7 @@ class RestoreDialog(FormDialog):
         super().__init__()
         self._answer, self._error = answer, error
 
-    def form_rows(self) -> list[Horizontal]:
+    def form_rows(self) -> list[Widget]:
         backup, identity, secret = self._answer
         return [
             row("Backup file", Input(backup, id="backup", compact=True, placeholder="path to the .age backup")),
@@ -310,7 +316,7 @@ class BackupDialog(FormDialog):
         super().__init__()
         self._answer, self._error = answer, error
 
-    def form_rows(self) -> list[Horizontal]:
+    def form_rows(self) -> list[Widget]:
         path, recipients, secret = self._answer
         return [
             row("Save as", Input(path, id="path", compact=True)),

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from textual.binding import Binding
-from textual.containers import Horizontal
+from textual.widget import Widget
 from textual.widgets import Input, Select, Static
 
 from companion.dialogs.editors import FormDialog, row
@@ -42,7 +42,7 @@ class ExportDialog(FormDialog):
         super().__init__()
         self._form, self._error = form, error
 
-    def form_rows(self) -> list[Horizontal]:
+    def form_rows(self) -> list[Widget]:
         f = self._form
         when = f.session.isoformat() if f.session else ""
         return [
@@ -90,7 +90,7 @@ class ExportDialog(FormDialog):
         try:
             form = self.read_form(action)
         except ValueError as exc:
-            self.query_one("#form-error", Static).update(str(exc))
+            self.show_error(str(exc))
             return
         self.dismiss(form)
 

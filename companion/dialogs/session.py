@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from textual.containers import Horizontal
 from textual.widget import Widget
-from textual.widgets import Checkbox, Input, Label, Select, TextArea
+from textual.widgets import Checkbox, Input, Label, Select, Static, TextArea
 
 from companion.dialogs.editors import FormDialog, row
 from companion.domain.clock import parse_day
@@ -19,10 +19,19 @@ from companion.widgets.ticks import TickBox
 
 @dataclass(frozen=True)
 class SessionForm:
-    """The edited session, and whether its shared entries were talked through."""
+    """The edited session, and which of its shared entries the person ticked as talked through."""
 
     session: Session
-    mark_discussed: bool
+    discussed: list[int]
+
+
+@dataclass(frozen=True)
+class SharedEntry:
+    """An entry shared for the session, as the take-aways list it: when, its first words, whether talked through."""
+
+    id: int
+    label: str
+    discussed: bool
 
 
 class SessionDialog(FormDialog):
@@ -32,17 +41,18 @@ class SessionDialog(FormDialog):
     WHAT = "This session"
 
     def __init__(self, session: Session | None, today_text: str, boundaries: dict[int, str],
-                 people: dict[int, str], *, after: bool = False) -> None:
+                 people: dict[int, str], *, after: bool = False, shared: list[SharedEntry] | None = None) -> None:
         super().__init__()
         self._session = session
         self._today = today_text
         self._boundaries, self._people = boundaries, people
         self._after = after
+        self._shared = shared or []  # offered only once the session has been held
         self.TITLE_TEXT = "What you took away" if after else ("A therapy session" if session is None else "Session")
 
-    def form_rows(self) -> list[Horizontal]:
+    def form_rows(self) -> list[Widget]:
         s = self._session
-        rows = [
+        rows: list[Widget] = [
             row("Day", Input(s.day.isoformat() if s else self._today, id="day", compact=True)),
             row("To bring up", Input(s.agenda if s else "", id="agenda", compact=True, placeholder="optional")),
             Horizontal(Label("What I took away", classes="form-label"),
@@ -51,11 +61,12 @@ class SessionDialog(FormDialog):
             row("A boundary to try", self._select("boundary", self._boundaries, s.follow_boundaries if s else [])),
             row("Someone to reach", self._select("person", self._people, s.follow_contacts if s else [])),
         ]
-        shared = len(s.shared_reflections) if s else 0
-        if shared:
-            rows.append(Horizontal(TickBox(f"Mark the {plural(shared, 'entry', 'entries')} shared for it as "
-                                            "talked through (kept, no longer 'bring to therapy')",
-                                            self._after, id="discussed", compact=True), classes="form-row"))
+        if self._shared:
+            rows.append(Static(f"Shared for it: tick the {plural(len(self._shared), 'entry', 'entries')} you "
+                               "talked through (they stay in your journal, no longer marked to bring).",
+                               classes="form-note"))
+            rows += [Horizontal(TickBox(entry.label, entry.discussed, id=f"talked-{entry.id}", compact=True),
+                                classes="form-row tick-row") for entry in self._shared]
         return rows
 
     @staticmethod
@@ -79,5 +90,5 @@ class SessionDialog(FormDialog):
             follow_boundaries=[boundary] if isinstance(boundary, int) else [],
             follow_contacts=[person] if isinstance(person, int) else [],
         )
-        marks = self.query("#discussed")
-        return SessionForm(session, bool(marks) and marks.first(Checkbox).value)
+        ticked = [entry.id for entry in self._shared if self.query_one(f"#talked-{entry.id}", Checkbox).value]
+        return SessionForm(session, ticked)

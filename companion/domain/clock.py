@@ -45,14 +45,17 @@ def moment_text(when: datetime) -> str:
 
 
 def friendly_day(day: date | None, today: date) -> str:
-    """'today', 'yesterday', '3 days ago' or the date."""
+    """How long ago, always in one form: 'today', 'yesterday', '3 days ago', '5 weeks ago', '4 months ago';
+    'not yet' when nothing was logged."""
     if day is None:
-        return "never"
+        return "not yet"
     delta = (today - day).days
-    if delta == 0:
+    if delta <= 0:
         return "today"
     if delta == 1:
         return "yesterday"
-    if 1 < delta < 14:
+    if delta < 14:
         return f"{delta} days ago"
-    return day.isoformat()
+    if delta < 61:
+        return f"{delta // 7} weeks ago"
+    return f"{delta // 30} months ago"

@@ -25,6 +25,7 @@ INTERACTION_KINDS: dict[str, tuple[str, int]] = {
     "other": ("Other", 0),
 }
 BALANCE_DAYS = 90
+PATTERN_MOMENTS, PATTERN_DAYS = 4, 21  # a pattern is named only from this many moments over this many days
 
 
 Interaction = Moment  # same shape; the owner checks the kind
@@ -37,12 +38,16 @@ class Balance:
     received: int
     given: int
     shared: int
+    span_days: int = 0  # from the first moment in the window to the last
 
     @property
     def label(self) -> str:
-        """A neutral description: it describes, it does not judge."""
-        if self.received == self.given == self.shared == 0:
+        """A neutral description: it describes, it does not judge, and names no pattern from a few moments."""
+        moments = self.received + self.given + self.shared
+        if moments == 0:
             return "Nothing logged in the last 90 days"
+        if moments < PATTERN_MOMENTS or self.span_days < PATTERN_DAYS:
+            return f"{moments} moment{'s' if moments != 1 else ''} logged in the last 90 days"
         if self.received == self.given:
             return "About even lately"
         if self.received > self.given:
@@ -101,7 +106,15 @@ class Contact:
         since = today - timedelta(days=days)
         recent = [i for i in self.interactions if since < i.day <= today]
         direction = [INTERACTION_KINDS[i.kind][1] for i in recent]
-        return Balance(received=direction.count(+1), given=direction.count(-1), shared=direction.count(0))
+        when = [i.day for i in recent]
+        span = (max(when) - min(when)).days if when else 0
+        return Balance(received=direction.count(+1), given=direction.count(-1), shared=direction.count(0),
+                       span_days=span)
+
+    def logged(self) -> str:
+        """What was logged with this person, by kind, in words ("I asked for help 1 · Time together 2")."""
+        counts = {kind: sum(1 for i in self.interactions if i.kind == kind) for kind in INTERACTION_KINDS}
+        return " · ".join(f"{INTERACTION_KINDS[kind][0]} {n}" for kind, n in counts.items() if n)
 
     def details(self) -> list[tuple[str, str]]:
         """The filled-in descriptive fields as (label, value), for cards and exports."""

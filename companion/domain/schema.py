@@ -120,6 +120,7 @@ def _shaped(fields: dict[str, Check], required: tuple[str, ...]) -> Check:
 _ID = _number(1)
 _META = {"uid": _text, "changed": _text, "source": _text, "rev": _text, "ancestors": _list_of(_text)}
 _moment_log = _shaped({"day": _day, "kind": _text, "note": _text}, ("day", "kind"))
+_EXPORT = _shaped({"file": _text, "format": _text, "made": _moment, "summary": _text}, ("made",))
 RECORDS: dict[str, Check] = {
     "reflections": _shaped({
         **_META, "text": _text, "created": _moment, "edited": _optional(_moment), "prompt": _optional(_text),
@@ -141,8 +142,8 @@ RECORDS: dict[str, Check] = {
     "prompts": _shaped({**_META, "text": _words}, ("text",)),
     "sessions": _shaped({
         **_META, "day": _day, "agenda": _text, "takeaways": _text,
-        "shared": _optional(_shaped({"file": _text, "format": _text, "made": _moment, "summary": _text},
-                                    ("made",))),
+        "exports": _list_of(_EXPORT),
+        "shared": _optional(_EXPORT),  # written before a session kept every export
         "shared_reflections": _list_of(_ID), "follow_boundaries": _list_of(_ID), "follow_contacts": _list_of(_ID),
     }, ("day",)),
 }

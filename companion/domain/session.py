@@ -14,7 +14,7 @@ TAKEAWAY_DAYS = 21  # after this, a session without take-aways is no longer ment
 
 @dataclass(frozen=True)
 class Shared:
-    """The export made for a session: which file, in what form, and what it held."""
+    """An export made for a session: which file, in what form, and what it held."""
 
     file: str
     format: str
@@ -35,11 +35,12 @@ class Shared:
 
 @dataclass
 class Session:
-    """One therapy session: the day, the agenda, what was shared, and afterwards the take-aways."""
+    """One therapy session: the day, the agenda, every export made for it (and the entries they held), and
+    afterwards the take-aways."""
 
     day: date
     agenda: str = ""
-    shared: Shared | None = None
+    exports: list[Shared] = field(default_factory=list)
     shared_reflections: list[int] = field(default_factory=list)
     takeaways: str = ""
     follow_boundaries: list[int] = field(default_factory=list)
@@ -61,6 +62,18 @@ class Session:
             return f"{self.day:%A}'s session"
         return f"the session on {day_text(self.day)}"
 
+    def held(self, today: date) -> bool:
+        """Whether the day has come (take-aways and talked-through entries make sense only then)."""
+        return self.day <= today
+
+    def exported(self) -> str:
+        """What was shared for it, in a few words ("" when nothing was)."""
+        if not self.exports:
+            return ""
+        newest = self.exports[-1]
+        more = f" (and {len(self.exports) - 1} earlier)" if len(self.exports) > 1 else ""
+        return f"{newest.summary}{more}"
+
     def state(self, today: date) -> str:
         """Where the session stands, in words (never a judgement)."""
         if self.day > today:
@@ -71,7 +84,7 @@ class Session:
         """The stored dict."""
         return {
             "day": self.day.isoformat(), "agenda": self.agenda,
-            "shared": self.shared.to_record() if self.shared else None,
+            "exports": [shared.to_record() for shared in self.exports],
             "shared_reflections": list(self.shared_reflections), "takeaways": self.takeaways,
             "follow_boundaries": list(self.follow_boundaries), "follow_contacts": list(self.follow_contacts),
         }
@@ -80,10 +93,12 @@ class Session:
     def from_record(cls, record: dict[str, Any], id: int | None = None) -> Session:
         """From a stored dict."""
         record = displayable(record)  # a control character is shown, never sent to the terminal
-        shared = record.get("shared")
+        exports = [e for e in record.get("exports", []) if isinstance(e, dict)]
+        if not exports and isinstance(record.get("shared"), dict):
+            exports = [record["shared"]]  # written before a session kept every export: its one export
         return cls(
             day=date.fromisoformat(record["day"]), agenda=record.get("agenda", ""),
-            shared=Shared.from_record(shared) if isinstance(shared, dict) else None,
+            exports=[Shared.from_record(e) for e in exports],
             shared_reflections=list(record.get("shared_reflections", [])), takeaways=record.get("takeaways", ""),
             follow_boundaries=list(record.get("follow_boundaries", [])),
             follow_contacts=list(record.get("follow_contacts", [])), id=id,

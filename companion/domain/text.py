@@ -40,6 +40,11 @@ def plural(n: int, one: str, many: str) -> str:
     return f"{n} {one if n == 1 else many}"
 
 
+def clip(text: str, length: int) -> str:
+    """`text`, cut to `length` characters with an ellipsis when it is longer."""
+    return text if len(text) <= length else text[: length - 1].rstrip() + "…"
+
+
 def visible(text: str) -> str:
     """Text safe to print to a terminal: every control character except tab and newline shown, not obeyed.
 

@@ -8,11 +8,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 
 from companion.dialogs.choosers import PromptPickerDialog
-from companion.dialogs.session import SessionDialog, SessionForm
-from companion.domain.clock import Clock
+from companion.dialogs.editors import Fields, FormDialog
+from companion.dialogs.session import SessionDialog, SessionForm, SharedEntry
+from companion.domain.clock import Clock, day_text
 from companion.domain.prompts import CUSTOM_THEME, Prompt, all_prompts
 from companion.domain.reflection import Reflection
 from companion.domain.session import Session
+from companion.domain.text import clip
 from companion.screens.client import JournalScreen
 from companion.services.journal import Journal
 from companion.widgets.area_bar import AreaBar
@@ -28,6 +30,7 @@ class AreaScreen(JournalScreen):
 
     AREA = ""
     _width_class: str | None = None  # the layout rows were last built for (see on_resize)
+    _refill: Fields | None = None  # kept fields the next form opens with (see reopen)
     BINDINGS = [
         Binding("1", "app.switch_area('home')", "Home", id="area.home", group=AREAS_GROUP),
         Binding("2", "app.switch_area('reflections')", "Reflections", id="area.reflections", group=AREAS_GROUP),
@@ -68,6 +71,20 @@ class AreaScreen(JournalScreen):
             self.reload()
         self._width_class = kind
 
+    # -- forms: a lock with one open keeps its words, and they come back after unlocking ---------------
+    async def form(self, dialog: FormDialog, act: str, record: int | None = None, *, area: str = "") -> object:
+        """Show `dialog` and wait for its answer. It knows how to open it again (`act` on `record` in `area`),
+        so a lock, a quit or a hang-up keeps its fields; kept fields waiting here are put back in it."""
+        dialog.kept_as = {"area": area or self.AREA, "act": act, "record": record}
+        refilled, dialog.refill, self._refill = self._refill is not None, self._refill, None
+        result = await self.app.push_screen_wait(dialog)
+        if refilled:
+            self.run(lambda journal: journal.drop_form())  # answered: the kept fields are done with
+        return result
+
+    def reopen(self, kept: dict[str, object]) -> None:
+        """Open again the form a lock left open here, with its fields (kept: `act`, `record`, `fields`)."""
+
     # -- flows shared by Home, Reflections and Sessions ----------------------------------------------
     def write(self, prompt: Prompt | None, entry: Reflection | None = None) -> None:
         """Open the editor on a new entry (with a prompt, or free) or an existing one."""
@@ -97,13 +114,26 @@ class AreaScreen(JournalScreen):
         self.write(prompt)
 
     async def edit_session(self, session: Session | None, *, after: bool) -> None:
-        """Open the session dialog (on the take-aways once it was held) and save what it returns."""
-        names = await self.ask(lambda j: ({b.id: b.boundary for b in j.boundaries.all() if b.id is not None},
-                                          j.contacts.names()), None)
-        if names is None:
+        """Open the session dialog (on the take-aways once it was held) and save what it returns; a session
+        already held lists the entries shared for it, each to tick when it was talked through."""
+        today = self.clock().date()
+
+        def gather(journal: Journal) -> tuple[dict[int, str], dict[int, str], list[SharedEntry]]:
+            boundaries = {b.id: b.boundary for b in journal.boundaries.all() if b.id is not None}
+            shared = []
+            if session is not None and session.held(today):
+                for entry in (journal.reflections.get(i) for i in session.shared_reflections):
+                    if entry is not None and entry.id is not None:
+                        shared.append(SharedEntry(entry.id, f"{day_text(entry.created)}  {clip(entry.first_line, 44)}",
+                                                  entry.discussed == session.day))
+            return boundaries, journal.contacts.names(), shared
+
+        found = await self.ask(gather, None)
+        if found is None:
             return
-        boundaries, people = names
-        result = await self.app.push_screen_wait(
-            SessionDialog(session, self.clock().date().isoformat(), boundaries, people, after=after))
+        boundaries, people, shared = found
+        result = await self.form(SessionDialog(session, today.isoformat(), boundaries, people, after=after,
+                                               shared=shared), "edit", session.id if session else None,
+                                 area="sessions")
         if isinstance(result, SessionForm):
-            await self.ask(lambda j: j.sessions.close(result.session, mark_discussed=result.mark_discussed), None)
+            await self.ask(lambda j: j.sessions.close(result.session, discussed=result.discussed), None)

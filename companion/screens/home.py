@@ -50,8 +50,10 @@ class HomeScreen(AreaScreen):
             yield Static("", id="session-line")
             yield Static("", id="due")
             with Vertical(id="sparks"):
-                yield ScaleChart("Mood, 30 days", "1 very low … 5 very good", id="mood-spark")
-                yield ScaleChart("Reliance, 30 days", "1 alone … 5 leaning", id="reliance-spark")
+                yield ScaleChart("Mood, 30 days", "1 very low … 5 very good", id="mood-spark",
+                                 short=("Mood", "1 low…5 good"))
+                yield ScaleChart("Reliance, 30 days", "1 alone … 5 leaning", id="reliance-spark",
+                                 short=("Reliance", "1 alone…5 lean"))
             yield Static("", id="flagged")
             yield Static("Newest reflections", classes="section-title")
             yield OptionList(id="newest")
@@ -69,12 +71,7 @@ class HomeScreen(AreaScreen):
         self.summary = summary
         now = self.clock()
         self.query_one("#greeting", Static).update(greeting(now))
-        self.query_one("#counts", Static).update(
-            "Your journal holds "
-            f"{plural(summary.reflections, 'reflection', 'reflections')}, "
-            f"{plural(summary.boundaries, 'boundary note', 'boundary notes')} and "
-            f"{plural(summary.contacts, 'person', 'people')} in your secure base."
-        )
+        self.query_one("#counts", Static).update(holdings(summary.reflections, summary.boundaries, summary.contacts))
         self.query_one("#prompt-theme", Static).update(
             Content.assemble(("Today's prompt", "bold"), ("  " + THEME_LABELS[summary.prompt.theme], "dim"))
         )
@@ -95,7 +92,9 @@ class HomeScreen(AreaScreen):
             line.update(Content.assemble(
                 f"Anything you want to keep from {summary.waiting_session.called(now.date())}? ",
                 ("t to note it, whenever you like", "dim")))
-        self.query_one("#due", Static).update(self._due_text(summary, now))
+        due = self._due_text(summary, now)
+        self.query_one("#due", Static).update(due or "Nothing is waiting for you. Take your time.")
+        self.query_one("#due", Static).display = bool(due) or summary.waiting_session is None  # one or the other
         self.query_one("#mood-spark", ScaleChart).show(summary.mood)
         self.query_one("#reliance-spark", ScaleChart).show(summary.reliance)
         flagged = self.query_one("#flagged", Static)
@@ -108,7 +107,7 @@ class HomeScreen(AreaScreen):
         self.query_one("#newest-empty").display = not summary.newest
         self.refresh_bindings()
 
-    def _due_text(self, summary: Summary, now: datetime) -> Content:
+    def _due_text(self, summary: Summary, now: datetime) -> Content | None:
         today = now.date()
         parts: list[str | tuple[str, str]] = []
         if summary.due_contacts:
@@ -119,7 +118,7 @@ class HomeScreen(AreaScreen):
                 parts.append("\n")
             notes = ", ".join(b.boundary for b in summary.due_boundaries)
             parts.extend([("Boundaries to look at again: ", "bold"), notes])
-        return Content.assemble(*parts) if parts else Content("Nothing is waiting for you. Take your time.")
+        return Content.assemble(*parts) if parts else None
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "merge_copies":
@@ -159,3 +158,16 @@ class HomeScreen(AreaScreen):
         if self.summary is not None and self.summary.waiting_session is not None:
             await self.edit_session(self.summary.waiting_session, after=True)
             self.reload()
+
+
+def holdings(reflections: int, boundaries: int, people: int) -> str:
+    """What the journal holds, naming only what is there, and what can be done first when it is new."""
+    if not (reflections or boundaries or people):
+        return ("Your journal is ready. Begin wherever you like: w writes to today's prompt, 3 keeps a boundary, "
+                "4 adds someone you can turn to.")
+    held = [plural(n, one, many) for n, one, many in ((reflections, "reflection", "reflections"),
+                                                     (boundaries, "boundary note", "boundary notes"),
+                                                     (people, "person in your secure base",
+                                                      "people in your secure base")) if n]
+    listed = held[0] if len(held) == 1 else ", ".join(held[:-1]) + " and " + held[-1]
+    return f"Your journal holds {listed}."

@@ -43,13 +43,13 @@ class SessionsScreen(ListScreen[Session]):
         lines: list[str | tuple[str, str]] = [("State: ", "dim"), record.state(today), "\n"]
         if record.agenda:
             lines += [("To bring up: ", "dim"), record.agenda, "\n"]
-        if record.shared:
-            lines += [("Shared: ", "dim"), f"{record.shared.summary} in {record.shared.file} "
-                                           f"({record.shared.format}, made {day_text(record.shared.made)})", "\n"]
+        for shared in record.exports:
+            lines += [("Shared: ", "dim"), f"{shared.summary} in {shared.file} "
+                                           f"({shared.format}, made {day_text(shared.made)})", "\n"]
         entries = [journal.reflections.get(i) for i in record.shared_reflections]
         for entry in (e for e in entries if e is not None):
-            mark = "talked through" if entry.discussed else "to bring" if entry.flagged else ""
-            lines += ["  • ", entry.first_line, (f"  {mark}" if mark else "", "dim"), "\n"]
+            talked = "  talked through" if entry.discussed == record.day else ""
+            lines += ["  • ", (f"{day_text(entry.created)}  ", "dim"), entry.first_line, (talked, "dim"), "\n"]
         lines += [("\nWhat I took away\n", "bold"), record.takeaways or ("nothing noted yet (e to add)", "dim"), "\n"]
         follow = [boundaries[i] for i in record.follow_boundaries if i in boundaries]
         follow += [f"reach out to {names[i]}" for i in record.follow_contacts if i in names]
@@ -58,11 +58,7 @@ class SessionsScreen(ListScreen[Session]):
         return Card(f"Session on {day_text(record.day)}", Content.assemble(*lines))
 
     async def edit(self, record_id: int | None) -> None:
-        record = None
-        if record_id is not None:
-            record = await self.ask(lambda j: j.sessions.get(record_id), None)
-            if record is None:
-                return
+        record = None if record_id is None else await self.ask(lambda j: j.sessions.get(record_id), None)
         await self.edit_session(record, after=record is not None and record.day <= self.clock().date())
 
     def describe(self, journal: Journal, record_id: int) -> str | None:

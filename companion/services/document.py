@@ -153,13 +153,7 @@ def _boundaries_at_a_glance(content: ExportContent) -> tuple[str, ...]:
 def _give_and_take(content: ExportContent) -> tuple[str, ...]:
     lines = []
     for c in content.contacts:
-        given = sum(1 for i in c.interactions if INTERACTION_KINDS[i.kind][1] < 0)
-        received = sum(1 for i in c.interactions if INTERACTION_KINDS[i.kind][1] > 0)
-        shared = len(c.interactions) - given - received
-        if not c.interactions:
-            lines.append(f"{c.name}: nothing logged in this period")
-        else:
-            lines.append(f"{c.name}: I received {received} · I gave {given} · together {shared}")
+        lines.append(f"{c.name}: {c.logged() or 'nothing logged in this period'}")
     return tuple(lines)
 
 

@@ -34,28 +34,29 @@ class SessionService(RecordService[Session]):
         return next((s for s in self.all() if s.waiting_for_takeaways(today)), None)
 
     def record_export(self, day: date, agenda: str, shared: Shared, reflection_ids: list[int]) -> Session:
-        """An export was made for the session on `day`: note what it held (one session per day)."""
+        """An export was made for the session on `day`: add it to the session's exports (one session per day;
+        every export made for it is kept, and the entries any of them held)."""
         existing = self.on(day)
         if existing is None:
-            session = Session(day=day, agenda=agenda, shared=shared, shared_reflections=reflection_ids)
+            session = Session(day=day, agenda=agenda, exports=[shared], shared_reflections=reflection_ids)
         else:
-            session = dataclasses.replace(existing, agenda=agenda or existing.agenda, shared=shared,
-                                          shared_reflections=reflection_ids)
+            held = existing.shared_reflections + [i for i in reflection_ids if i not in existing.shared_reflections]
+            session = dataclasses.replace(existing, agenda=agenda or existing.agenda,
+                                          exports=[*existing.exports, shared], shared_reflections=held)
         return self.save(session)
 
-    def close(self, session: Session, *, mark_discussed: bool) -> Session:
-        """Save the take-aways and follow-ups; the shared entries can be marked discussed at once."""
+    def close(self, session: Session, *, discussed: list[int]) -> Session:
+        """Save the take-aways and follow-ups, and mark the shared entries the person ticked as talked through."""
         with self._vault.batch():
             self.save(session)
-            if mark_discussed:
-                self.mark_discussed(session)
+            self.mark_discussed(session, discussed)
         return session
 
-    def mark_discussed(self, session: Session) -> int:
-        """The entries shared for a session were talked through: kept, no longer 'bring to therapy'."""
+    def mark_discussed(self, session: Session, ids: list[int]) -> int:
+        """These entries shared for a session were talked through: kept, no longer 'bring to therapy'."""
         marked = 0
         with self._vault.batch():
-            for reflection_id in session.shared_reflections:
+            for reflection_id in (i for i in ids if i in session.shared_reflections):
                 entry = self._reflections.get(reflection_id)
                 if entry is None or (entry.discussed == session.day and not entry.flagged):
                     continue

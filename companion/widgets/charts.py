@@ -27,9 +27,10 @@ def balance_content(balance: Balance, width: int = 12) -> Content:
 class ScaleChart(Static):
     """A label, one character a day on the fixed 1-5 scale (a dot where nothing was noted), and a caption."""
 
-    def __init__(self, label: str, caption: str, id: str) -> None:
+    def __init__(self, label: str, caption: str, id: str, *, short: tuple[str, str] = ("", "")) -> None:
         super().__init__("", id=id, classes="scale-chart")
         self._label, self._caption = label, caption
+        self._short_label, self._short_caption = short[0] or label, short[1] or caption
         self._values: Series | None = None
 
     def show(self, values: Series) -> None:
@@ -38,7 +39,7 @@ class ScaleChart(Static):
         self.refresh(layout=True)
 
     def render(self) -> Content:
-        """The line, with as much of the caption as fits (never a caption cut in the middle)."""
+        """The line, with as much of the caption as fits: shortened when narrow, never cut in the middle."""
         label = (f"{self._label:<19}", "dim")
         values = self._values
         if values is None:
@@ -46,8 +47,10 @@ class ScaleChart(Static):
         if not values.noted:
             return Content.assemble(label, ("nothing noted in the last 30 days", "dim"))
         spark = values.spark()
-        for caption in (f" {self._caption} · {GAP} nothing noted", f" {self._caption}", ""):
-            line = Content.assemble(label, spark, (caption, "dim"))
+        short = (f"{self._short_label:<9}", "dim")
+        for name, caption in ((label, f" {self._caption} · {GAP} nothing noted"), (label, f" {self._caption}"),
+                              (short, f" {self._caption}"), (short, f" {self._short_caption}"), (short, "")):
+            line = Content.assemble(name, spark, (caption, "dim"))
             if line.cell_length <= self.size.width:
                 return line
         return line

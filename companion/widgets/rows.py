@@ -67,6 +67,6 @@ def contact_row(c: Contact, today: date, width: int = 80) -> Option:
 def session_row(s: Session, today: date) -> Option:
     """The day, where it stands (a mark and words), what was shared."""
     state = s.state(today)
-    shared = f"  shared {s.shared.summary}" if s.shared else ""
+    shared = f"  shared {s.exported()}" if s.exports else ""
     return Option(Content.assemble((f"{day_text(s.day)}  ", "bold"), f"{SESSION_MARKS[state]} {state:<18}",
                                    (shared, "dim")), id=str(s.id))

@@ -35,10 +35,10 @@ class TickBox(Checkbox):
 
 
 class TickList(SelectionList[V]):
-    """A SelectionList whose rows start `[x]` or `[ ]`."""
+    """A SelectionList whose rows start `[x]` or `[ ]`, the highlighted one `►[x]` (not by shading alone)."""
 
     def render_line(self, y: int) -> Strip:
-        """Textual's row, with its coloured button replaced by the box in characters."""
+        """Textual's row, with its coloured button replaced by the box in characters, after the mark."""
         line = super().render_line(y)
         segments = list(line)
         if len(segments) < 4 or (segments[0].text, segments[2].text) != ("▐", "▌"):
@@ -50,6 +50,7 @@ class TickList(SelectionList[V]):
         ticked = option.value in self.selected
         left, inner, right = segments[:3]
         style = inner.style
-        box = [left._replace(text="[", style=style), inner._replace(text="x" if ticked else " "),
+        mark = MARK if self.highlighted == self.scroll_offset.y + y else " "
+        box = [left._replace(text=mark + "[", style=style), inner._replace(text="x" if ticked else " "),
                right._replace(text="]", style=style)]
-        return Strip([*box, *segments[3:]], line.cell_length)
+        return Strip([*box, *segments[3:]]).crop(0, line.cell_length)

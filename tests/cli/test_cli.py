@@ -46,6 +46,25 @@ def one_sentence(stderr: str) -> str:
 def test_version_and_help() -> None:
     assert run("--version").stdout.strip().startswith("companion ")
     assert "init" in run("--help").stdout
+    page = run("boundaries", "list", "--help").stdout  # a command's own page, as a person reads it
+    assert "Print boundary notes." in page and "Example:\n  companion boundaries list --json" in page
+
+
+@pytest.mark.parametrize("command", ["init", "add", "capture", "list", "boundaries", "contacts", "sessions",
+                                     "export", "backup", "restore", "import", "check", "merge", "passwd",
+                                     "recovery-key"])
+def test_every_command_page_says_what_it_does_with_an_example(command: str,
+                                                              capsys: pytest.CaptureFixture[str]) -> None:
+    from companion.cli import main
+
+    with pytest.raises(SystemExit) as exit_:
+        main([command, "--help"], clock=fixed_clock)
+    assert exit_.value.code == 0
+    page = capsys.readouterr().out
+    description = page.split("\n\n")[1]
+    assert description[0].isupper() and description.rstrip().endswith(".")
+    assert "Example:\n  " in page and f"companion {command}" in page.split("Example:")[1]
+    assert "vault" not in page.replace("vault.companion", "").replace("vault.sync-conflict", "")  # "journal"
 
 
 def test_init_add_list_round_trip(cli_vault: tuple[Path, Path]) -> None:

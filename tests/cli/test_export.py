@@ -343,7 +343,8 @@ def test_export_for_a_session_then_sessions_list(therapy_vault: Path, passphrase
     assert [s["day"] for s in listed] == ["2026-12-01", "2026-11-17"]
     session = listed[0]
     assert session["day"] == "2026-12-01" and session["agenda"] == "The move" and session["state"] == "coming up"
-    assert session["shared"]["file"] == "tuesday.pdf" and session["shared"]["format"] == "pdf"
+    [export] = session["exports"]
+    assert export["file"] == "tuesday.pdf" and export["format"] == "pdf"
     assert len(session["shared_reflections"]) == 4  # the flagged entries it held
     plain = run(*base(therapy_vault, passphrase_file()), "sessions", "list").stdout
     assert plain.startswith("Tue 01 Dec 2026  coming up; shared")

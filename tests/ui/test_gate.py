@@ -27,7 +27,7 @@ async def test_first_run_creates_a_vault(vault_path: Path) -> None:
         app.screen.query_one("#recovery", Checkbox).value = False  # no recovery key this time
         await submit_passphrase(pilot, PASSPHRASE, PASSPHRASE)
         assert isinstance(app.screen, HomeScreen)
-        assert "0 reflections" in _text(app.screen, "#counts")
+        assert "Your journal is ready" in _text(app.screen, "#counts")
     assert vault_path.is_file()
     with Vault.open(vault_path, PASSPHRASE, clock=fixed_clock) as vault:
         assert vault.counts()["reflections"] == 0

@@ -4,6 +4,7 @@ what you took away; the shared entries are marked talked through and leave 'brin
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 from pathlib import Path
 
 from textual.widgets import Checkbox, Input, OptionList, Static, TextArea
@@ -11,6 +12,7 @@ from textual.widgets import Checkbox, Input, OptionList, Static, TextArea
 from companion.dialogs.export import ExportDialog
 from companion.dialogs.info import DetailDialog, NoticeDialog
 from companion.dialogs.session import SessionDialog
+from companion.domain.session import Shared
 from companion.screens.home import HomeScreen
 from companion.screens.sessions import SessionsScreen
 from companion.services.journal import Journal
@@ -62,7 +64,10 @@ async def test_prepare_export_and_close_a_session(make_vault: Callable[..., Path
         assert isinstance(dialog, SessionDialog)
         assert app.focused is dialog.query_one("#takeaways", TextArea)
         app.focused.insert("Asking is a skill; practise it with small things.")
-        assert dialog.query_one("#discussed", Checkbox).value  # offered, already ticked
+        ticks = list(dialog.query(Checkbox))
+        assert len(ticks) == 2 and not any(t.value for t in ticks)  # offered, each entry unticked
+        assert all("Nov 2026" in str(t.label) for t in ticks)  # each with its date
+        ticks[0].value = True  # only the first was talked through
         await pilot.press("ctrl+s")
         await settle(pilot)
         await settle(pilot)
@@ -73,10 +78,48 @@ async def test_prepare_export_and_close_a_session(make_vault: Callable[..., Path
         session = journal.sessions.on(NOW.date())
         assert session is not None
         assert session.takeaways == "Asking is a skill; practise it with small things."
-        shared = [journal.reflections.get(i) for i in session.shared_reflections]
-        assert len(shared) == 2
-        assert all(e is not None and not e.flagged and e.discussed == NOW.date() for e in shared)
-        assert journal.reflections.flagged_count() == 0  # the next preparation starts fresh
+        first, second = (journal.reflections.get(i) for i in session.shared_reflections)
+        assert first is not None and not first.flagged and first.discussed == NOW.date()
+        assert second is not None and second.flagged and second.discussed is None  # not unmarked behind the back
+        assert journal.reflections.flagged_count() == 1
+
+
+async def test_the_card_lists_the_shared_entries_with_their_dates(make_vault: Callable[..., Path]) -> None:
+    path = make_vault([])
+    seed_practices(path)
+    with Vault.open(path, PASSPHRASE, clock=fixed_clock) as vault:
+        journal = Journal(vault, fixed_clock)
+        ids = [e.id or 0 for e in journal.reflections.page().items[:2]]
+        for name in ("first.pdf", "second.pdf"):
+            journal.sessions.record_export(NOW.date(), "", Shared(name, "pdf", NOW, "2 reflections"), ids)
+    async with unlocked(path, size=(100, 40)) as (app, pilot):
+        await pilot.press("6")
+        await settle(pilot)
+        rows = app.screen.query_one("#sessions", OptionList)
+        rows.highlighted = next(i for i in range(rows.option_count) if "Fri 27 Nov 2026" in
+                                str(rows.get_option_at_index(i).prompt))
+        await pilot.press("enter")
+        await settle(pilot)
+        card = str(app.screen.query_one(".dialog-lines").render())
+        assert "first.pdf" in card and "second.pdf" in card  # every export kept
+        assert "to bring" not in card
+        assert card.count("• ") == 2 and card.count(" Nov 2026  A guided answer") == 2  # each with its date
+
+
+async def test_a_session_to_come_offers_no_entries_to_tick(make_vault: Callable[..., Path]) -> None:
+    path = make_vault([])
+    seed_practices(path)
+    with Vault.open(path, PASSPHRASE, clock=fixed_clock) as vault:
+        journal = Journal(vault, fixed_clock)
+        ids = [e.id or 0 for e in journal.reflections.page().items[:2]]
+        journal.sessions.record_export(NOW.date() + timedelta(days=4), "", Shared("soon.pdf", "pdf", NOW, "2"), ids)
+    async with unlocked(path, size=(100, 40)) as (app, pilot):
+        await pilot.press("6")
+        await settle(pilot)
+        await pilot.press("e")  # the first row: the session still to come
+        await settle(pilot)
+        assert isinstance(app.screen, SessionDialog)
+        assert not app.screen.query(Checkbox)
 
 
 async def test_a_session_without_an_export(make_vault: Callable[..., Path]) -> None:

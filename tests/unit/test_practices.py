@@ -57,7 +57,7 @@ def test_contact_due_rules_and_logging_resets_the_clock() -> None:
 
 def test_balance_counts_the_last_90_days_only() -> None:
     c = Contact("Cy")
-    for offset, kind in [(1, "asked"), (2, "helped-me"), (3, "helped-them"), (4, "together"), (95, "helped-them")]:
+    for offset, kind in [(1, "asked"), (2, "helped-me"), (3, "helped-them"), (24, "together"), (95, "helped-them")]:
         c.log(Interaction(DAY - timedelta(days=offset), kind))
     b = c.balance(DAY)
     assert (b.received, b.given, b.shared) == (2, 1, 1)
@@ -66,12 +66,12 @@ def test_balance_counts_the_last_90_days_only() -> None:
 
 @pytest.mark.parametrize(
     ("kinds", "label"),
-    [([], "Nothing logged"), (["asked", "helped-them"], "About even"), (["helped-them"], "giving more")],
+    [([], "Nothing logged"), (["asked", "helped-them"] * 2, "About even"), (["helped-them"] * 4, "giving more")],
 )
 def test_balance_labels_describe_without_judging(kinds: list[str], label: str) -> None:
     c = Contact("Di")
-    for kind in kinds:
-        c.log(Interaction(DAY, kind))
+    for week, kind in enumerate(kinds):
+        c.log(Interaction(DAY - timedelta(weeks=week), kind))
     assert label in c.balance(DAY).label
 
 
@@ -160,7 +160,23 @@ def test_dates_typed_by_a_person() -> None:
     assert friendly_day(DAY, DAY) == "today"
     assert friendly_day(DAY - timedelta(days=1), DAY) == "yesterday"
     assert friendly_day(DAY - timedelta(days=3), DAY) == "3 days ago"
-    assert friendly_day(None, DAY) == "never"
+    assert friendly_day(DAY - timedelta(days=20), DAY) == "2 weeks ago"  # one form: never a bare date
+    assert friendly_day(DAY - timedelta(days=100), DAY) == "3 months ago"
+    assert friendly_day(None, DAY) == "not yet"
+
+
+def test_a_pattern_is_named_only_from_enough_moments() -> None:
+    from companion.domain.contact import Contact, Interaction
+
+    sam = Contact("Sam")
+    sam.log(Interaction(DAY - timedelta(days=2), "helped-them"))
+    assert sam.balance(DAY).label == "1 moment logged in the last 90 days"  # no "giving more" from one
+    for days in (30, 20, 10):
+        sam.log(Interaction(DAY - timedelta(days=days), "helped-them"))
+    assert sam.balance(DAY).label == "Lately you have been giving more"  # 4 moments over 4 weeks
+    assert sam.logged() == "I helped them 4"
+    sam.log(Interaction(DAY, "asked"))
+    assert sam.logged() == "I asked for help 1 · I helped them 4"  # what was logged, by name
 
 
 def test_settings_defaults_custom_and_broken(tmp_path: Path) -> None:

@@ -79,7 +79,7 @@ def test_one_document_for_the_preview_and_the_age_file(make_vault: Callable[...,
     markdown = to_markdown(document)
     assert preview(content, names) == markdown
     for words_ in ("From: A. B.", "Marked to bring to therapy", "#guided", "to bring to therapy",
-                   "Give and take with my secure base", "Priya: I received", "review was due"):
+                   "Give and take with my secure base", "Priya: I asked for help 1", "review was due"):
         assert words_ in markdown, words_
     assert "Text first, then call" not in markdown  # contact details stay out unless chosen
 
@@ -93,12 +93,15 @@ def test_sessions_record_exports_and_close_with_takeaways(make_vault: Callable[.
         day = NOW.date()
         first = journal.sessions.record_export(day, "agenda one", shared, [a.id or 0])
         again = journal.sessions.record_export(day, "", Shared("two.pdf", "pdf", NOW, "1 reflection"), [a.id or 0])
-        assert again.id == first.id and again.agenda == "agenda one" and again.shared.file == "two.pdf"  # type: ignore[union-attr]
+        assert again.id == first.id and again.agenda == "agenda one"
+        assert [e.file for e in again.exports] == ["one.pdf", "two.pdf"]  # the first export is kept too
         assert len(journal.sessions.all()) == 1
         waiting = journal.sessions.waiting()
         assert waiting is not None and waiting.called(day) == "today's session"
         waiting.takeaways = "Kept: small asks."
-        journal.sessions.close(waiting, mark_discussed=True)
+        journal.sessions.close(waiting, discussed=[])  # nothing ticked: nothing unmarked
+        assert journal.reflections.get(a.id or 0).flagged  # type: ignore[union-attr]
+        journal.sessions.close(waiting, discussed=waiting.shared_reflections)
         assert journal.sessions.waiting() is None
         entry = journal.reflections.get(a.id or 0)
         assert entry is not None and not entry.flagged and entry.discussed == day
