@@ -69,8 +69,10 @@ class CompanionApp(TerminalApp):
     """companion's terminal interface."""
 
     TITLE = "companion"
+    URGENT_KEYS = frozenset({"ctrl+g"})
+    SETTLING_GROUPS = frozenset({"journal", "unlock"})  # the journal's thread: a key waits for what it asked
     BINDINGS = [
-        Binding("ctrl+g", "support", "Urgent help", id="support", priority=True),
+        Binding("ctrl+g", "support", "Urgent help", id="support", priority=True),  # an URGENT_KEY: never waits
         Binding("ctrl+l", "lock", "Lock", id="lock", priority=True),  # from a dialog too: the words are kept
         Binding("ctrl+q", "quit", "Quit", id="quit", priority=True),
         Binding("ctrl+k", "security", "Passphrase and recovery key", id="security", show=False),

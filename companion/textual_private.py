@@ -131,9 +131,12 @@ Typed = events.Key | events.Paste
 class KeysInOrder(App[int]):
     """An App that hands a key (or a paste) to the focus only after the keys before it are done (see 5)."""
 
+    URGENT_KEYS: frozenset[str] = frozenset()  # keys that never wait behind others (where to find urgent help)
+    SETTLING_GROUPS: frozenset[str] = frozenset()  # workers a key always waits for (short: loads, saves)
     _key_settling: asyncio.Task[None] | None = None
     _key_in_flight: Typed | None = None
     _key_came_back = False
+    _urgent_screen: object = None
 
     @functools.cached_property
     def _keys_held(self) -> deque[Typed]:
@@ -155,6 +158,12 @@ class KeysInOrder(App[int]):
         if not self.keys_waiting:
             self._run_after_keys()
 
+    async def keys_acted(self) -> None:
+        """Return once every key already read has acted."""
+        acted = asyncio.Event()
+        self.after_keys(acted.set)
+        await acted.wait()
+
     def _run_after_keys(self) -> None:
         waiting, self._after_keys[:] = list(self._after_keys), []
         for callback in waiting:
@@ -172,6 +181,9 @@ class KeysInOrder(App[int]):
             if event is self._key_in_flight:
                 self._key_came_back = True  # nothing below used it: the bindings will
             await super().on_event(event)
+        elif isinstance(event, events.Key) and event.key in self.URGENT_KEYS:
+            await super().on_event(event)  # at once, whatever is still being typed or worked on
+            self._urgent_screen = self.screen  # not a screen the key being followed opened
         elif self._key_settling is not None or self._keys_held:
             self._keys_held.append(event)
         else:
@@ -206,23 +218,27 @@ class KeysInOrder(App[int]):
         if self._key_settling is None and self._keys_held:
             await self._hand_on(self._keys_held.popleft())
 
-    def _work_since(self, before: Before) -> list[asyncio.Task[object]]:
-        """The tasks of workers started since `before` that still run (a dialog being prepared, a save)."""
-        return [task for worker in self.workers if worker not in before.workers
-                and not worker.is_finished and (task := worker._task) is not None]
+    def _work_since(self, before: Before) -> list[Worker[object]]:
+        """Workers started since `before` that still run (a dialog being prepared, a save, a screen's load)."""
+        return [worker for worker in self.workers if worker not in before.workers and not worker.is_finished]
 
     async def _all_settled(self, before: Before) -> None:
-        """Until the screen has settled and the work started since `before` has ended or opened a screen."""
+        """Until the screen has settled and the work started since `before` has ended, or opened a screen (the
+        work of SETTLING_GROUPS, such as loading what the new screen shows, is waited for even then)."""
         deadline = asyncio.get_running_loop().time() + WORK_WAIT
         while True:
             await self._screen_settled()
             work = self._work_since(before)
+            if self.screen is not before.screen and self.screen is not self._urgent_screen:
+                work = [worker for worker in work if worker.group in self.SETTLING_GROUPS]
+            tasks = [task for worker in work if (task := worker._task) is not None]
             left = deadline - asyncio.get_running_loop().time()
-            if not work or self.screen is not before.screen or left <= 0:
+            if not tasks or left <= 0:
                 return
-            moved = asyncio.ensure_future(self._screen_moved.wait())
-            await asyncio.wait([*work, moved], timeout=left, return_when=asyncio.FIRST_COMPLETED)
-            moved.cancel()
+            screen_moved = asyncio.ensure_future(self._screen_moved.wait())
+            await asyncio.wait([*tasks, screen_moved], timeout=left, return_when=asyncio.FIRST_COMPLETED)
+            screen_moved.cancel()
+            self._screen_moved.clear()
 
     async def _screen_settled(self) -> None:
         """Until the screen showing and everything on it have handled what they were sent (twice quiet)."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import threading
 import time
@@ -92,6 +93,23 @@ def own_user_folders(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pyte
     base = tmp_path_factory.mktemp("user")
     for name in ("XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME"):
         monkeypatch.setenv(name, str(base / name.lower()))
+
+
+@pytest.fixture(autouse=True)
+def presses_wait_for_the_keys(monkeypatch: pytest.MonkeyPatch) -> None:
+    """pilot.press returns once its keys have acted. companion hands a key on only after the one before it has
+    settled (textual_private.KeysInOrder), so a key pressed meanwhile waits: press waits for it too."""
+    from textual.pilot import Pilot
+
+    press = Pilot.press
+
+    async def press_and_wait(self: Pilot[Any], *keys: str) -> None:
+        await press(self, *keys)
+        if hasattr(self.app, "keys_acted") and self.app.is_running:
+            await asyncio.wait_for(self.app.keys_acted(), timeout=10)
+            await self.pause()
+
+    monkeypatch.setattr(Pilot, "press", press_and_wait)
 
 
 @pytest.fixture(autouse=True)
@@ -256,10 +274,11 @@ async def burst(pilot, data: str) -> None:  # type: ignore[no-untyped-def]
     driver parses it, every key queued at once (pilot.press would wait for each), then let it all act."""
     from companion.textual_private import EscapeThenKey
 
-    app = pilot.app
+    app, acted = pilot.app, asyncio.Event()
     for event in EscapeThenKey().feed(data):
         app.post_message(event)
-    await wait_until(pilot, lambda: app.message_queue_size == 0 and app.keys_waiting == 0, "the keys to act")
+    app.call_later(app.after_keys, acted.set)  # behind the keys in the App's queue, then after they acted
+    await asyncio.wait_for(acted.wait(), timeout=30)
     await settle(pilot)
 
 

@@ -163,8 +163,7 @@ class HomeScreen(AreaScreen):
 def holdings(reflections: int, boundaries: int, people: int) -> str:
     """What the journal holds, naming only what is there, and what can be done first when it is new."""
     if not (reflections or boundaries or people):
-        return ("Your journal is ready. Begin wherever you like: w writes to today's prompt, 3 keeps a boundary, "
-                "4 adds someone you can turn to.")
+        return "Your journal is ready: w writes, 3 keeps a boundary, 4 adds someone you can turn to."
     held = [plural(n, one, many) for n, one, many in ((reflections, "reflection", "reflections"),
                                                      (boundaries, "boundary note", "boundary notes"),
                                                      (people, "person in your secure base",

@@ -4,16 +4,19 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from textual import events
 from textual.widgets import Checkbox, Input, OptionList, Static
 
+from companion.dialogs.info import SupportDialog
 from companion.dialogs.recovery import RecoveryKeyDialog
 from companion.screens.create import CreateScreen
+from companion.screens.editor import EditorScreen
 from companion.screens.home import HomeScreen
 from companion.screens.unlock import UnlockScreen
 from companion.storage.lock import VaultLock, is_busy
 from companion.storage.vault import Vault
 
-from conftest import PASSPHRASE, SEED_TEXTS, fixed_clock, make_app, settle, submit_passphrase, unlocked
+from conftest import PASSPHRASE, SEED_TEXTS, fixed_clock, make_app, settle, submit_passphrase, unlocked, wait_until
 
 
 def _text(screen, selector: str) -> str:  # type: ignore[no-untyped-def]
@@ -171,13 +174,14 @@ async def test_unlocking_state_shows_while_the_kdf_runs(seeded_vault: Path, monk
     app = make_app(seeded_vault)
     async with app.run_test() as pilot:
         app.focused.value = PASSPHRASE
-        await pilot.press("enter")
-        await pilot.pause()  # not settle(): the KDF is held back on purpose
-        assert "Unlocking" in _text(app.screen, "#gate-status")
+        app.post_message(events.Key("enter", "\r"))  # not pilot.press: it would wait for the unlock it starts
+        await wait_until(pilot, lambda: "Unlocking" in _text(app.screen, "#gate-status"), "the unlocking line")
         assert app.screen.query_one("#passphrase", Input).disabled
-        await pilot.press("x")  # the interface keeps answering while the KDF runs
-        assert isinstance(app.screen, UnlockScreen)
+        app.post_message(events.Key("w", "w"))  # typed meanwhile: it waits for the unlock, then writes
+        app.post_message(events.Key("ctrl+g", None))  # where to find urgent help never waits
+        await wait_until(pilot, lambda: isinstance(app.screen, SupportDialog), "the urgent-help card")
         release.set()
         await app.workers.wait_for_complete()
         await settle(pilot)
-        assert isinstance(app.screen, HomeScreen)
+        await app.keys_acted()
+        assert isinstance(app.screen, EditorScreen), app.screen  # the w typed during the unlock acted on Home

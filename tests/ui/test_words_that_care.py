@@ -36,7 +36,7 @@ def _line(widget: OptionList, y: int) -> str:
 async def test_a_new_journal_says_what_can_be_done_first(make_vault: Callable[..., Path], tmp_path: Path) -> None:
     async with unlocked(make_vault([])) as (app, pilot):
         counts = _text(app.screen.query_one("#counts", Static))
-        assert counts.startswith("Your journal is ready.") and "4 adds someone you can turn to" in counts
+        assert counts.startswith("Your journal is ready:") and "4 adds someone you can turn to" in counts
         assert "0 " not in counts  # never "0 people in your secure base"
     async with unlocked(make_vault(["one", "two"], path=tmp_path / "two" / "vault.companion")) as (app, pilot):
         assert _text(app.screen.query_one("#counts", Static)) == "Your journal holds 2 reflections."
