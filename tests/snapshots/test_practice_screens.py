@@ -173,3 +173,21 @@ def test_home_asks_about_a_session(snap_compare, full_vault: Path, size: tuple[i
     with Vault.open(full_vault, PASSPHRASE, clock=fixed_clock) as vault:
         Journal(vault, fixed_clock).sessions.save(Session(day=(NOW - timedelta(days=3)).date(), agenda="The move"))
     assert snap_compare(make_app(full_vault), terminal_size=size, run_before=keys())
+
+
+@SIZES
+def test_takeaways_offer_each_shared_entry(snap_compare, full_vault: Path, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
+    """After a session: the entries shared for it, each with its date, unticked; the sentence whole at 80x24."""
+    from datetime import timedelta
+
+    from companion.domain.session import Shared
+    from companion.services.journal import Journal
+    from companion.storage.vault import Vault
+
+    from conftest import NOW, fixed_clock
+
+    with Vault.open(full_vault, PASSPHRASE, clock=fixed_clock) as vault:
+        journal = Journal(vault, fixed_clock)
+        ids = [e.id or 0 for e in journal.reflections.page().items[:3]]
+        journal.sessions.record_export(NOW.date() - timedelta(days=2), "", Shared("s.pdf", "pdf", NOW, "3"), ids)
+    assert snap_compare(make_app(full_vault), terminal_size=size, run_before=keys("6", "down", "e"))
