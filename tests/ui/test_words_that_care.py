@@ -130,3 +130,18 @@ async def test_at_60x20_captions_and_keys_shorten_and_stay(make_vault: Callable[
         await settle(pilot)
         error = app.screen.query_one("#form-error", Static)
         assert "not the same" in _text(error) and error.region.y > 0 and error.region.bottom <= 19
+
+
+async def test_at_60x20_the_save_discard_question_shows_every_answer(make_vault: Callable[..., Path]) -> None:
+    from textual.widgets import Button
+
+    from companion.dialogs.confirm import UnsavedDialog
+
+    async with unlocked(make_vault([]), size=(60, 20)) as (app, pilot):
+        await pilot.press("3", "n", *"Mum", "escape")
+        await settle(pilot)
+        assert isinstance(app.screen, UnsavedDialog)
+        card = app.screen.query_one(".dialog")
+        for button in app.screen.query(Button):
+            assert button.region.right <= card.content_region.right, f"{button.label} is cut"
+            assert button.region.width >= len(str(button.label))
