@@ -12,7 +12,7 @@ import os
 import signal
 import sys
 from collections.abc import Callable, Sequence
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any, NoReturn, TextIO
 
@@ -63,7 +63,12 @@ def build_parser() -> argparse.ArgumentParser:
     add = command("add", "add a reflection")
     add.add_argument("text", nargs="?", help="the text (read from standard input when absent)")
     add.add_argument("--mood", type=int, choices=range(1, 6), metavar="1-5", help="how you feel, 1-5")
+    add.add_argument("--reliance", type=int, choices=range(1, 6), metavar="1-5",
+                     help="1 alone … 3 mutual give and take … 5 leaning on others")
     add.add_argument("--tag", action="append", default=[], help="a tag (repeatable)")
+    add.add_argument("--flag", action="store_true", help="mark it to bring to therapy")
+    add.add_argument("--date", type=_moment, metavar="YYYY-MM-DD[THH:MM]",
+                     help="when it happened, for a day that has passed (default: now)")
 
     cap = command("capture", "add a reflection without the passphrase (taken in at the next unlock)")
     cap.add_argument("text", nargs="?", help="the text (read from standard input when absent)")
@@ -71,8 +76,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     lst = command("list", "print reflections, newest first")
     lst.add_argument("-n", type=_positive, metavar="N", help="at most N reflections")
+    lst.add_argument("filter", nargs="*", metavar="FILTER",
+                     help="the app's filter words: words, #tag, theme:asking, since:2026-01-31, until:…, flagged")
     lst.add_argument("--search", metavar="TEXT", help="only reflections containing TEXT (any case)")
-    lst.add_argument("--json", action="store_true", help="print JSON")
+    lst.add_argument("--format", choices=("text", "markdown", "json"), default="text", help="how to print them")
+    lst.add_argument("--json", action="store_true", help="print JSON (the same as --format json)")
 
     for name, what in (("boundaries", "boundary notes"), ("contacts", "secure-base contacts"),
                        ("sessions", "therapy sessions")):
@@ -115,8 +123,10 @@ def build_parser() -> argparse.ArgumentParser:
     restore.add_argument("--yes", action="store_true", help="do not ask before replacing")
 
     imp = command("import", "bring in entries from another journal")
-    imp.add_argument("source", choices=("jrnl", "dayone"))
-    imp.add_argument("file", metavar="FILE")
+    imp.add_argument("source", choices=("jrnl", "dayone", "daylio"))
+    imp.add_argument("file", metavar="FILE", help="jrnl's or Day One's JSON export, or Daylio's CSV export")
+    imp.add_argument("--mood", action="append", default=[], metavar="NAME=1-5",
+                     help="Daylio only: where a renamed mood sits on 1-5 (repeatable), e.g. --mood \"average=3\"")
 
     command("check", "verify the journal, its backups, kept copies and drafts open correctly")
 
@@ -134,9 +144,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 EXAMPLES = {
     "init": "companion init",
-    "add": "companion add --mood 3 --tag work \"Asked Sam to cover my shift, and he said yes.\"",
+    "add": "companion add --mood 3 --reliance 3 --tag work \"Asked Sam to cover my shift, and he said yes.\"",
     "capture": "echo \"Felt alone at lunch, then texted Priya.\" | companion capture",
-    "list": "companion list -n 5 --search help",
+    "list": "companion list '#work' since:2026-11-01 --format markdown",
     "boundaries": "companion boundaries list",
     "contacts": "companion contacts list --json",
     "sessions": "companion sessions list",
@@ -146,7 +156,7 @@ EXAMPLES = {
     "export": "companion export --format pdf --out for-my-therapist.pdf --flagged-only --session 2026-12-08",
     "backup": "companion backup --out journal-backup.age",
     "restore": "companion restore journal-backup.age",
-    "import": "companion import jrnl journal.txt",
+    "import": "companion import daylio daylio_export.csv --mood \"average=3\"",
     "check": "companion check",
     "merge": "companion merge \"vault.sync-conflict-20261204-101500-ABCDEFG.companion\"",
     "passwd": "companion passwd",
@@ -159,6 +169,17 @@ def _day(value: str) -> date:
         return date.fromisoformat(value)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{value!r} is not a date like 2026-11-30") from None
+
+
+def _moment(value: str) -> datetime:
+    """A day (noon) or a day and time, as typed: the zone is the journal's, added when it is used."""
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a date like 2026-11-30 or 2026-11-30T21:15") from None
+    if moment.tzinfo is not None:
+        raise argparse.ArgumentTypeError("give the date and time as on your clock, without a zone")
+    return moment if "T" in value or " " in value else moment.replace(hour=12)
 
 
 def _sections(value: str) -> frozenset[str]:

@@ -9,7 +9,7 @@ import shlex
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import tzinfo
+from datetime import UTC, tzinfo
 from pathlib import Path
 from typing import TypeVar
 
@@ -18,7 +18,8 @@ import orjson
 from companion.domain.boundary import STATUSES
 from companion.domain.clock import Clock, day_text
 from companion.domain.contact import ROLES
-from companion.domain.reflection import Reflection, ReflectionFilter
+from companion.domain.query import parse_filter
+from companion.domain.reflection import Reflection
 from companion.domain.text import plural
 from companion.errors import StorageFailure, UsageError, VaultDamaged
 from companion.passphrase_input import ask, ask_new, check_new, read_passphrase_file
@@ -110,9 +111,14 @@ def cmd_add(args: argparse.Namespace, vault: Path, passphrase_file: str | None, 
         raise UsageError("Standard input carries the passphrase, so give the text as an argument.")
     passphrase = _passphrase(passphrase_file)  # first, so typed text never lands in the prompt
     text = entry_text(args.text)
+    now = clock()
+    created = now if args.date is None else args.date.replace(tzinfo=now.tzinfo)
+    if created > now:
+        raise UsageError(f"{created:%Y-%m-%d %H:%M} has not come yet; --date is for a day that has passed.")
     with _journal(vault, passphrase_file, clock, passphrase) as journal:
-        journal.add_reflection(text, mood=args.mood, tags=args.tag)
-        print("Saved your reflection.")
+        journal.add_reflection(text, mood=args.mood, tags=args.tag, reliance=args.reliance, flagged=args.flag,
+                               created=created)
+        print("Saved your reflection." + (" It is marked to bring to therapy." if args.flag else ""))
     return 0
 
 
@@ -125,16 +131,29 @@ def reflection_json(entry: Reflection) -> dict[str, object]:
 
 
 def cmd_list(args: argparse.Namespace, vault: Path, passphrase_file: str | None, clock: Clock) -> int:
-    """Print reflections, newest first."""
-    rule = ReflectionFilter(text=args.search or "")
+    """Print reflections, newest first; the filter words are the app's (#tag, theme:, since:, until:, flagged)."""
+    try:
+        rule = parse_filter(" ".join([*args.filter, args.search or ""]))
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
     entries = _read(vault, passphrase_file, clock, lambda j: j.reflections.page(rule, limit=args.n).items)
-    if args.json:
+    if args.json or args.format == "json":
         _print_json([reflection_json(e) for e in entries])
         return 0
     zone = clock().tzinfo
+    show = _markdown_entry if args.format == "markdown" else _format_entry
     for entry in entries:
-        sys.stdout.write(_format_entry(entry, zone))
+        sys.stdout.write(show(entry, zone))
     return 0
+
+
+def _markdown_entry(entry: Reflection, zone: tzinfo | None) -> str:
+    """One entry as Markdown: a heading with its time, its marks on a line, then the words as written."""
+    when = entry.created.astimezone(zone).strftime("%Y-%m-%d %H:%M")
+    marks = [f"mood {entry.mood}/5"] if entry.mood else []
+    marks += [f"reliance {entry.reliance}/5"] if entry.reliance else []
+    marks += [f"#{t}" for t in entry.tags] + (["to bring to therapy"] if entry.flagged else [])
+    return f"## {when}\n\n" + (f"*{' · '.join(marks)}*\n\n" if marks else "") + f"{entry.text.rstrip()}\n\n"
 
 
 def _format_entry(entry: Reflection, zone: tzinfo | None) -> str:
@@ -405,14 +424,20 @@ def cmd_restore(args: argparse.Namespace, vault: Path, passphrase_file: str | No
 
 
 def cmd_import(args: argparse.Namespace, vault: Path, passphrase_file: str | None, clock: Clock) -> int:
-    """Entries from jrnl's or Day One's JSON export; nothing is added twice."""
+    """Entries from jrnl's or Day One's JSON export, or Daylio's CSV; nothing is added twice."""
     from companion.services.backup import MAX_IMPORT_BYTES, import_entries, parse_dayone, parse_jrnl
+    from companion.services.daylio import mood_map, parse_daylio
 
     raw = read_bytes(Path(args.file), "read the file to import", limit=MAX_IMPORT_BYTES + 1)
     if len(raw) > MAX_IMPORT_BYTES:
         raise UsageError(f"{args.file} is larger than {MAX_IMPORT_BYTES // (1024 * 1024)} MiB; companion imports "
                          "smaller exports (split it by year with jrnl's --from and --to).")
-    entries = parse_jrnl(raw) if args.source == "jrnl" else parse_dayone(raw)  # checked whole first
+    if args.mood and args.source != "daylio":
+        raise UsageError("--mood is for Daylio's moods only.")
+    if args.source == "daylio":  # checked whole first, in the journal's own zone (Daylio's times have none)
+        entries = parse_daylio(raw, clock().tzinfo or UTC, mood_map(args.mood))
+    else:
+        entries = parse_jrnl(raw) if args.source == "jrnl" else parse_dayone(raw)
     with _journal(vault, passphrase_file, clock) as journal:
         result = import_entries(journal, entries)
     print(f"Imported {plural(result.added, 'entry', 'entries')}"

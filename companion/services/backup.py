@@ -115,7 +115,7 @@ class ImportResult:
     skipped: int
 
 
-def _source_key(kind: str, *parts: str) -> str:
+def source_key(kind: str, *parts: str) -> str:
     return f"{kind}:" + hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()[:32]
 
 
@@ -133,7 +133,7 @@ def parse_jrnl(raw: bytes) -> list[Imported]:
         title, body = str(e.get("title", "")).strip(), str(e.get("body", "")).strip()
         text = f"{title}\n\n{body}".strip() if body else title
         tags = [str(t).lstrip("@") for t in _tag_list(e, n, "jrnl")]
-        source = _source_key("jrnl", str(e["date"]), str(e.get("time", "")), title, body)
+        source = source_key("jrnl", str(e["date"]), str(e.get("time", "")), title, body)
         found.append(checked_entry(n, "jrnl", text, created, tags + _starred(e), source))
     return found
 
@@ -148,7 +148,7 @@ def parse_dayone(raw: bytes) -> list[Imported]:
             raise UsageError(f"Entry {n} of the Day One export has no readable creationDate.") from None
         text = str(e.get("text", "")).strip()
         tags = [str(t) for t in _tag_list(e, n, "Day One")]
-        source = _source_key("dayone", str(e.get("uuid") or ""), str(e["creationDate"]), text)
+        source = source_key("dayone", str(e.get("uuid") or ""), str(e["creationDate"]), text)
         found.append(checked_entry(n, "Day One", text, created, tags + _starred(e), source))
     return found
 

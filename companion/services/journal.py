@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +14,7 @@ from companion.domain.boundary import Boundary
 from companion.domain.clock import Clock
 from companion.domain.contact import Contact
 from companion.domain.prompts import Prompt
-from companion.domain.reflection import Reflection
+from companion.domain.reflection import Reflection, clean_tags
 from companion.domain.series import Series, last_days
 from companion.domain.session import Session
 from companion.domain.text import visible
@@ -62,9 +62,12 @@ class Journal:
         self.preferences = PreferenceRepository(vault)
         self._told: set[str] = {c.name for c in self.conflicts()}  # Home shows these already
 
-    def add_reflection(self, text: str, *, mood: int | None = None, tags: list[str] | None = None) -> Reflection:
-        """Save a new free reflection now."""
-        return self.reflections.add_text(text, mood=mood, tags=tags)
+    def add_reflection(self, text: str, *, mood: int | None = None, tags: list[str] | None = None,
+                       reliance: int | None = None, flagged: bool = False,
+                       created: datetime | None = None) -> Reflection:
+        """Save a new free reflection, now or at a moment that has passed."""
+        return self.reflections.save(Reflection(text=text, created=created or self._clock(), mood=mood,
+                                                reliance=reliance, tags=clean_tags(tags or []), flagged=flagged))
 
     def summary(self, newest: int = 5, prompt_skip: int = 0) -> Summary:
         """Everything the home screen shows, in one read."""

@@ -137,10 +137,6 @@ class ReflectionService:
         self._sorted = None
         return entry
 
-    def add_text(self, text: str, *, mood: int | None = None, tags: list[str] | None = None) -> Reflection:
-        """Save a new free reflection now."""
-        return self.save(Reflection(text=text, created=self._clock(), mood=mood, tags=tags or []))
-
     def delete(self, reflection_id: int) -> None:
         """Remove a reflection."""
         self.repo.delete(reflection_id)

@@ -192,3 +192,24 @@ def test_the_age_header_check_raises_only_documented_errors(data: bytes) -> None
 def test_the_suite_profile_is_bounded() -> None:
     assert settings.default.max_examples <= 5000
     assert Path(__file__).name == "test_fuzz.py"
+
+
+DAYLIO_HEAD = "full_date,date,weekday,time,mood,activities,note_title,note\n"
+DAYLIO_FIELD = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=12)
+
+
+@given(st.binary(max_size=300)
+       | st.lists(st.lists(DAYLIO_FIELD | st.sampled_from(["2026-11-20", "10:00 pm", "18:52", "rad", "meh", "a | b"]),
+                           min_size=8, max_size=8), max_size=4)
+       .map(lambda rows: (DAYLIO_HEAD + "".join(",".join(f'"{v.replace(chr(34), "")}"' for v in row) + "\n"
+                                                for row in rows)).encode()))
+def test_the_daylio_importer_raises_only_documented_errors(raw: bytes) -> None:
+    from zoneinfo import ZoneInfo
+
+    from companion.services.daylio import DEFAULT_MOODS, parse_daylio
+
+    try:
+        for entry, source in parse_daylio(raw, ZoneInfo("Europe/Paris"), dict(DEFAULT_MOODS)):
+            assert entry.text and source and entry.mood in range(1, 6)
+    except CompanionError:
+        pass
