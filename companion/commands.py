@@ -425,7 +425,7 @@ def cmd_restore(args: argparse.Namespace, vault: Path, passphrase_file: str | No
 
 def cmd_import(args: argparse.Namespace, vault: Path, passphrase_file: str | None, clock: Clock) -> int:
     """Entries from jrnl's or Day One's JSON export, or Daylio's CSV; nothing is added twice."""
-    from companion.services.backup import MAX_IMPORT_BYTES, import_entries, parse_dayone, parse_jrnl
+    from companion.services.backup import MAX_IMPORT_BYTES, PHOTO_NOTE, import_entries, parse_dayone, parse_jrnl
     from companion.services.daylio import mood_map, parse_daylio
 
     raw = read_bytes(Path(args.file), "read the file to import", limit=MAX_IMPORT_BYTES + 1)
@@ -440,6 +440,9 @@ def cmd_import(args: argparse.Namespace, vault: Path, passphrase_file: str | Non
         entries = parse_jrnl(raw) if args.source == "jrnl" else parse_dayone(raw)
     with _journal(vault, passphrase_file, clock) as journal:
         result = import_entries(journal, entries)
+    photos = sum(entry.text.count(PHOTO_NOTE) for entry, _ in entries)
     print(f"Imported {plural(result.added, 'entry', 'entries')}"
-          + (f"; {result.skipped} were already here." if result.skipped else "."))
+          + (f"; {result.skipped} were already here." if result.skipped else ".")
+          + (f" {plural(photos, 'photo was', 'photos were')} left out: companion keeps words only, and each "
+             f"shows as {PHOTO_NOTE}." if photos else ""))
     return 0

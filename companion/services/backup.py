@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -146,11 +147,23 @@ def parse_dayone(raw: bytes) -> list[Imported]:
             created = datetime.fromisoformat(str(e["creationDate"]).replace("Z", "+00:00")).astimezone(UTC)
         except (KeyError, ValueError, OverflowError):
             raise UsageError(f"Entry {n} of the Day One export has no readable creationDate.") from None
-        text = str(e.get("text", "")).strip()
+        text = dayone_text(str(e.get("text", "")))
         tags = [str(t) for t in _tag_list(e, n, "Day One")]
-        source = source_key("dayone", str(e.get("uuid") or ""), str(e["creationDate"]), text)
+        raw_text = str(e.get("text", "")).strip()  # as before the escapes were undone: a second import adds nothing
+        source = source_key("dayone", str(e.get("uuid") or ""), str(e["creationDate"]), raw_text)
         found.append(checked_entry(n, "Day One", text, created, tags + _starred(e), source))
     return found
+
+
+PHOTO_NOTE = "(a photo, not imported)"
+_DAYONE_PHOTO = re.compile(r"!\[[^\]]*\]\(dayone-moment:[^)]*\)")
+_MARKDOWN_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!>|~])")
+
+
+def dayone_text(text: str) -> str:
+    """Day One's Markdown as a person wrote it: its escapes undone ("again\\." reads "again."), each photo a
+    short note (companion keeps words only)."""
+    return _MARKDOWN_ESCAPE.sub(r"\1", _DAYONE_PHOTO.sub(PHOTO_NOTE, text)).strip()
 
 
 def _entries(raw: bytes, what: str) -> list[tuple[int, dict[str, Any]]]:

@@ -98,3 +98,21 @@ def test_add_a_passed_day_flagged_with_reliance_then_list_it_the_apps_way(cli_va
     assert later.returncode == 2 and "has not come yet" in one_sentence(later.stderr)
     bad = run(*base, "list", "since:soon")
     assert bad.returncode == 2 and one_sentence(bad.stderr).endswith("since: needs a date like 2026-01-31.")
+
+
+def test_a_day_one_export_reads_as_it_was_written(cli_vault: tuple[Path, Path], tmp_path: Path) -> None:
+    vault, pw = cli_vault
+    export = {"metadata": {"version": "1.0"}, "entries": [{
+        "uuid": "4A1C0D2E9B7F4C3A8E6D5B4A3C2D1E0F", "creationDate": "2026-11-20T08:05:00Z", "timeZone": "America/New_York",
+        "text": "Coped alone again\\. Maybe next time I'll call Sam\\.\n\n![](dayone-moment://ABCDEF0123456789)\n\n"
+                "It rained \\- a lot\\!", "tags": ["Alone"], "starred": False,
+    }]}
+    file = _files(tmp_path, "Journal.json", json.dumps(export))
+    done = run("--data", str(vault), "--passphrase-file", str(pw), "import", "dayone", str(file))
+    assert done.returncode == 0, done.stderr
+    assert "Imported 1 entry. 1 photo was left out" in done.stdout
+    [entry] = _listed(vault, pw)
+    assert entry["text"] == ("Coped alone again. Maybe next time I'll call Sam.\n\n(a photo, not imported)\n\n"
+                             "It rained - a lot!")
+    again = run("--data", str(vault), "--passphrase-file", str(pw), "import", "dayone", str(file))
+    assert "Imported 0 entries; 1 were already here." in again.stdout
