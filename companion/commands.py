@@ -149,7 +149,7 @@ def cmd_list(args: argparse.Namespace, vault: Path, passphrase_file: str | None,
 
 def _markdown_entry(entry: Reflection, zone: tzinfo | None) -> str:
     """One entry as Markdown: a heading with its time, its marks on a line, then the words as written."""
-    when = entry.created.astimezone(zone).strftime("%Y-%m-%d %H:%M")
+    when = entry.local(zone).strftime("%Y-%m-%d %H:%M")
     marks = [f"mood {entry.mood}/5"] if entry.mood else []
     marks += [f"reliance {entry.reliance}/5"] if entry.reliance else []
     marks += [f"#{t}" for t in entry.tags] + (["to bring to therapy"] if entry.flagged else [])
@@ -157,7 +157,7 @@ def _markdown_entry(entry: Reflection, zone: tzinfo | None) -> str:
 
 
 def _format_entry(entry: Reflection, zone: tzinfo | None) -> str:
-    when = entry.created.astimezone(zone).strftime("%Y-%m-%d %H:%M")
+    when = entry.local(zone).strftime("%Y-%m-%d %H:%M")
     extras = []
     if entry.mood:
         extras.append(f"mood {entry.mood}/5")

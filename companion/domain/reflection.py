@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, tzinfo
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from companion.domain.clock import day_text
 from companion.domain.text import displayable
@@ -60,7 +61,17 @@ class Reflection:
     contacts: list[int] = field(default_factory=list)
     flagged: bool = False
     discussed: date | None = None  # the therapy session it was talked through in
+    zone: str = ""  # the IANA zone it was written in, when it came from elsewhere (Day One); "" = the reader's
     id: int | None = None
+
+    def local(self, reader: tzinfo | None) -> datetime:
+        """When it was written, on the clock of the place it was written (its zone), else the reader's."""
+        if self.zone:
+            try:
+                return self.created.astimezone(ZoneInfo(self.zone))
+            except (ZoneInfoNotFoundError, ValueError):
+                pass  # a zone this machine does not know: the reader's clock
+        return self.created.astimezone(reader)
 
     @property
     def first_line(self) -> str:
@@ -102,6 +113,7 @@ class Reflection:
             "contacts": list(self.contacts),
             "flagged": self.flagged,
             "discussed": self.discussed.isoformat() if self.discussed else None,
+            **({"zone": self.zone} if self.zone else {}),
         }
 
     @classmethod
@@ -122,6 +134,7 @@ class Reflection:
             contacts=list(record.get("contacts", [])),
             flagged=bool(record.get("flagged", False)),
             discussed=date.fromisoformat(discussed) if discussed else None,
+            zone=str(record.get("zone") or ""),
             id=id,
         )
 

@@ -126,7 +126,7 @@ RECORDS: dict[str, Check] = {
         **_META, "text": _text, "created": _moment, "edited": _optional(_moment), "prompt": _optional(_text),
         "theme": _optional(_text), "mood": _optional(_number(1, len(MOODS))),
         "reliance": _optional(_number(1, len(RELIANCE))), "tags": _list_of(_text), "contacts": _list_of(_ID),
-        "flagged": _flag, "discussed": _optional(_day),
+        "flagged": _flag, "discussed": _optional(_day), "zone": _optional(_text),
     }, ("text", "created")),
     "boundaries": _shaped({
         **_META, "who": _text, "boundary": _words, "why": _text, "script": _text, "status": _one_of(STATUSES),

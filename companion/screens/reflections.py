@@ -64,7 +64,7 @@ class ReflectionsScreen(ListScreen[Reflection]):
         if entry is None:
             return None
         zone = self.clock().tzinfo
-        return Card(moment_text(entry.created.astimezone(zone)), reflection_body(entry, journal.contacts.names(), zone))
+        return Card(moment_text(entry.local(zone)), reflection_body(entry, journal.contacts.names(), zone))
 
     async def edit(self, record_id: int | None) -> None:
         if record_id is None:
@@ -76,7 +76,7 @@ class ReflectionsScreen(ListScreen[Reflection]):
 
     def describe(self, journal: Journal, record_id: int) -> str | None:
         entry = journal.reflections.get(record_id)
-        return None if entry is None else f"the entry from {day_text(entry.created.astimezone(self.clock().tzinfo))}"
+        return None if entry is None else f"the entry from {day_text(entry.local(self.clock().tzinfo))}"
 
     def delete(self, journal: Journal, record_id: int) -> None:
         journal.reflections.delete(record_id)

@@ -123,7 +123,7 @@ class ShareScreen(AreaScreen):
         self._left_out = (self._left_out - ticked) | (shown - ticked)
         highlighted = items.highlighted
         items.clear_options()
-        rows = [(Content.assemble(("reflection  ", "dim"), day_text(r.created.astimezone(tz)), "  ", r.first_line),
+        rows = [(Content.assemble(("reflection  ", "dim"), day_text(r.local(tz)), "  ", r.first_line),
                  f"reflections:{r.id}") for r in content.reflections]
         rows += [(Content.assemble(("boundary    ", "dim"), b.boundary), f"boundaries:{b.id}")
                  for b in content.boundaries]

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import orjson
 
@@ -151,8 +152,21 @@ def parse_dayone(raw: bytes) -> list[Imported]:
         tags = [str(t) for t in _tag_list(e, n, "Day One")]
         raw_text = str(e.get("text", "")).strip()  # as before the escapes were undone: a second import adds nothing
         source = source_key("dayone", str(e.get("uuid") or ""), str(e["creationDate"]), raw_text)
-        found.append(checked_entry(n, "Day One", text, created, tags + _starred(e), source))
+        entry, key = checked_entry(n, "Day One", text, created, tags + _starred(e), source)
+        entry.zone = _zone_name(e.get("timeZone"))
+        found.append((entry, key))
     return found
+
+
+def _zone_name(value: object) -> str:
+    """Day One's `timeZone` when this machine knows it (the entry is shown on that clock), else ""."""
+    if not isinstance(value, str) or not value or len(value) > 64:
+        return ""
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        return ""
+    return value
 
 
 PHOTO_NOTE = "(a photo, not imported)"

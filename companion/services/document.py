@@ -71,7 +71,7 @@ def build_document(content: ExportContent, names: dict[int, str]) -> Document:
         blocks.append(Heading("Reflections", 2))
         tz = content.made.tzinfo
         for r in content.reflections:
-            blocks.append(Heading(moment_text(r.created.astimezone(tz)), 3))
+            blocks.append(Heading(moment_text(r.local(tz)), 3))
             facts = r.facts(names)
             if facts:
                 blocks.append(Paragraph(" · ".join(facts), muted=True))
@@ -121,7 +121,7 @@ def _summary(content: ExportContent) -> list[Block]:
     flagged = [r for r in content.reflections if r.flagged]
     if flagged:
         blocks += [Heading("Marked to bring to therapy", 3),
-                   Bullets(tuple(f"{day_text(r.created.astimezone(tz))}: {r.first_line}" for r in flagged))]
+                   Bullets(tuple(f"{day_text(r.local(tz))}: {r.first_line}" for r in flagged))]
     if content.reflections:
         start, end = content.period()
         for field, title, scale in (("mood", "Mood", f"1 {MOODS[1]} … 5 {MOODS[5]}"),

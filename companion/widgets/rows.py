@@ -26,7 +26,7 @@ def width_class(width: int) -> str:
 def reflection_row(entry: Reflection, tz: tzinfo | None, width: int = 80) -> Option:
     """Date (and time, when wide), theme (unless narrow), the therapy mark, the first line."""
     kind = width_class(width)
-    when = entry.created.astimezone(tz).strftime("%a %d %b %Y %H:%M" if kind == "wide" else "%a %d %b %Y")
+    when = entry.local(tz).strftime("%a %d %b %Y %H:%M" if kind == "wide" else "%a %d %b %Y")
     theme = "" if kind == "narrow" else f"{THEME_SHORT.get(entry.theme or '', 'free'):<13}"
     # Few style changes per row: each one costs bytes on the wire when a filter redraws the list.
     lead = (f"{when}  {theme}", "dim")

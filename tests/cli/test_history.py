@@ -114,5 +114,8 @@ def test_a_day_one_export_reads_as_it_was_written(cli_vault: tuple[Path, Path], 
     [entry] = _listed(vault, pw)
     assert entry["text"] == ("Coped alone again. Maybe next time I'll call Sam.\n\n(a photo, not imported)\n\n"
                              "It rained - a lot!")
+    assert entry["created"] == "2026-11-20T08:05:00+00:00" and entry["zone"] == "America/New_York"
+    listed = run("--data", str(vault), "--passphrase-file", str(pw), "list").stdout
+    assert listed.startswith("2026-11-20 03:05")  # written at 03:05 in New York, shown so (not 09:05 in Paris)
     again = run("--data", str(vault), "--passphrase-file", str(pw), "import", "dayone", str(file))
     assert "Imported 0 entries; 1 were already here." in again.stdout

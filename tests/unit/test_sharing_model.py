@@ -114,3 +114,21 @@ def test_a_session_names_itself_kindly() -> None:
     assert Session(day=date(2026, 11, 1)).called(today) == "the session on Sun 01 Nov 2026"
     assert Session(day=date(2026, 12, 1)).state(today) == "coming up"
     assert not Session(day=date(2026, 10, 1)).waiting_for_takeaways(today)  # long ago: no longer asked
+
+
+def test_an_entry_written_elsewhere_shows_on_its_own_clock(make_vault: Callable[..., Path]) -> None:
+    from datetime import UTC, datetime
+
+    path = make_vault([])
+    written = datetime(2026, 11, 20, 8, 5, tzinfo=UTC)  # 03:05 in New York
+    with Vault.open(path, PASSPHRASE, clock=fixed_clock) as vault:
+        journal = Journal(vault, fixed_clock)
+        journal.reflections.save(Reflection(text="Up at three again.", created=written, zone="America/New_York"))
+        journal.reflections.save(Reflection(text="Somewhere unknown.", created=written, zone="Nowhere/At_All"))
+        content = build(journal, ExportChoice(sections=frozenset({"reflections"})))
+        stored = journal.reflections.page().items
+    headings = [b.text for b in build_document(content, {}).blocks if isinstance(b, Heading)]
+    assert "Fri 20 Nov 2026, 03:05" in headings  # the PDF and the preview: New York's clock, not the reader's
+    assert "Fri 20 Nov 2026, 09:05" in headings  # a zone this machine does not know: the reader's (Paris)
+    assert all(e.created == written for e in stored)  # kept in UTC: ordering and merging are unchanged
+    assert {e.zone for e in stored} == {"America/New_York", "Nowhere/At_All"}
