@@ -1,9 +1,13 @@
 """Passphrases for exports: six words from the EFF short wordlist, at most 32 bytes of plain ASCII.
 
+They are read aloud in a session, so no word may hurt: REMOVED takes out the words of death, harm, illness,
+violence, loss, loneliness and fear, of anger and shame, of crime and debt, of drugs, religion and politics,
+and of bodies in ways nobody wants to hear (the README lists them, and the entropy left).
+
 Why 32 bytes: poppler (Evince, Okular and most Linux PDF viewers) cannot open an AES-256 PDF whose
 password is longer than that. Six words of 3-5 letters joined by hyphens are at most 35 characters,
-so a draw longer than 32 is drawn again; of the 1,295^6 sequences, 2^61.1 fit, and each is equally
-likely: about 61 bits of entropy.
+so a draw longer than 32 is drawn again, and each sequence that fits is equally likely: entropy_bits()
+counts them (about 60 bits with the words removed).
 """
 
 from __future__ import annotations
@@ -17,13 +21,17 @@ WORDLIST = Path(__file__).resolve().parent.parent / "data" / "eff_short_wordlist
 SEPARATOR = "-"
 DEFAULT_WORDS = 6
 MAX_BYTES = 32  # the longest password every common PDF reader accepts
+REMOVED_LIST = WORDLIST.with_name("eff_short_wordlist_removed.txt")
+REMOVED = frozenset(line.strip() for line in REMOVED_LIST.read_text(encoding="ascii").splitlines()
+                    if line.strip() and not line.startswith("#"))
 
 
 @cache
 def words() -> tuple[str, ...]:
-    """The wordlist, without any word that holds the separator (it would make the words ambiguous)."""
+    """The wordlist, without any word that holds the separator (it would make the words ambiguous) and without
+    the words that could hurt when read aloud (REMOVED)."""
     found = (w.strip() for w in WORDLIST.read_text(encoding="ascii").splitlines())
-    return tuple(w for w in found if w and w.isascii() and w.isalpha())
+    return tuple(w for w in found if w and w.isascii() and w.isalpha() and w not in REMOVED)
 
 
 def generate_passphrase(count: int = DEFAULT_WORDS) -> str:

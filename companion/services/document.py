@@ -6,6 +6,8 @@ what the person previews is exactly what the therapist reads.
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -83,12 +85,14 @@ def build_document(content: ExportContent, names: dict[int, str]) -> Document:
         for b in content.boundaries:
             blocks.append(Heading(b.boundary, 3))
             blocks.append(Bullets(tuple(f"{label}: {value}" for label, value in b.details())))
-            if b.events:
-                blocks.append(Bullets(tuple(_moment(e.day, EVENT_KINDS[e.kind], e.note) for e in b.events)))
+            if b.events:  # "Held on Fri 20 Nov 2026: changed the subject kindly"
+                blocks.append(Bullets(tuple(f"{EVENT_KINDS[e.kind]} on {day_text(e.day)}" + (f": {e.note}" if e.note
+                                                                                             else "")
+                                            for e in b.events)))
     if content.contacts:
         blocks.append(Heading("Secure base", 2))
         for c in content.contacts:
-            blocks.append(Heading(f"{c.name} ({ROLES[c.role]})", 3))
+            blocks.append(Heading(person_heading(c.name, ROLES[c.role]), 3))
             details = tuple(f"{label}: {value}" for label, value in c.details())
             moments = tuple(_moment(i.day, INTERACTION_KINDS[i.kind][0], i.note) for i in c.interactions)
             if details:
@@ -96,6 +100,14 @@ def build_document(content: ExportContent, names: dict[int, str]) -> Document:
             if moments:
                 blocks.append(Bullets(moments))
     return Document(tuple(blocks), content.made)
+
+
+def person_heading(name: str, role: str) -> str:
+    """"Mara — sister, safe haven": a name's own aside (in brackets) and the role, after one dash."""
+    base, _, aside = name.partition(" (")
+    aside = aside.removesuffix(")").strip() if name.endswith(")") and aside else ""
+    base = base.strip() if aside else name.strip()
+    return f"{base} — " + ", ".join(part for part in (aside, role.lower()) if part)
 
 
 def _moment(day: date, label: str, note: str) -> str:
@@ -129,6 +141,13 @@ def _summary(content: ExportContent) -> list[Block]:
             values = series(content.reflections, field, start, end, tz)
             if values.noted:
                 blocks.append(Chart(title, scale, values))
+            elif field == "mood":
+                blocks.append(Paragraph("No mood was noted in the entries of this period.", muted=True))
+        themes = _counted(THEME_LABELS.get(r.theme or "", "") for r in content.reflections)
+        tags = _counted(f"#{t}" for r in content.reflections for t in r.tags)
+        if themes or tags:
+            blocks += [Heading("Themes and tags", 3),
+                       Bullets(tuple(line for line in (themes, tags) if line))]
     if content.boundaries:
         blocks += [Heading("Boundaries at a glance", 3), Bullets(_boundaries_at_a_glance(content))]
     if content.contacts:
@@ -136,6 +155,12 @@ def _summary(content: ExportContent) -> list[Block]:
     if len(blocks) == 1:
         blocks.append(Paragraph("Nothing in this file needs a summary.", muted=True))
     return blocks
+
+
+def _counted(names: Iterable[str]) -> str:
+    """"#work 3 · #family 2": how often each came up, most first (empty names left out)."""
+    counts = Counter(name for name in names if name)
+    return " · ".join(f"{name} {n}" for name, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
 
 
 def _boundaries_at_a_glance(content: ExportContent) -> tuple[str, ...]:

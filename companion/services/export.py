@@ -66,6 +66,13 @@ class ExportRequest:
     passphrase: str | None = None  # None: companion makes one up (for a PDF or a passphrase age file)
     force: bool = False
 
+    def __post_init__(self) -> None:
+        # A name typed without the format's ending gets it: "notes" becomes notes.pdf (or notes.age), so a reader
+        # knows the file and the person finds it where the notice says.
+        ending = ".pdf" if self.fmt == "pdf" else ".age"
+        if self.fmt in FORMATS and not self.path.name.lower().endswith(ending):
+            object.__setattr__(self, "path", self.path.with_name(self.path.name + ending))
+
     def check(self) -> None:
         """UsageError with one plain sentence before anything slow or anything written."""
         if self.fmt not in FORMATS:

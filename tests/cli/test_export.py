@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from companion.domain.contact import Contact
 from companion.domain.reflection import Reflection
 from companion.services.journal import Journal
 from companion.storage.vault import Vault
@@ -348,3 +349,30 @@ def test_export_for_a_session_then_sessions_list(therapy_vault: Path, passphrase
     assert len(session["shared_reflections"]) == 4  # the flagged entries it held
     plain = run(*base(therapy_vault, passphrase_file()), "sessions", "list").stdout
     assert plain.startswith("Tue 01 Dec 2026  coming up; shared")
+
+
+def test_the_page_labels_what_it_shows(therapy_vault: Path, passphrase_file, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """As poppler reads the encrypted PDF: boundary events say what happened and when, people read "name — role",
+    themes and tags are counted, a period without moods says so, and a name without .pdf gets it."""
+    with Vault.open(therapy_vault, PASSPHRASE, clock=fixed_clock) as vault:
+        journal = Journal(vault, fixed_clock)
+        mara = journal.contacts.save(Contact("Mara (sister)", "safe-haven"))
+        journal.contacts.log(mara, "together", "Tea on Sunday", day=NOW.date() - timedelta(days=3))
+        journal.reflections.save(Reflection(text="A day with words and no mood.", created=NOW - timedelta(days=100)))
+    secret = passphrase_file("tea and biscuits", "export-pass")
+    done = run(*base(therapy_vault, passphrase_file()), "export", "--out", str(tmp_path / "for-tuesday"),
+               "--format", "pdf", "--include", "reflections,boundaries,contacts", "--export-passphrase-file",
+               str(secret))
+    assert done.returncode == 0, done.stderr
+    out = tmp_path / "for-tuesday.pdf"  # the ending added, and said
+    assert f"Wrote {out}" in done.stdout and not (tmp_path / "for-tuesday").exists()
+    text = " ".join(pdf_text(out, "tea and biscuits").split())
+    assert "Held on Sun 22 Nov 2026: Changed the subject kindly" in text
+    assert "Mara — sister, safe haven" in text and "Priya — secure base" in text and "(Safe haven)" not in text
+    assert "Themes and tags" in text and "#guided 4" in text
+    quiet = tmp_path / "quiet.pdf"
+    day = (NOW - timedelta(days=100)).date().isoformat()
+    done = run(*base(therapy_vault, passphrase_file()), "export", "--out", str(quiet), "--format", "pdf",
+               "--since", day, "--until", day, "--export-passphrase-file", str(secret))
+    assert done.returncode == 0, done.stderr
+    assert "No mood was noted in the entries of this period." in " ".join(pdf_text(quiet, "tea and biscuits").split())
