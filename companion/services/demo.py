@@ -25,24 +25,74 @@ DEMO_PASSPHRASE = "demo journal"
 DEMO_KDF = KdfParams(memory_kib=8 * 1024, iterations=1, lanes=1)  # nothing private in it: quick to open
 DEMO_NOTE = f"This is the demo: fictional entries, deleted when you quit. Its passphrase is \"{DEMO_PASSPHRASE}\"."
 
-GUIDED = [
-    "I wanted help carrying the boxes and said nothing. I think I didn't want to be a bother, again.",
-    "Mara offered to cook on Thursday and I let her. It felt strange for an hour, then it felt like care.",
-    "I asked Tom for ten minutes to talk through the budget. He said yes before I finished the sentence.",
-    "Stayed late to cover for a colleague. I was tired and I didn't mention it. Next time I will.",
-    "Coped alone with the bad news all weekend. Some of that was strength; some of it was hiding.",
-    "What I give: listening, lifts, remembering birthdays. What I need: someone to ask how I am and wait.",
-    "Noticed that I only call Priya when things are bad. Sent her a photo of the sea instead, just because.",
-    "Said no to the extra project, kindly. My heart was racing. Nobody was angry.",
+# Each entry: days before today, theme (None: free writing), words, mood 1-5, reliance 1-5 (None: not
+# noted), tags, marked to bring to therapy, and the person it is about (an index into the people below).
+# The numbers say what the words say: a bad night is not a 5, coping alone is not leaning on others.
+Entry = tuple[float, str | None, str, int | None, int | None, list[str], bool, int | None]
+ENTRIES: list[Entry] = [
+    (0.3, "asking", "I wanted help carrying the boxes and said nothing. I think I didn't want to be a bother, "
+     "again.", 2, 2, ["asking"], True, None),
+    (1.4, None, "Quiet morning. Tea by the window, the street still asleep.", 4, None, ["rest"], False, None),
+    (2.5, "mutual", "Mara offered to cook on Thursday and I let her. It felt strange for an hour, then it felt "
+     "like care.", 4, 4, ["family"], False, 2),
+    (3.4, "others-first", "Stayed late to cover for a colleague. I was tired and I didn't mention it. Next time "
+     "I will.", 2, 2, ["work"], True, None),
+    (4.6, None, "Slept badly; went gently with myself all day.", 2, None, ["body", "rest"], False, None),
+    (5.5, "asking", "I asked Tom for ten minutes to talk through the budget. He said yes before I finished the "
+     "sentence.", 4, 4, ["work", "asking"], False, 1),
+    (7.3, None, "Walked the long way home. The light on the canal was lovely.", 5, None, [], False, None),
+    (8.5, "coping-alone", "Coped alone with the bad news all weekend. Some of that was strength; some of it was "
+     "hiding.", 2, 1, [], True, None),
+    (9.4, "mutual", "Walked by the canal with Priya. She talked about her week and I listened, then she asked "
+     "about mine and waited.", 4, 3, ["friends"], False, 0),
+    (11.2, "give-need", "What I give: listening, lifts, remembering birthdays. What I need: someone to ask how I "
+     "am and wait.", 3, 2, [], False, None),
+    (12.3, None, "Left the phone in the hall after eight. The evening felt twice as long, in a good way.", 4, None,
+     ["work", "rest"], False, None),
+    (13.6, "others-first", "Said yes to hosting again. I didn't want to, and I spent the evening resenting the "
+     "dishes.", 2, 2, ["family"], False, None),
+    (15.4, "asking", "Texted Priya before the appointment instead of after. Just knowing she knew made the "
+     "waiting room smaller.", 3, 4, ["asking", "body"], True, 0),
+    (16.5, None, "Laughed with the neighbours over the broken gate.", 4, None, ["friends"], False, None),
+    (18.3, "coping-alone", "A long Sunday with nobody around. I made soup, read, and called it a kind day rather "
+     "than a lonely one.", 3, 2, ["rest"], False, None),
+    (19.6, "mutual", "Drove Tom to the airport at five in the morning. He'd have done the same, and that is the "
+     "point.", 4, 3, ["friends"], False, 1),
+    (21.4, "give-need", "I offered help three times today and asked for it zero times. Writing it down so I "
+     "notice.", 2, 1, ["work"], True, None),
+    (23.3, None, "A heavy day. I let myself rest instead of fixing everything.", 2, None, ["rest"], False, None),
+    (25.5, "asking", "Asked my manager to move the deadline. My heart was racing; she said of course.", 3, 3,
+     ["work", "asking"], False, None),
+    (27.4, "others-first", "Said no to the extra project, kindly. My heart was racing. Nobody was angry.", 4, 3,
+     ["work"], False, None),
+    (30.5, "mutual", "Sent Priya a photo of the sea, just because, not because things were bad.", 4, 3,
+     ["friends"], False, 0),
+    (33.3, None, "Long call with Mara, mostly laughing about the old flat.", 5, None, ["family"], False, 2),
+    (37.4, "coping-alone", "Fixed the leaking tap myself and didn't tell anyone it took four hours.", 3, 1, [],
+     False, None),
+    (41.5, "asking", "Tom and I sorted the tax letter together. I had been dreading it for a month.", 4, 4,
+     ["asking"], False, 1),
+    (46.3, "give-need", "Dad asked about the job again. I changed the subject and felt small for the rest of "
+     "the day.", 1, 2, ["family"], True, None),
+    (51.4, None, "Swam in the cold lake with the club. Everyone cheered the slowest of us, which was me.", 5, None,
+     ["body", "friends"], False, None),
+    (57.5, "others-first", "Organised the whole birthday and forgot to eat. Everyone had a lovely time except, "
+     "quietly, me.", 2, 1, ["family"], False, None),
+    (60.3, "asking", "Asked Priya to come with me to the appointment. Saying it out loud was the hardest part.",
+     3, 4, ["asking"], False, 0),
+    (66.4, "coping-alone", "The first evening in weeks I didn't reach for my phone to fill the quiet.", 4, 2,
+     ["rest"], False, None),
+    (73.5, None, "Rain all day. Baked a lopsided loaf and enjoyed every bit of it.", 4, None, [], False, None),
+    (80.3, "mutual", "Looked after Mara's cat while she was away. She sent a postcard of the cat's disdain.", 4, 3,
+     ["family"], False, 2),
+    (88.4, "give-need", "What I need is simpler than I make it: a walk, a meal, one person who knows.", 3, 3, [],
+     False, None),
+    (95.5, "others-first", "Covered two shifts so nobody else had to. Too tired to answer Priya's message.", 1, 1,
+     ["work"], False, None),
+    (104.3, None, "First cold morning of autumn. Scarf, coffee, the market.", 4, None, [], False, None),
+    (113.4, "coping-alone", "Handled the move on my own, box by box. Proud and very tired.", 3, 1, [], False,
+     None),
 ]
-FREE = [
-    "Quiet morning. Tea by the window, the street still asleep.",
-    "Walked the long way home. The light on the canal was lovely.",
-    "A heavy day. I let myself rest instead of fixing everything.",
-    "Laughed with the neighbours over the broken gate.",
-    "Slept badly; went gently with myself all day.",
-]
-TAGS = [["work"], ["family"], ["friends"], [], ["rest"], ["work", "asking"], ["body"]]
 
 
 def make_demo(clock: Clock) -> tuple[Path, Journal]:
@@ -90,17 +140,15 @@ def fill(journal: Journal, now: datetime) -> None:
 
 
 def _reflections(now: datetime, people: list[int | None]) -> list[dict[str, object]]:
+    prompts = {theme: [p for p in BUILT_IN if p.theme == theme] for theme in {p.theme for p in BUILT_IN}}
     records: list[dict[str, object]] = []
-    for i in range(46):
-        created = now - timedelta(days=i * 2.6 + 0.3, hours=i % 5)
-        guided = i % 3 != 2
-        prompt = BUILT_IN[i % len(BUILT_IN)] if guided else None
-        text = GUIDED[i % len(GUIDED)] if guided else FREE[i % len(FREE)]
-        who = [p for p in people[i % 4: i % 4 + 1] if p is not None]
+    for i, (days, theme, text, mood, reliance, tags, flagged, person) in enumerate(ENTRIES):
+        prompt = prompts[theme][i % len(prompts[theme])] if theme else None
+        who = people[person] if person is not None else None
         records.append(Reflection(
-            text=text, created=created, prompt=prompt.text if prompt else None, theme=prompt.theme if prompt else None,
-            mood=None if i % 7 == 6 else 2 + (i * 3) % 4, reliance=None if i % 5 == 4 else 1 + (i * 2) % 5,
-            tags=TAGS[i % len(TAGS)], flagged=i % 6 == 0, contacts=who).to_record())
+            text=text, created=now - timedelta(days=days), prompt=prompt.text if prompt else None,
+            theme=theme, mood=mood, reliance=reliance, tags=tags, flagged=flagged,
+            contacts=[who] if who is not None else []).to_record())
     return records
 
 

@@ -134,6 +134,17 @@ def test_the_demo_is_fictional_and_spread_over_months(tmp_path: Path) -> None:
         entries = journal.reflections.page(limit=None).items
         assert len(entries) > 30 and now - min(e.created for e in entries) > timedelta(days=90)
         assert journal.boundaries.all() and len(journal.contacts.all()) >= 3 and journal.sessions.all()
+        texts = [e.text for e in entries]
+        assert len(set(texts)) == len(texts)  # a first impression: no entry repeats another
+        recent = {e.created.date() for e in entries if e.mood and now - e.created < timedelta(days=30)}
+        assert len(recent) >= 15  # Home's 30-day chart has enough days to say something
+        for entry in entries:  # the numbers say what the words say
+            if any(word in entry.text for word in ("badly", "heavy", "tired", "small for the rest")):
+                assert entry.mood is not None and entry.mood <= 3, entry.text
+            if any(word in entry.text for word in ("Coped alone", "on my own", "myself and didn't tell")):
+                assert entry.reliance is not None and entry.reliance <= 2, entry.text
+            if entry.mood == 5:
+                assert not any(word in entry.text for word in ("badly", "heavy", "tired", "racing")), entry.text
     finally:
         journal.close()
         remove_demo(folder)
