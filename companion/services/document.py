@@ -53,6 +53,7 @@ class Chart:
     title: str
     scale: str  # what 1 and 5 mean
     values: Series
+    middle: str = ""  # a band around 3 that is the healthy middle, and what it means ("" for none)
 
 
 Block = Heading | Paragraph | Bullets | Chart
@@ -64,6 +65,9 @@ class Document:
 
     blocks: tuple[Block, ...]
     made: datetime
+
+
+HEALTHY_MIDDLE = "mutual give and take, neither carrying it all alone nor leaning for everything"
 
 
 def build_document(content: ExportContent, names: dict[int, str]) -> Document:
@@ -140,7 +144,7 @@ def _summary(content: ExportContent) -> list[Block]:
                                     ("reliance", "Reliance", f"1 {RELIANCE[1]} … 3 {RELIANCE[3]} … 5 {RELIANCE[5]}")):
             values = series(content.reflections, field, start, end, tz)
             if values.noted:
-                blocks.append(Chart(title, scale, values))
+                blocks.append(Chart(title, scale, values, HEALTHY_MIDDLE if field == "reliance" else ""))
             elif field == "mood":
                 blocks.append(Paragraph("No mood was noted in the entries of this period.", muted=True))
         themes = _counted(THEME_LABELS.get(r.theme or "", "") for r in content.reflections)
@@ -205,7 +209,9 @@ def to_markdown(document: Document) -> str:
 
 
 def chart_caption(chart: Chart, gap: str) -> str:
-    """The words under a chart: the period, what a column is, how a gap looks, the scale, the facts."""
+    """The words under a chart: the period, what a column is, how a gap looks, the scale, the healthy middle
+    (reliance), the facts."""
     v = chart.values
+    middle = f" The shaded band from 2.5 to 3.5 is the healthy middle: {chart.middle}." if chart.middle else ""
     return (f"{day_text(v.start)} to {day_text(v.end)}, one column a {v.unit}; {gap}: nothing noted. "
-            f"{chart.scale}. {v.describe().capitalize()}.")
+            f"{chart.scale}.{middle} {v.describe().capitalize()}.")

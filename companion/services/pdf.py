@@ -105,6 +105,11 @@ def _chart(pdf: FPDF, chart: Chart) -> None:
     pdf.set_text_color(MUTED)
     pdf.set_draw_color(200)
     pdf.set_line_width(0.15)
+    if chart.middle:  # reliance: the healthy middle (2.5 to 3.5) shaded behind the bars, and named
+        pdf.set_fill_color(222, 238, 222)
+        pdf.rect(left, top + (HIGH - 3.5) * step, width, step, style="F")
+        pdf.text(left + width - pdf.get_string_width("healthy middle") - 1, top + (HIGH - 3) * step + 1,
+                 "healthy middle")
     for level in range(LOW, HIGH + 1):
         y = top + (HIGH - level) * step
         pdf.line(left, y, left + width, y)

@@ -370,6 +370,8 @@ def test_the_page_labels_what_it_shows(therapy_vault: Path, passphrase_file, tmp
     assert "Held on Sun 22 Nov 2026: Changed the subject kindly" in text
     assert "Mara — sister, safe haven" in text and "Priya — secure base" in text and "(Safe haven)" not in text
     assert "Themes and tags" in text and "#guided 4" in text
+    assert "The shaded band from 2.5 to 3.5 is the healthy middle: mutual give and take" in text  # the reliance chart
+    assert text.count("healthy middle") >= 2  # the band itself is labelled, on the chart
     quiet = tmp_path / "quiet.pdf"
     day = (NOW - timedelta(days=100)).date().isoformat()
     done = run(*base(therapy_vault, passphrase_file()), "export", "--out", str(quiet), "--format", "pdf",
