@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
 from companion.domain.moment import Moment
-from companion.domain.text import displayable
+from companion.domain.text import displayable, plural
 
 ROLES: dict[str, str] = {
     "secure-base": "Secure base",
@@ -47,7 +48,7 @@ class Balance:
         if moments == 0:
             return "Nothing logged in the last 90 days"
         if moments < PATTERN_MOMENTS or self.span_days < PATTERN_DAYS:
-            return f"{moments} moment{'s' if moments != 1 else ''} logged in the last 90 days"
+            return f"{plural(moments, 'moment', 'moments')} logged in the last 90 days"
         if self.received == self.given:
             return "About even lately"
         if self.received > self.given:
@@ -113,8 +114,8 @@ class Contact:
 
     def logged(self) -> str:
         """What was logged with this person, by kind, in words ("I asked for help 1 · Time together 2")."""
-        counts = {kind: sum(1 for i in self.interactions if i.kind == kind) for kind in INTERACTION_KINDS}
-        return " · ".join(f"{INTERACTION_KINDS[kind][0]} {n}" for kind, n in counts.items() if n)
+        counts = Counter(i.kind for i in self.interactions)
+        return " · ".join(f"{label} {counts[kind]}" for kind, (label, _) in INTERACTION_KINDS.items() if counts[kind])
 
     def details(self) -> list[tuple[str, str]]:
         """The filled-in descriptive fields as (label, value), for cards and exports."""

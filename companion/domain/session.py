@@ -49,7 +49,7 @@ class Session:
 
     def waiting_for_takeaways(self, today: date) -> bool:
         """Held (today or before), recently, and nothing kept from it yet: Home asks, gently, once in a while."""
-        return self.day <= today and (today - self.day).days <= TAKEAWAY_DAYS and not self.takeaways.strip()
+        return self.held(today) and (today - self.day).days <= TAKEAWAY_DAYS and not self.takeaways.strip()
 
     def called(self, today: date) -> str:
         """How to name it in a sentence: "today's session", "Tuesday's session", "the session on …"."""
@@ -76,7 +76,7 @@ class Session:
 
     def state(self, today: date) -> str:
         """Where the session stands, in words (never a judgement)."""
-        if self.day > today:
+        if not self.held(today):
             return "coming up"
         return "take-aways noted" if self.takeaways.strip() else "nothing noted yet"
 

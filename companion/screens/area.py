@@ -83,7 +83,14 @@ class AreaScreen(JournalScreen):
         return result
 
     def reopen(self, kept: dict[str, object]) -> None:
-        """Open again the form a lock left open here, with its fields (kept: `act`, `record`, `fields`)."""
+        """Open again the form a lock left open here, with its fields (kept: `act`, `record`, `fields`): the
+        next form this area opens is filled with them (see form)."""
+        fields = kept.get("fields")
+        self._refill = fields if isinstance(fields, dict) else None
+        self.open_kept(kept)
+
+    def open_kept(self, kept: dict[str, object]) -> None:
+        """Open the form `kept` names (`act` on `record`); nothing here by default."""
 
     # -- flows shared by Home, Reflections and Sessions ----------------------------------------------
     def write(self, prompt: Prompt | None, entry: Reflection | None = None) -> None:

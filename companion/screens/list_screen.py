@@ -176,16 +176,14 @@ class ListScreen(AreaScreen, Generic[R]):
         await self.edit(record_id)
         self.reload()
 
-    def reopen(self, kept: dict[str, object]) -> None:
-        self._reopen(kept)
+    def open_kept(self, kept: dict[str, object]) -> None:
+        self._open_kept(kept)
 
     @work(group="list-dialog")
-    async def _reopen(self, kept: dict[str, object]) -> None:
-        """The form a lock left open, with its fields: a moment's log, or the record's editor (a new record
-        when the one it edited has gone)."""
+    async def _open_kept(self, kept: dict[str, object]) -> None:
+        """The form a lock left open: a moment's log, or the record's editor (a new record when the one it
+        edited has gone)."""
         record = kept.get("record")
-        fields = kept.get("fields")
-        self._refill = fields if isinstance(fields, dict) else None
         if kept.get("act") == "log" and isinstance(record, int):
             await self.log_moment(record)
         else:

@@ -59,7 +59,7 @@ class SessionsScreen(ListScreen[Session]):
 
     async def edit(self, record_id: int | None) -> None:
         record = None if record_id is None else await self.ask(lambda j: j.sessions.get(record_id), None)
-        await self.edit_session(record, after=record is not None and record.day <= self.clock().date())
+        await self.edit_session(record, after=record is not None and record.held(self.clock().date()))
 
     def describe(self, journal: Journal, record_id: int) -> str | None:
         record = journal.sessions.get(record_id)

@@ -184,10 +184,8 @@ class ShareScreen(AreaScreen):
         text = preview(content, self._names)
         return DetailDialog("Preview: exactly what the file will hold", Content(text), actions=False)
 
-    def reopen(self, kept: dict[str, object]) -> None:
-        fields = kept.get("fields")
-        self._refill = fields if isinstance(fields, dict) else None  # the next export dialog opens with them
-        self.action_export()
+    def open_kept(self, kept: dict[str, object]) -> None:
+        self.action_export()  # the export dialog opens with the kept fields
 
     @work(exclusive=True, group="share-dialog")
     async def action_export(self) -> None:
