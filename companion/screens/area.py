@@ -123,7 +123,8 @@ class AreaScreen(JournalScreen):
     async def edit_session(self, session: Session | None, *, after: bool) -> None:
         """Open the session dialog (on the take-aways once it was held) and save what it returns; a session
         already held lists the entries shared for it, each to tick when it was talked through."""
-        today = self.clock().date()
+        now = self.clock()
+        today = now.date()
 
         def gather(journal: Journal) -> tuple[dict[int, str], dict[int, str], list[SharedEntry]]:
             boundaries = {b.id: b.boundary for b in journal.boundaries.all() if b.id is not None}
@@ -131,7 +132,8 @@ class AreaScreen(JournalScreen):
             if session is not None and session.held(today):
                 for entry in (journal.reflections.get(i) for i in session.shared_reflections):
                     if entry is not None and entry.id is not None:
-                        shared.append(SharedEntry(entry.id, f"{day_text(entry.created)}  {clip(entry.first_line, 44)}",
+                        when = day_text(entry.local(now.tzinfo))  # the day on the person's clock, not in UTC
+                        shared.append(SharedEntry(entry.id, f"{when}  {clip(entry.first_line, 44)}",
                                                   entry.discussed == session.day))
             return boundaries, journal.contacts.names(), shared
 

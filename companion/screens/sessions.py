@@ -37,7 +37,8 @@ class SessionsScreen(ListScreen[Session]):
         record = journal.sessions.get(record_id)
         if record is None:
             return None
-        today = self.clock().date()
+        now = self.clock()
+        today = now.date()
         names = journal.contacts.names()
         boundaries = {b.id: b.boundary for b in journal.boundaries.all() if b.id is not None}
         lines: list[str | tuple[str, str]] = [("State: ", "dim"), record.state(today), "\n"]
@@ -49,7 +50,8 @@ class SessionsScreen(ListScreen[Session]):
         entries = [journal.reflections.get(i) for i in record.shared_reflections]
         for entry in (e for e in entries if e is not None):
             talked = "  talked through" if entry.discussed == record.day else ""
-            lines += ["  • ", (f"{day_text(entry.created)}  ", "dim"), entry.first_line, (talked, "dim"), "\n"]
+            when = day_text(entry.local(now.tzinfo))  # the day on the person's clock, not in UTC
+            lines += ["  • ", (f"{when}  ", "dim"), entry.first_line, (talked, "dim"), "\n"]
         lines += [("\nWhat I took away\n", "bold"), record.takeaways or ("nothing noted yet (e to add)", "dim"), "\n"]
         follow = [boundaries[i] for i in record.follow_boundaries if i in boundaries]
         follow += [f"reach out to {names[i]}" for i in record.follow_contacts if i in names]

@@ -12,6 +12,7 @@ from textual.widgets import Checkbox, Input, OptionList, Static, TextArea
 from companion.dialogs.export import ExportDialog
 from companion.dialogs.info import DetailDialog, NoticeDialog
 from companion.dialogs.session import SessionDialog
+from companion.domain.reflection import Reflection
 from companion.domain.session import Shared
 from companion.screens.home import HomeScreen
 from companion.screens.sessions import SessionsScreen
@@ -138,3 +139,22 @@ async def test_a_session_without_an_export(make_vault: Callable[..., Path]) -> N
         await settle(pilot)
         rows = app.screen.query_one("#sessions", OptionList)
         assert "Fri 04 Dec 2026  → coming up" in str(rows.get_option_at_index(0).prompt)
+
+
+async def test_a_shared_entry_is_dated_by_the_persons_clock(make_vault: Callable[..., Path]) -> None:
+    path = make_vault([])
+    just_after_midnight = NOW.replace(day=26, hour=0, minute=30)  # in UTC still the 25th
+    with Vault.open(path, PASSPHRASE, clock=fixed_clock) as vault:
+        journal = Journal(vault, fixed_clock)
+        entry = journal.reflections.save(Reflection(text="Could not sleep; wrote instead.", created=just_after_midnight))
+        journal.sessions.record_export(NOW.date() - timedelta(days=1), "", Shared("a.pdf", "pdf", NOW, "1"),
+                                       [entry.id or 0])
+    async with unlocked(path, size=(100, 40)) as (app, pilot):
+        await pilot.press("6", "enter")
+        await settle(pilot)
+        card = str(app.screen.query_one(".dialog-lines").render())
+        assert "Thu 26 Nov 2026  Could not sleep" in card
+        await pilot.press("escape", "e")
+        await settle(pilot)
+        [tick] = app.screen.query(Checkbox)
+        assert str(tick.label).startswith("Thu 26 Nov 2026  Could not sleep")
