@@ -48,6 +48,19 @@ def _edit(vault: Path, old: str, new: str) -> None:
         repo.update(entry)
 
 
+def _apart(laptop: Device, phone: Device, write: Callable[[], None], what: str) -> Path:
+    """Both devices disconnected while `write` writes on each; once they meet again, Syncthing's conflict copy."""
+    laptop.pause(phone)
+    phone.pause(laptop)
+    write()
+    laptop.resume(phone)
+    phone.resume(laptop)
+    laptop.rescan()
+    phone.rescan()
+    wait_until(lambda: any("sync-conflict" in p.name for p in laptop.folder.iterdir()), timeout=90, what=what)
+    return next(p for p in laptop.folder.iterdir() if "sync-conflict" in p.name)
+
+
 def cli(vault: Path, pw: Path, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([COMPANION, "--data", str(vault), "--passphrase-file", str(pw), *args],
                           capture_output=True, text=True, env=pinned_env(), timeout=60)
@@ -113,17 +126,11 @@ def test_two_devices_through_syncthing(devices: tuple[Device, Device],
         app.kill()
 
     # 3. Both write while disconnected with no app open: Syncthing itself leaves a conflict copy.
-    laptop.pause(phone)
-    phone.pause(laptop)
-    assert cli(here, pw, "add", "Laptop, second trip").returncode == 0
-    assert cli(there, pw, "add", "Phone, second trip").returncode == 0
-    laptop.resume(phone)
-    phone.resume(laptop)
-    laptop.rescan()
-    phone.rescan()
-    wait_until(lambda: any("sync-conflict" in p.name for p in laptop.folder.iterdir()), timeout=90,
-               what="Syncthing's conflict copy")
-    copy = next(p for p in laptop.folder.iterdir() if "sync-conflict" in p.name)
+    def both_add() -> None:
+        assert cli(here, pw, "add", "Laptop, second trip").returncode == 0
+        assert cli(there, pw, "add", "Phone, second trip").returncode == 0
+
+    copy = _apart(laptop, phone, both_add, "Syncthing's conflict copy")
     wait_until(lambda: copy.name in cli(here, pw, "check").stdout, what="check naming the conflict copy")
     app = Tmux("laptop-again")
     try:
@@ -144,17 +151,11 @@ def test_two_devices_through_syncthing(devices: tuple[Device, Device],
                what="the merged conflict copy to leave the phone's folder too")
 
     # 4. Each device edits an entry while disconnected: neither edit is reverted when the copies meet.
-    laptop.pause(phone)
-    phone.pause(laptop)
-    _edit(here, "Laptop, second trip", "Laptop, second trip (edited on the laptop)")
-    _edit(there, "Written on the laptop", "Written on the laptop (edited on the phone)")
-    laptop.resume(phone)
-    phone.resume(laptop)
-    laptop.rescan()
-    phone.rescan()
-    wait_until(lambda: any("sync-conflict" in p.name for p in laptop.folder.iterdir()), timeout=90,
-               what="Syncthing's conflict copy of the edits")
-    copy = next(p for p in laptop.folder.iterdir() if "sync-conflict" in p.name)
+    def both_edit() -> None:
+        _edit(here, "Laptop, second trip", "Laptop, second trip (edited on the laptop)")
+        _edit(there, "Written on the laptop", "Written on the laptop (edited on the phone)")
+
+    copy = _apart(laptop, phone, both_edit, "Syncthing's conflict copy of the edits")
     merged = cli(here, pw, "merge", str(copy))
     assert merged.returncode == 0, merged.stderr
     everything = [t for t in everything if t not in ("Laptop, second trip", "Written on the laptop")]
