@@ -6,7 +6,7 @@ import asyncio
 import os
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from contextlib import asynccontextmanager
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -84,6 +84,18 @@ class HandClock:
     def advance(self, seconds: float) -> None:
         """Let `seconds` pass."""
         self.seconds += seconds
+
+
+@pytest.fixture(autouse=True, scope="session")
+def faketime_leaves_nothing_behind() -> Iterator[None]:
+    """The pinned programs tests start and kill leave nothing of libfaketime's in /dev/shm: what belongs to a
+    process that has ended is removed when a session starts (the last test's programs may still be ending
+    when the one before finished) and when it ends."""
+    from pinned import forget_shared_memory, shared_memory_pids
+
+    forget_shared_memory(shared_memory_pids())
+    yield
+    forget_shared_memory(shared_memory_pids())
 
 
 @pytest.fixture(autouse=True)

@@ -22,6 +22,7 @@ import glob
 import os
 import re
 from datetime import datetime
+from pathlib import Path
 
 from conftest import NOW
 
@@ -56,3 +57,33 @@ def pinned_shell(command: str) -> str:
     folders = {k: v for k, v in os.environ.items() if k.startswith("XDG_") and k.endswith("_HOME")}
     settings = " ".join(f"{name}='{value}'" for name, value in {**_settings(NOW), **folders}.items())
     return f"env LD_PRELOAD='{LIBFAKETIME}' {settings} {command}"
+
+
+SHARED_MEMORY = Path("/dev/shm")
+LEFT_BEHIND = ("sem.faketime_sem_", "faketime_shm_")
+
+
+def forget_shared_memory(pids: set[int]) -> int:
+    """Remove what libfaketime left in /dev/shm for processes that ended without its clean-up (a pinned program
+    killed with its tmux pane): a semaphore and a segment named by the pid. Left there, a later `faketime`
+    whose pid comes round again refuses to start ("sem_open: File exists"). Only the given pids, and only
+    those no process holds now (a running one keeps its own). Returns how many were removed."""
+    removed = 0
+    for prefix in LEFT_BEHIND:
+        for pid in pids:
+            path = SHARED_MEMORY / f"{prefix}{pid}"
+            if path.exists() and not Path(f"/proc/{pid}").exists():
+                path.unlink(missing_ok=True)
+                removed += 1
+    return removed
+
+
+def shared_memory_pids() -> set[int]:
+    """The pids libfaketime has named in /dev/shm so far."""
+    found = set()
+    for prefix in LEFT_BEHIND:
+        for path in SHARED_MEMORY.glob(f"{prefix}*"):
+            tail = path.name.removeprefix(prefix)
+            if tail.isdigit():
+                found.add(int(tail))
+    return found
