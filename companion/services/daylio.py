@@ -40,7 +40,10 @@ def parse_daylio(raw: bytes, zone: tzinfo, moods: dict[str, int]) -> list[Import
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise UsageError("This Daylio export is not UTF-8 text.") from None
-    rows = list(csv.DictReader(io.StringIO(text)))
+    try:
+        rows = list(csv.DictReader(io.StringIO(text, newline="")))
+    except csv.Error as exc:
+        raise UsageError(f"This Daylio export is not a CSV file companion can read ({exc}).") from None
     columns = {c.strip() for c in rows[0]} if rows else set()
     if not (set(NEWER) <= columns or set(OLDER) <= columns):
         raise UsageError("This is not a Daylio CSV export: its first line names neither of Daylio's layouts "

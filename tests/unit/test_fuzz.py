@@ -16,7 +16,7 @@ from typing import Any
 import orjson
 import pytest
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
 from companion.crypto import age, envelope
@@ -203,6 +203,7 @@ DAYLIO_FIELD = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max
                            min_size=8, max_size=8), max_size=4)
        .map(lambda rows: (DAYLIO_HEAD + "".join(",".join(f'"{v.replace(chr(34), "")}"' for v in row) + "\n"
                                                 for row in rows)).encode()))
+@example(b"full_date,date,weekday,time,mood,activities,note_title,note\n\"a\rb\",x\r,\n")  # a bare CR in a field
 def test_the_daylio_importer_raises_only_documented_errors(raw: bytes) -> None:
     from zoneinfo import ZoneInfo
 
