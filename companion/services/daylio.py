@@ -44,7 +44,7 @@ def parse_daylio(raw: bytes, zone: tzinfo, moods: dict[str, int]) -> list[Import
         rows = list(csv.DictReader(io.StringIO(text, newline="")))
     except csv.Error as exc:
         raise UsageError(f"This Daylio export is not a CSV file companion can read ({exc}).") from None
-    columns = {c.strip() for c in rows[0]} if rows else set()
+    columns = {c.strip() for c in rows[0] if c is not None} if rows else set()  # None: fields past the header
     if not (set(NEWER) <= columns or set(OLDER) <= columns):
         raise UsageError("This is not a Daylio CSV export: its first line names neither of Daylio's layouts "
                          "(full_date,date,weekday,time,mood,activities,note_title,note or "

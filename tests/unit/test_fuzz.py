@@ -204,6 +204,7 @@ DAYLIO_FIELD = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max
        .map(lambda rows: (DAYLIO_HEAD + "".join(",".join(f'"{v.replace(chr(34), "")}"' for v in row) + "\n"
                                                 for row in rows)).encode()))
 @example(b"full_date,date,weekday,time,mood,activities,note_title,note\n\"a\rb\",x\r,\n")  # a bare CR in a field
+@example(b"full_date,date,weekday,time,mood,activities,note_title,note\n1,2,3,4,5,6,7,8,9\n")  # more fields than named
 def test_the_daylio_importer_raises_only_documented_errors(raw: bytes) -> None:
     from zoneinfo import ZoneInfo
 
