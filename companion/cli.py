@@ -103,6 +103,9 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--flagged-only", action="store_true", help="only reflections marked for therapy")
     export.add_argument("--with-contact-details", action="store_true",
                         help="include how to reach your contacts (left out by default: it is their data)")
+    export.add_argument("--checkins", choices=("shared", "all"), default="shared",
+                        help="the mood and reliance charts: from the entries shared (default), or from every day's "
+                             "check-ins in the period (numbers only, no words)")
     export.add_argument("--from", dest="author", metavar="NAME",
                         help="who it is from, on its first page (a name or initials; remembered)")
     export.add_argument("--note", metavar="TEXT", help="what you want to bring up, on its first page")

@@ -352,7 +352,7 @@ def cmd_export(args: argparse.Namespace, vault: Path, passphrase_file: str | Non
     request = ExportRequest(args.format, Path(args.out), tuple(args.recipient), secret, args.force)
     choice = ExportChoice(sections=args.include or DEFAULT_SECTIONS, since=args.since, until=args.until,
                           flagged_only=args.flagged_only, with_contact_details=args.with_contact_details,
-                          author=args.author or "", note=args.note or "")
+                          author=args.author or "", note=args.note or "", checkins=args.checkins)
     with _forcing_hint():
         request.check()  # before the journal is opened: a typo costs nothing
         choice.check()

@@ -14,6 +14,7 @@ from companion.domain.clock import parse_day
 from companion.domain.passphrase import export_passphrase_problem
 
 FORMATS = [("PDF (opens in any reader)", "pdf"), ("age (Markdown, for an age key)", "age")]
+CHECKINS = [("only the entries shared", "shared"), ("every day's check-ins (numbers only)", "all")]
 
 
 @dataclass(frozen=True)
@@ -28,6 +29,7 @@ class ExportForm:
     recipients: str
     path: str
     action: str = "write"
+    checkins: str = "shared"  # where the charts come from (see export.CHECKINS)
 
 
 class ExportDialog(FormDialog):
@@ -38,9 +40,10 @@ class ExportDialog(FormDialog):
     WHAT = "This export"
     BINDINGS = [Binding("ctrl+r", "preview", "Preview", id="export.preview")]
 
-    def __init__(self, form: ExportForm, error: str = "") -> None:
+    def __init__(self, form: ExportForm, error: str = "", sources: dict[str, str] | None = None) -> None:
+        """`sources`: for each choice of check-ins, the sentence the page will say about its charts."""
         super().__init__()
-        self._form, self._error = form, error
+        self._form, self._error, self._sources = form, error, sources or {}
 
     def form_rows(self) -> list[Widget]:
         f = self._form
@@ -51,6 +54,8 @@ class ExportDialog(FormDialog):
                                      placeholder="what you want to talk about (optional)")),
             row("For session on", Input(when, id="session", compact=True,
                                         placeholder="YYYY-MM-DD, optional: kept in Sessions")),
+            row("Charts from", Select(CHECKINS, value=f.checkins, allow_blank=False, id="checkins", compact=True)),
+            Static("", id="checkins-said", classes="form-note"),
             row("Format", Select(FORMATS, value=f.fmt, allow_blank=False, id="format", compact=True)),
             row("Opens with", Input(f.passphrase, id="secret", password=True, compact=True,
                                     placeholder="your own passphrase, or empty for six random words")),
@@ -65,8 +70,11 @@ class ExportDialog(FormDialog):
         super().on_mount()
         self.query_one("#form-error", Static).update(self._error)
         self._format_shown(self._form.fmt)
+        self._source_shown(self._form.checkins)
 
     def on_select_changed(self, event: Select.Changed) -> None:
+        if event.select.id == "checkins":
+            self._source_shown(str(event.value))
         if event.select.id != "format":
             return
         fmt = str(event.value)
@@ -74,6 +82,10 @@ class ExportDialog(FormDialog):
         stem = path.value.removesuffix(".md.age").removesuffix(".pdf")
         path.value = stem + (".pdf" if fmt == "pdf" else ".md.age")
         self._format_shown(fmt)
+
+    def _source_shown(self, checkins: str) -> None:
+        """Where the charts come from, every time, in the words the page will use."""
+        self.query_one("#checkins-said", Static).update(self._sources.get(checkins, ""))
 
     def _format_shown(self, fmt: str) -> None:
         self.query_one("#recipients", Input).disabled = fmt == "pdf"
@@ -113,4 +125,4 @@ class ExportDialog(FormDialog):
             if not self.value("path"):
                 raise ValueError("Where should the file go? Type a path.")
         return ExportForm(self.value("author"), self.value("note"), parse_day(self.value("session")), fmt, secret,
-                          recipients, self.value("path"), action)
+                          recipients, self.value("path"), action, str(self.query_one("#checkins", Select).value))

@@ -52,8 +52,8 @@ class HomeScreen(AreaScreen):
             with Vertical(id="sparks"):
                 yield ScaleChart("Mood, 30 days", "1 very low … 5 very good", id="mood-spark",
                                  short=("Mood", "1 low…5 good"))
-                yield ScaleChart("Reliance, 30 days", "1 alone … 5 leaning", id="reliance-spark",
-                                 short=("Reliance", "1 alone…5 lean"))
+                yield ScaleChart("Reliance, 30 days", "1 alone … ▄▅ healthy middle … 5 leaning",
+                                 id="reliance-spark", short=("Reliance", "▄▅ the healthy middle"), middle=True)
             yield Static("", id="flagged")
             yield Static("Newest reflections", classes="section-title")
             yield OptionList(id="newest")

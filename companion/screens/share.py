@@ -24,6 +24,7 @@ from companion.screens.area import AreaScreen
 from companion.services.backup import open_backup_files
 from companion.services.export import (
     AUTHOR_KEY,
+    CHECKINS,
     ExportChoice,
     ExportContent,
     ExportExists,
@@ -33,6 +34,7 @@ from companion.services.export import (
     split_recipients,
 )
 from companion.services.sharing import ExportDone, preview, produce, remember, write_backup
+from companion.widgets.page import page_content
 from companion.widgets.ticks import TickBox, TickList
 
 # What the notice after writing is called, and its advice about the passphrase shown once.
@@ -154,7 +156,8 @@ class ShareScreen(AreaScreen):
         line.update(text)
         line.set_class(error, "error")
 
-    def _built(self, author: str | None = None, note: str | None = None) -> ExportContent | None:
+    def _built(self, author: str | None = None, note: str | None = None,
+               checkins: str | None = None) -> ExportContent | None:
         """What the file would hold now (the listed candidates, narrowed to the ticks), or None."""
         try:
             choice = self._choice(picked=True)  # also checks the dates
@@ -162,10 +165,11 @@ class ShareScreen(AreaScreen):
         except (ValueError, CompanionError) as exc:
             self._status(getattr(exc, "message", str(exc)), error=True)
             return None
-        return narrow(self._candidates, choice.picked, author=author, note=note)
+        return narrow(self._candidates, choice.picked, author=author, note=note, checkins=checkins)
 
-    def _content(self, author: str | None = None, note: str | None = None) -> ExportContent | None:
-        content = self._built(author, note)
+    def _content(self, author: str | None = None, note: str | None = None,
+                 checkins: str | None = None) -> ExportContent | None:
+        content = self._built(author, note, checkins)
         if content is None:
             return None
         if content.empty:
@@ -176,13 +180,13 @@ class ShareScreen(AreaScreen):
     # -- preview and export --------------------------------------------------------------------------
     def action_preview(self) -> None:
         """Show exactly what the file will contain."""
-        content = self._content(author=self._form.author, note=self._form.note)
+        content = self._content(author=self._form.author, note=self._form.note, checkins=self._form.checkins)
         if content is not None:
             self.app.push_screen(self._preview(content))
 
     def _preview(self, content: ExportContent) -> DetailDialog:
-        text = preview(content, self._names)
-        return DetailDialog("Preview: exactly what the file will hold", Content(text), actions=False)
+        return DetailDialog("Preview: exactly what the file will hold", page_content(preview(content, self._names)),
+                            actions=False)
 
     def open_kept(self, kept: dict[str, object]) -> None:
         self.action_export()  # the export dialog opens with the kept fields
@@ -190,15 +194,18 @@ class ShareScreen(AreaScreen):
     @work(exclusive=True, group="share-dialog")
     async def action_export(self) -> None:
         """Ask how it is sent (checking what was typed), then encrypt and write in a worker."""
-        if self._content() is None:
+        chosen = self._content()
+        if chosen is None:
             return
+        sources = {checkins: narrow(chosen, chosen.choice.picked, checkins=checkins).checkins_source()
+                   for checkins in CHECKINS}
         error = ""
         while True:
-            form = await self.form(ExportDialog(self._form, error), "export")
+            form = await self.form(ExportDialog(self._form, error, sources), "export")
             if not isinstance(form, ExportForm):
                 return
             self._form = dataclasses.replace(form, action="write")
-            content = self._content(author=form.author, note=form.note)
+            content = self._content(author=form.author, note=form.note, checkins=form.checkins)
             if content is None:
                 return
             if form.action == "preview":

@@ -8,66 +8,29 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 
 from companion.domain.boundary import EVENT_KINDS, STATUSES
 from companion.domain.clock import day_text, moment_text
 from companion.domain.contact import INTERACTION_KINDS, ROLES
+from companion.domain.document import (
+    HEALTHY_MIDDLE,
+    Block,
+    Bullets,
+    Calendar,
+    Chart,
+    Document,
+    Heading,
+    Paragraph,
+    chart_caption,
+)
 from companion.domain.prompts import THEME_LABELS
 from companion.domain.reflection import MOODS, RELIANCE
-from companion.domain.series import Series, series
+from companion.domain.series import CALENDAR_DAYS, WEEKDAYS, day_by_day, series, short_day
 from companion.services.export import ExportContent
 
 TITLE = "Shared from companion"
 NOT_CLINICAL = "A private journal, shared by its author with the person they chose. It is not a clinical record."
-
-
-@dataclass(frozen=True)
-class Heading:
-    """A heading: 1 the title, 2 a section, 3 one item."""
-
-    text: str
-    level: int
-
-
-@dataclass(frozen=True)
-class Paragraph:
-    """Running text; `muted` for the quieter lines (prompts, facts, dates)."""
-
-    text: str
-    muted: bool = False
-
-
-@dataclass(frozen=True)
-class Bullets:
-    """A short list."""
-
-    items: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class Chart:
-    """A check-in over the period on the fixed 1-5 scale, with a text equivalent."""
-
-    title: str
-    scale: str  # what 1 and 5 mean
-    values: Series
-    middle: str = ""  # a band around 3 that is the healthy middle, and what it means ("" for none)
-
-
-Block = Heading | Paragraph | Bullets | Chart
-
-
-@dataclass(frozen=True)
-class Document:
-    """Everything the file holds, in order, and when it was made (the journal's clock, not the machine's)."""
-
-    blocks: tuple[Block, ...]
-    made: datetime
-
-
-HEALTHY_MIDDLE = "mutual give and take, neither carrying it all alone nor leaning for everything"
 
 
 def build_document(content: ExportContent, names: dict[int, str]) -> Document:
@@ -138,15 +101,9 @@ def _summary(content: ExportContent) -> list[Block]:
     if flagged:
         blocks += [Heading("Marked to bring to therapy", 3),
                    Bullets(tuple(f"{day_text(r.local(tz))}: {r.first_line}" for r in flagged))]
+    if content.reflections or content.choice.checkins == "all" and content.everyday:
+        blocks += _checkins(content)
     if content.reflections:
-        start, end = content.period()
-        for field, title, scale in (("mood", "Mood", f"1 {MOODS[1]} … 5 {MOODS[5]}"),
-                                    ("reliance", "Reliance", f"1 {RELIANCE[1]} … 3 {RELIANCE[3]} … 5 {RELIANCE[5]}")):
-            values = series(content.reflections, field, start, end, tz)
-            if values.noted:
-                blocks.append(Chart(title, scale, values, HEALTHY_MIDDLE if field == "reliance" else ""))
-            elif field == "mood":
-                blocks.append(Paragraph("No mood was noted in the entries of this period.", muted=True))
         themes = _counted(THEME_LABELS.get(r.theme or "", "") for r in content.reflections)
         tags = _counted(f"#{t}" for r in content.reflections for t in r.tags)
         if themes or tags:
@@ -158,6 +115,29 @@ def _summary(content: ExportContent) -> list[Block]:
         blocks += [Heading("Give and take with my secure base", 3), Bullets(_give_and_take(content))]
     if len(blocks) == 1:
         blocks.append(Paragraph("Nothing in this file needs a summary.", muted=True))
+    return blocks
+
+
+def _checkins(content: ExportContent) -> list[Block]:
+    """Mood and reliance over the period, where they come from, and (up to three months) every day."""
+    start, end = content.period()
+    tz = content.made.tzinfo
+    checkins = content.checkins()
+    blocks: list[Block] = [Heading("Check-ins", 3), Paragraph(content.checkins_source(), muted=True)]
+    daily = {}
+    for field, title, scale in (("mood", "Mood", f"1 {MOODS[1]} … 5 {MOODS[5]}"),
+                                ("reliance", "Reliance", f"1 {RELIANCE[1]} … 3 {RELIANCE[3]} … 5 {RELIANCE[5]}")):
+        values = series(checkins, field, start, end, tz)
+        daily[field] = series(checkins, field, start, end, tz, width=1)
+        if values.noted:
+            blocks.append(Chart(title, scale, values, HEALTHY_MIDDLE if field == "reliance" else ""))
+        elif field == "mood":
+            blocks.append(Paragraph("No mood was noted in the entries of this period.", muted=True))
+    if (end - start).days < CALENDAR_DAYS and (daily["mood"].noted or daily["reliance"].noted):
+        rows = tuple((f"{short_day(monday)}", cells) for monday, cells in day_by_day(daily["mood"], daily["reliance"]))
+        blocks.append(Calendar("Day by day", rows, "Each day reads mood/reliance on the 1-5 scale (a day with "
+                                                   "several entries: their average); - not noted; a day with only "
+                                                   "its number: nothing noted."))
     return blocks
 
 
@@ -202,16 +182,14 @@ def to_markdown(document: Document) -> str:
                     if len(lines) > 1 else "".join(lines), ""]
         elif isinstance(block, Bullets):
             out += [*(f"- {item}" for item in block.items), ""]
+        elif isinstance(block, Calendar):
+            out += [f"**{block.title}**", "", "| Week of | " + " | ".join(WEEKDAYS) + " |",
+                    "|---" * (len(WEEKDAYS) + 1) + "|",
+                    *(f"| {label} | " + " | ".join(cells) + " |" for label, cells in block.rows), "",
+                    f"*{block.caption}*", ""]
         else:
-            out += [f"**{block.title}**", "", "```", *block.values.rows(), "```", "",
-                    chart_caption(block, "a dot on the 1 line"), ""]
+            rows = block.values.rows("healthy middle" if block.middle else "")
+            out += [f"**{block.title}**", "", "```", *rows, "```", "", chart_caption(block, "a dot on the 1 line"), ""]
+            if block.values.ranges():
+                out += [*(f"- {line}" for line in block.values.ranges()), ""]
     return "\n".join(out).rstrip() + "\n"
-
-
-def chart_caption(chart: Chart, gap: str) -> str:
-    """The words under a chart: the period, what a column is, how a gap looks, the scale, the healthy middle
-    (reliance), the facts."""
-    v = chart.values
-    middle = f" The shaded band from 2.5 to 3.5 is the healthy middle: {chart.middle}." if chart.middle else ""
-    return (f"{day_text(v.start)} to {day_text(v.end)}, one column a {v.unit}; {gap}: nothing noted. "
-            f"{chart.scale}.{middle} {v.describe().capitalize()}.")

@@ -22,6 +22,8 @@ from companion.storage.disk import atomic_write
 SECTIONS = ("reflections", "boundaries", "contacts")
 DEFAULT_SECTIONS = frozenset({"reflections", "boundaries"})  # contacts are other people's data: opt in
 FORMATS = ("pdf", "age")
+# Where the mood and reliance charts come from: only the entries shared, or every day's check-ins (numbers only).
+CHECKINS = ("shared", "all")
 AUTHOR_KEY = "export_author"  # remembered in the vault's preferences, never in settings.toml
 
 Item = tuple[str, int]  # (section, record id)
@@ -48,9 +50,12 @@ class ExportChoice:
     picked: frozenset[Item] | None = None  # exactly these records, when the person chose one by one
     author: str = ""  # who it is from: a name or initials, optional
     note: str = ""  # what I want to bring up, optional
+    checkins: str = "shared"  # the charts: "shared" (the entries shared) or "all" (every day's numbers, no words)
 
     def check(self) -> None:
         """UsageError with one plain sentence when the choice cannot match anything."""
+        if self.checkins not in CHECKINS:
+            raise UsageError(f"The charts come from one of: {', '.join(CHECKINS)}.")
         if self.since and self.until and self.since > self.until:
             raise UsageError(f"The start date ({self.since.isoformat()}) comes after the end date "
                              f"({self.until.isoformat()}), so nothing could match.")
@@ -94,15 +99,60 @@ def split_recipients(text: str) -> tuple[str, ...]:
     return tuple(part for part in text.replace(",", " ").split() if part)
 
 
+@dataclass(frozen=True)
+class CheckIn:
+    """One entry's numbers and when, without its words: what a chart of every day is drawn from."""
+
+    created: datetime
+    mood: int | None
+    reliance: int | None
+
+
 @dataclass
 class ExportContent:
-    """The records that will be in the file, already stripped of what was not chosen."""
+    """The records that will be in the file, already stripped of what was not chosen.
+
+    `everyday` holds the check-ins of every entry in the period (numbers only): the charts are drawn from them
+    when the person chose so, and otherwise only the count of their days is told.
+    """
 
     choice: ExportChoice
     made: datetime
     reflections: list[Reflection] = field(default_factory=list)
     boundaries: list[Boundary] = field(default_factory=list)
     contacts: list[Contact] = field(default_factory=list)
+    everyday: list[CheckIn] = field(default_factory=list)
+
+    def checkins(self) -> list[CheckIn]:
+        """What the charts are drawn from, as the person chose."""
+        if self.choice.checkins == "all":
+            return self.everyday
+        return [CheckIn(r.created, r.mood, r.reliance) for r in self.reflections if r.mood or r.reliance]
+
+    def checkin_days(self, checkins: list[CheckIn]) -> set[date]:
+        """The person's days that have a check-in among `checkins`."""
+        tz = self.made.tzinfo
+        return {c.created.astimezone(tz).date() for c in checkins}
+
+    def unshared_days(self) -> int:
+        """Days of the period with check-ins that the charts leave out (none when every day is drawn)."""
+        start, end = self.period()
+        return len({d for d in self.checkin_days(self.everyday) - self.checkin_days(self.checkins())
+                    if start <= d <= end})
+
+    def checkins_source(self) -> str:
+        """One sentence for the page: where the charts come from and how many days they count."""
+        drawn = self.checkins()
+        days = plural(len(self.checkin_days(drawn)), "day", "days")
+        if self.choice.checkins == "all":
+            return (f"The charts are drawn from the check-ins of every day in the period ({days}), numbers only: "
+                    "the words of entries not shared stay private.")
+        entries = plural(len(self.reflections), "entry shared", "entries shared")
+        left = self.unshared_days()
+        rest = (f"; {plural(left, 'day', 'days')} of the period {'has' if left == 1 else 'have'} check-ins that are "
+                "not shared, so the charts do not show the whole period" if left
+                else "; no other day of the period has a check-in")
+        return f"The charts are drawn only from the {entries} ({days} with a check-in){rest}."
 
     @property
     def empty(self) -> bool:
@@ -122,6 +172,8 @@ class ExportContent:
         """The days the file covers: the chosen dates, else from the first thing in it to today."""
         tz = self.made.tzinfo
         days = [r.created.astimezone(tz).date() for r in self.reflections]
+        if self.choice.checkins == "all":
+            days += self.checkin_days(self.everyday)
         days += [e.day for b in self.boundaries for e in b.events]
         days += [i.day for c in self.contacts for i in c.interactions]
         start = self.choice.since or min(days, default=self.made.date())
@@ -141,6 +193,9 @@ def candidates(journal: Journal, choice: ExportChoice) -> ExportContent:
     content = ExportContent(choice, journal.reflections.now())
     if "reflections" in choice.sections:
         content.reflections = journal.reflections.page(rule, limit=None).items
+    every = ReflectionFilter(since=choice.since, until=choice.until)
+    content.everyday = [CheckIn(r.created, r.mood, r.reliance)
+                        for r in journal.reflections.page(every, limit=None).items if r.mood or r.reliance]
     if "boundaries" in choice.sections:
         content.boundaries = journal.boundaries.all()
     if "contacts" in choice.sections:
@@ -154,14 +209,15 @@ def build(journal: Journal, choice: ExportChoice) -> ExportContent:
 
 
 def narrow(content: ExportContent, picked: frozenset[Item] | None, *, author: str | None = None,
-           note: str | None = None) -> ExportContent:
+           note: str | None = None, checkins: str | None = None) -> ExportContent:
     """From the candidates to what will be written: the person's own picks, then privacy stripping.
 
-    `author` and `note`, when given, are the words typed at export time.
+    `author`, `note` and `checkins`, when given, are what was chosen at export time.
     """
     choice = dataclasses.replace(content.choice, picked=picked,
                                  author=content.choice.author if author is None else author,
-                                 note=content.choice.note if note is None else note)
+                                 note=content.choice.note if note is None else note,
+                                 checkins=content.choice.checkins if checkins is None else checkins)
 
     def kept(section: str, records: list[R]) -> list[R]:
         return [r for r in records if picked is None or (section, r.id or 0) in picked]
@@ -172,6 +228,7 @@ def narrow(content: ExportContent, picked: frozenset[Item] | None, *, author: st
         reflections=sorted(kept("reflections", content.reflections), key=lambda r: r.created),  # reads like a story
         boundaries=[_dated_events(b, choice) for b in kept("boundaries", content.boundaries)],
         contacts=[_private_details_out(c, choice) for c in kept("contacts", content.contacts)],
+        everyday=content.everyday,
     )
 
 

@@ -10,11 +10,13 @@ from pathlib import Path
 
 from fpdf import FPDF
 from fpdf.enums import EncryptionMethod, XPos, YPos
+from fpdf.fonts import FontFace
 
 from companion.crypto.words import random_secret
 from companion.domain.clock import day_text
-from companion.domain.series import HIGH, LOW
-from companion.services.document import TITLE, Bullets, Chart, Document, Heading, Paragraph, chart_caption
+from companion.domain.document import Bullets, Calendar, Chart, Document, Heading, Paragraph, chart_caption
+from companion.domain.series import HIGH, LOW, WEEKDAYS, short_day
+from companion.services.document import TITLE
 
 FONTS = Path(__file__).resolve().parent.parent / "data"
 FAMILY = "DejaVu"
@@ -58,9 +60,9 @@ def to_pdf(document: Document, user_password: str) -> bytes:
         elif isinstance(block, Paragraph):
             _paragraph(pdf, block.text, muted=block.muted)
         elif isinstance(block, Bullets):
-            for item in block.items:
-                _paragraph(pdf, f"•  {item}", indent=4)
-            pdf.ln(1)
+            _bullets(pdf, block.items)
+        elif isinstance(block, Calendar):
+            _calendar(pdf, block)
         else:
             _chart(pdf, block)
     return bytes(pdf.output())
@@ -80,14 +82,44 @@ def _heading(pdf: FPDF, heading: Heading, following: object) -> None:
     pdf.ln(1)
 
 
-def _paragraph(pdf: FPDF, text: str, *, muted: bool = False, indent: float = 0) -> None:
-    pdf.set_font(FAMILY, "", 10)
+def _paragraph(pdf: FPDF, text: str, *, muted: bool = False, indent: float = 0, size: float = 10) -> None:
+    pdf.set_font(FAMILY, "", size)
     pdf.set_text_color(MUTED if muted else 0)
     pdf.set_x(pdf.l_margin + indent)
     pdf.multi_cell(0, LINE, text, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.set_text_color(0)
     if not indent:
         pdf.ln(1.5)
+
+
+def _bullets(pdf: FPDF, items: tuple[str, ...], size: float = 10) -> None:
+    for item in items:
+        _paragraph(pdf, f"•  {item}", indent=4, size=size)
+    pdf.ln(1)
+
+
+def _calendar(pdf: FPDF, calendar: Calendar) -> None:
+    """A row a week, Monday first; each day its number and mood/reliance, in a table that reads as text."""
+    if pdf.will_page_break(LINE * (len(calendar.rows) + 3)):
+        pdf.add_page()
+    pdf.set_font(FAMILY, "B", 10)
+    pdf.cell(0, LINE, calendar.title, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.set_font(FAMILY, "", 8)
+    pdf.set_draw_color(200)
+    pdf.set_line_width(0.15)
+    pdf.set_fill_color(255)
+    pdf.set_text_color(0)
+    with pdf.table(col_widths=(16, *(12,) * len(WEEKDAYS)), line_height=4.6, text_align="LEFT",
+                   first_row_as_headings=True,
+                   headings_style=FontFace(emphasis="BOLD", fill_color=(238, 238, 238))) as table:
+        table.row(("Week of", *WEEKDAYS))
+        for label, cells in calendar.rows:
+            table.row((label, *cells))
+    pdf.ln(1)
+    pdf.set_text_color(MUTED)
+    pdf.multi_cell(0, 4, calendar.caption, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.set_text_color(0)
+    pdf.ln(2)
 
 
 def _chart(pdf: FPDF, chart: Chart) -> None:
@@ -119,6 +151,7 @@ def _chart(pdf: FPDF, chart: Chart) -> None:
     baseline = top + CHART_HEIGHT + step / 2  # half a step below 1, so a 1 is a short bar, never nothing
     pdf.set_fill_color(70, 110, 160)
     pdf.set_draw_color(150)
+    ranged = values.days_per_column > 1
     for n, value in enumerate(values.values):
         x = left + n * column + (column - bar) / 2
         if value is None:
@@ -126,12 +159,28 @@ def _chart(pdf: FPDF, chart: Chart) -> None:
             continue
         bar_top = top + (HIGH - value) * step
         pdf.rect(x, bar_top, bar, baseline - bar_top, style="F")
+        low, high = values.lows[n], values.highs[n]
+        if ranged and low is not None and high is not None and low != high:  # the week's lowest to highest day
+            pdf.set_draw_color(40)
+            pdf.set_line_width(0.3)
+            pdf.line(x + bar / 2, top + (HIGH - high) * step, x + bar / 2, top + (HIGH - low) * step)
+            pdf.set_draw_color(150)
+            pdf.set_line_width(0.15)
     pdf.set_font(FAMILY, "", 7)
-    pdf.text(left, baseline + 4.5, day_text(values.start))
-    end = day_text(values.end)
-    pdf.text(left + width - pdf.get_string_width(end), baseline + 4.5, end)
+    if ranged:  # each week's first day under its column, as many as fit without touching
+        room = pdf.get_string_width("00 Mmm") + 3
+        every = max(1, int(room // column) + 1)
+        for n in range(0, len(values.values), every):
+            pdf.text(left + n * column, baseline + 4.5, short_day(values.column_start(n)))
+    else:
+        pdf.text(left, baseline + 4.5, day_text(values.start))
+        end = day_text(values.end)
+        pdf.text(left + width - pdf.get_string_width(end), baseline + 4.5, end)
     pdf.set_y(baseline + 6)
     pdf.set_font(FAMILY, "", 8)
-    pdf.multi_cell(0, 4, chart_caption(chart, "a small tick under the line"), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.multi_cell(0, 4, chart_caption(chart, "a small tick under the line", range_drawn=True),
+                   new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.set_text_color(0)
+    if ranged:
+        _bullets(pdf, tuple(values.ranges()), size=8)
     pdf.ln(2)

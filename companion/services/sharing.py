@@ -9,6 +9,7 @@ from pathlib import Path
 
 from companion.crypto import age
 from companion.crypto.words import generate_passphrase
+from companion.domain.document import Document
 from companion.domain.session import Session, Shared
 from companion.services.backup import backup_json
 from companion.services.document import build_document, to_markdown
@@ -27,9 +28,9 @@ class ExportDone:
     session: Session | None = None
 
 
-def preview(content: ExportContent, names: dict[int, str]) -> str:
-    """Exactly what the file will hold, as the Markdown an age file carries."""
-    return to_markdown(build_document(content, names))
+def preview(content: ExportContent, names: dict[int, str]) -> Document:
+    """Exactly what the file will hold, to be shown as the page reads."""
+    return build_document(content, names)
 
 
 def produce(content: ExportContent, names: dict[int, str], request: ExportRequest, *,

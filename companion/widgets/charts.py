@@ -27,9 +27,12 @@ def balance_content(balance: Balance, width: int = 12) -> Content:
 class ScaleChart(Static):
     """A label, one character a day on the fixed 1-5 scale (a dot where nothing was noted), and a caption."""
 
-    def __init__(self, label: str, caption: str, id: str, *, short: tuple[str, str] = ("", "")) -> None:
+    def __init__(self, label: str, caption: str, id: str, *, short: tuple[str, str] = ("", ""),
+                 middle: bool = False) -> None:
+        """`middle`: mark the healthy middle (reliance): its days drawn in the calm green; the caption names
+        the two glyphs a day in it has (▄▅), so it reads without colour too."""
         super().__init__("", id=id, classes="scale-chart")
-        self._label, self._caption = label, caption
+        self._label, self._caption, self._middle = label, caption, middle
         self._short_label, self._short_caption = short[0] or label, short[1] or caption
         self._values: Series | None = None
 
@@ -46,10 +49,12 @@ class ScaleChart(Static):
             return Content("")
         if not values.noted:
             return Content.assemble(label, ("nothing noted in the last 30 days", "dim"))
-        spark = values.spark()
+        spark = Content.assemble(*((glyph, "$success") if self._middle and middle else glyph
+                                   for glyph, middle in zip(values.spark(), values.in_middle(), strict=True)))
         short = (f"{self._short_label:<9}", "dim")
+        # The long label first (so the charts above each other stay aligned), with the caption that fits.
         for name, caption in ((label, f" {self._caption} · {GAP} nothing noted"), (label, f" {self._caption}"),
-                              (short, f" {self._caption}"), (short, f" {self._short_caption}"), (short, "")):
+                              (label, f" {self._short_caption}"), (short, f" {self._short_caption}"), (short, "")):
             line = Content.assemble(name, spark, (caption, "dim"))
             if line.cell_length <= self.size.width:
                 return line

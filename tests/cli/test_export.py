@@ -379,3 +379,66 @@ def test_the_page_labels_what_it_shows(therapy_vault: Path, passphrase_file, tmp
                "--since", day, "--until", day, "--export-passphrase-file", str(secret))
     assert done.returncode == 0, done.stderr
     assert "No mood was noted in the entries of this period." in " ".join(pdf_text(quiet, "tea and biscuits").split())
+
+
+def test_the_charts_say_where_they_come_from(make_vault: Callable[..., Path], passphrase_file,  # type: ignore[no-untyped-def]
+                                             tmp_path: Path) -> None:
+    """Two shared entries cannot read as a month: the page says which check-ins the charts count, and
+    `--checkins all` draws every day's numbers (and none of the words of the entries not shared)."""
+    path = make_vault([])
+    with Vault.open(path, PASSPHRASE, clock=fixed_clock) as vault:
+        journal = Journal(vault, fixed_clock)
+        for day in range(1, 16):  # fifteen good days, not shared
+            journal.reflections.save(Reflection(text=f"PRIVATE-DAY-{day}", created=NOW - timedelta(days=day),
+                                                mood=5, reliance=3))
+        for day in (20, 22):  # two low days, marked for therapy
+            journal.reflections.save(Reflection(text=f"SHARED-LOW-{day}", created=NOW - timedelta(days=day), mood=1,
+                                                reliance=1, flagged=True))
+    secret = passphrase_file("tea and biscuits", "export-pass")
+    period = ("--since", (NOW - timedelta(days=30)).date().isoformat(), "--until", NOW.date().isoformat())
+    shared, every = tmp_path / "shared.pdf", tmp_path / "every.pdf"
+    for out, extra in ((shared, ()), (every, ("--checkins", "all"))):
+        done = run(*base(path, passphrase_file()), "export", "--out", str(out), "--format", "pdf", "--flagged-only",
+                   *period, *extra, "--export-passphrase-file", str(secret))
+        assert done.returncode == 0, done.stderr
+    for reader, read in read_everywhere(shared, "tea and biscuits").items():
+        text = " ".join(read.split())
+        assert ("The charts are drawn only from the 2 entries shared (2 days with a check-in); 15 days of the period "
+                "have check-ins that are not shared") in text, reader
+        assert "2 of 31 days noted; 1 on the 1-5 scale" in text, reader
+        assert "PRIVATE-DAY" not in text
+    for reader, read in read_everywhere(every, "tea and biscuits").items():
+        text = " ".join(read.split())
+        assert "The charts are drawn from the check-ins of every day in the period (17 days), numbers only" in text
+        assert "17 of 31 days noted; from 1 to 5 on the 1-5 scale" in text, reader
+        assert "PRIVATE-DAY" not in text, reader  # numbers only: the words stay private
+        # up to three months: a calendar of every day, mood/reliance, that a reader reads as text
+        assert "Day by day" in text and "Week of Mon Tue Wed Thu Fri Sat Sun" in text, reader
+        assert "5: 1/1" in text and "12: 5/3" in text, reader  # 5 Nov (shared, low) and 12 Nov (private, good)
+    wrong = run(*base(path, passphrase_file()), "export", "--out", str(tmp_path / "x.pdf"), "--format", "pdf",
+                "--checkins", "some")
+    assert wrong.returncode == 2 and "--checkins" in wrong.stderr
+
+
+def test_a_long_period_shows_each_week_and_its_range(make_vault: Callable[..., Path], passphrase_file,  # type: ignore[no-untyped-def]
+                                                     tmp_path: Path) -> None:
+    """Past 62 days a column is a week: each is labelled, and its lowest and highest day are written out, so a
+    low day inside a good week does not vanish into an average."""
+    path = make_vault([])
+    with Vault.open(path, PASSPHRASE, clock=fixed_clock) as vault:
+        journal = Journal(vault, fixed_clock)
+        for day, mood in ((1, 5), (2, 5), (3, 1), (4, 5), (40, 3), (41, 3)):  # Thu 26 Nov … Mon 23 Nov
+            journal.reflections.save(Reflection(text=f"day {day}", created=NOW - timedelta(days=day), mood=mood,
+                                                reliance=3))
+    secret = passphrase_file("tea and biscuits", "export-pass")
+    out = tmp_path / "long.pdf"
+    done = run(*base(path, passphrase_file()), "export", "--out", str(out), "--format", "pdf",
+               "--since", "2026-08-03", "--until", NOW.date().isoformat(), "--export-passphrase-file", str(secret))
+    assert done.returncode == 0, done.stderr
+    for reader, read in read_everywhere(out, "tea and biscuits").items():
+        text = " ".join(read.split())
+        assert "one column a week" in text and "Each week's range, from its lowest day to its highest" in text
+        assert "23 Nov to 27 Nov: 4 on average, from 1 to 5" in text, reader  # the 1 is kept in sight
+        assert "12 Oct to 18 Oct: 3" in text, reader
+        assert "from 1 to 5 on the 1-5 scale (its lowest day to its highest)" in text, reader
+        assert "3 Aug" in text and "Day by day" not in text, reader  # week labels; no calendar past three months

@@ -6,7 +6,7 @@ import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
-from textual.widgets import Checkbox, Input, Select, SelectionList
+from textual.widgets import Checkbox, Input, Select, SelectionList, Static
 
 from companion.dialogs.confirm import ConfirmDialog
 from companion.dialogs.export import ExportDialog
@@ -236,3 +236,32 @@ async def test_restore_from_the_app(make_vault: Callable[..., Path], tmp_path: P
         assert isinstance(app.screen, UnlockScreen)
     with Vault.open(target, PASSPHRASE, clock=fixed_clock) as vault:
         assert Journal(vault, fixed_clock).reflections.count() == 7
+
+
+async def test_the_export_dialog_says_where_the_charts_come_from(make_vault: Callable[..., Path],
+                                                                 tmp_path: Path) -> None:
+    """Every time, the dialog says what the charts count; choosing every day's check-ins changes the sentence,
+    the preview and the file alike."""
+    path = _therapy_vault(make_vault)
+    out = tmp_path / "every-day.pdf"
+    async with unlocked(path, size=(100, 40)) as (app, pilot):
+        await pilot.press("5")
+        await settle(pilot)
+        dialog = await _export_dialog(app, pilot, path=str(out), secret="tea and biscuits", again="tea and biscuits")
+        said = dialog.query_one("#checkins-said", Static)
+        assert "The charts are drawn only from the 3 entries shared (2 days with a check-in)" in str(said.render())
+        assert "days of the period have check-ins that are not shared" in str(said.render())
+        dialog.query_one("#checkins", Select).value = "all"
+        await settle(pilot)
+        assert "drawn from the check-ins of every day in the period" in str(said.render())
+        await pilot.press("ctrl+r")
+        await settle(pilot)
+        page = str(app.screen.query_one(".dialog-lines").render())
+        assert "drawn from the check-ins of every day in the period" in page and "**" not in page
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen.query_one("#checkins", Select).value == "all"  # kept, coming back from the preview
+        await _write(app, pilot)
+    text = " ".join(pdf_text(out, "tea and biscuits").split())
+    assert "The charts are drawn from the check-ins of every day in the period" in text
+    assert "KEEP-PRIVATE" not in text  # its numbers may be counted; its words stay out

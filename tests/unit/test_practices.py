@@ -150,6 +150,18 @@ def test_long_periods_average_each_week_and_say_so() -> None:
     assert found.unit == "week" and len(found.values) == 29
     assert "(each an average)" in found.describe()
     assert min(found.noted) < 3 < max(found.noted)  # low weeks are kept, not dropped
+    # each week keeps its lowest and highest day beside its average
+    assert all(low <= value <= high for value, low, high in zip(found.values, found.lows, found.highs, strict=True)
+               if value is not None)
+    assert "from 1 to 5 on the 1-5 scale (its lowest day to its highest)" in found.describe()
+
+
+def test_the_healthy_middle_of_reliance_is_marked() -> None:
+    entries = [Reflection(text="x", created=NOW - timedelta(days=d), reliance=r) for d, r in enumerate((1, 3, 5, 3))]
+    found = last_days(entries, "reliance", NOW.date(), 4, NOW.tzinfo)
+    assert found.in_middle() == [True, False, True, False]  # oldest first: 3, 5, 3, 1
+    assert {found.spark()[i] for i in (0, 2)} <= set("▄▅")  # the two glyphs Home's caption names
+    assert found.rows("healthy middle")[2] == "3 ┤███  ◂ healthy middle"  # the 1 stays below it
 
 
 def test_dates_typed_by_a_person() -> None:

@@ -20,6 +20,7 @@ from companion.services.export import ExportChoice, ExportExists, ExportRequest,
 from companion.services.journal import Journal
 from companion.services.sharing import preview
 from companion.storage.vault import Vault
+from companion.widgets.page import page_content
 
 from conftest import NOW, PASSPHRASE, fixed_clock, seed_practices
 
@@ -88,7 +89,12 @@ def test_one_document_for_the_preview_and_the_age_file(make_vault: Callable[...,
         < headings.index("Secure base")
     assert any(isinstance(b, Chart) for b in document.blocks)
     markdown = to_markdown(document)
-    assert preview(content, names) == markdown
+    assert preview(content, names) == document  # the preview is drawn from the very model the file is written from
+    page = page_content(document).plain  # as the preview draws it: the page's words, none of Markdown's marks
+    for mark in ("**", "```", "\n# ", "\n## ", "\n- "):
+        assert mark not in page, mark
+    assert "SUMMARY" in page and "  • " in page and "The shaded band from 2.5 to 3.5 is the healthy middle" in page
+    assert "3 ┤" in page and "◂ healthy middle" in page and "Week of  Mon" in page
     for words_ in ("From: A. B.", "Marked to bring to therapy", "#guided", "to bring to therapy",
                    "Give and take with my secure base", "Priya: I asked for help 1", "review was due"):
         assert words_ in markdown, words_
