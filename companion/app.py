@@ -44,6 +44,7 @@ from companion.services.journal import Journal
 from companion.services.opening import create_journal, open_journal, open_with_recovery_key
 from companion.services.recovery import write_recovery_key_file
 from companion.services.runner import JournalRunner
+from companion.services.safety import readable_copy
 from companion.settings import ensure_settings_file
 from companion.terminal_app import TerminalApp
 from companion.textual_private import forget_rendered_text
@@ -220,6 +221,8 @@ class CompanionApp(TerminalApp):
         self.call_after_refresh(self.check_size)
         self.journal_job(lambda j: j.reflections.draft(), self._offer_draft)
         self.journal_job(lambda j: j.kept_form(), self._offer_form)
+        lines = self.settings.crisis_lines  # the readable copy of the plan, if kept, is rewritten from the journal
+        self.journal_job(lambda j: j.safety.refresh_readable_copy(j.contacts.all(), lines))
         if event.recovery_key:
             self.show_recovery_key(event.recovery_key)
         self._last_input = self.monotonic()
@@ -450,10 +453,22 @@ class CompanionApp(TerminalApp):
         await self.screen.run_action(action)
 
     def action_support(self) -> None:
-        """The support card: where to find urgent help. Needs no unlocking."""
-        if not isinstance(self.screen, SupportDialog):
-            s = self.settings
-            self.push_screen(SupportDialog(s.crisis_lines, str(self.settings_file), s.problem))
+        """The support card: where to find urgent help, and the safety plan. Needs no unlocking, never waits."""
+        if isinstance(self.screen, SupportDialog):
+            return
+        s = self.settings
+        lines = s.crisis_lines
+        card = SupportDialog(lines, str(self.settings_file), s.problem, editable=self.unlocked)
+        self.push_screen(card, self._support_closed)
+        if self.unlocked:  # the plan comes from the journal's thread; the card shows at once
+            self.journal_job(lambda j: None if j.safety.get().empty else j.safety.text(j.contacts.all(), lines),
+                             card.show_plan)
+        else:  # only the copy the person chose to keep readable on this device
+            card.call_after_refresh(card.show_plan, readable_copy(self.vault_path))
+
+    def _support_closed(self, answer: str | None) -> None:
+        if answer == "plan":
+            self.call_later(self.run_action, "goto('secure', 'plan')")
 
     def action_help(self) -> None:
         """Every key of the current screen, with what it does."""

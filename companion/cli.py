@@ -89,6 +89,11 @@ def build_parser() -> argparse.ArgumentParser:
         listing = command("list", f"print {what}", parent=actions, example=EXAMPLES[f"{name} list"])
         listing.add_argument("--json", action="store_true", help="print JSON")
 
+    plan = command("plan", "your safety plan")
+    plan_actions = plan.add_subparsers(dest="action", metavar="ACTION", parser_class=_Parser, required=True)
+    command("show", "print your safety plan (for a printed copy to keep at hand)", parent=plan_actions,
+            example=EXAMPLES["plan show"])
+
     export = command("export", "an encrypted file for your therapist")
     export.add_argument("--out", metavar="PATH", required=True, help="where to write it")
     export.add_argument("--format", choices=("pdf", "age"), required=True)
@@ -99,7 +104,8 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--since", type=_day, metavar="YYYY-MM-DD")
     export.add_argument("--until", type=_day, metavar="YYYY-MM-DD")
     export.add_argument("--include", type=_sections, default=None, metavar="SECTIONS",
-                        help="comma-separated: reflections,boundaries,contacts (default reflections,boundaries)")
+                        help="comma-separated: reflections,boundaries,contacts,plan (the safety plan, a page of its "
+                             "own) (default reflections,boundaries)")
     export.add_argument("--flagged-only", action="store_true", help="only reflections marked for therapy")
     export.add_argument("--with-contact-details", action="store_true",
                         help="include how to reach your contacts (left out by default: it is their data)")
@@ -156,6 +162,8 @@ EXAMPLES = {
     "boundaries list": "companion boundaries list --json",
     "contacts list": "companion contacts list --json",
     "sessions list": "companion sessions list --json",
+    "plan": "companion plan show",
+    "plan show": "companion plan show | lp",
     "export": "companion export --format pdf --out for-my-therapist.pdf --flagged-only --session 2026-12-08",
     "backup": "companion backup --out journal-backup.age",
     "restore": "companion restore journal-backup.age",
@@ -187,9 +195,9 @@ def _moment(value: str) -> datetime:
 
 def _sections(value: str) -> frozenset[str]:
     chosen = frozenset(part.strip() for part in value.split(",") if part.strip())
-    unknown = chosen - {"reflections", "boundaries", "contacts"}
+    unknown = chosen - {"reflections", "boundaries", "contacts", "plan"}
     if unknown or not chosen:
-        raise argparse.ArgumentTypeError("choose from reflections, boundaries, contacts, separated by commas")
+        raise argparse.ArgumentTypeError("choose from reflections, boundaries, contacts, plan, separated by commas")
     return chosen
 
 

@@ -15,6 +15,7 @@ from typing import TypeVar
 
 import orjson
 
+from companion import paths
 from companion.domain.boundary import STATUSES
 from companion.domain.clock import Clock, day_text
 from companion.domain.contact import ROLES
@@ -216,6 +217,21 @@ def cmd_sessions(args: argparse.Namespace, vault: Path, passphrase_file: str | N
     return 0
 
 
+def cmd_plan(args: argparse.Namespace, vault: Path, passphrase_file: str | None, clock: Clock) -> int:
+    """`plan show`: the safety plan as plain text, the people from the secure base and the support card's lines."""
+    from companion.settings import load_settings
+
+    lines = load_settings(paths.settings_path(vault)).crisis_lines
+    plan, text = _read(vault, passphrase_file, clock,
+                       lambda j: (j.safety.get(), j.safety.text(j.contacts.all(), lines)))
+    if plan.empty:
+        sys.stdout.write("You have not written a safety plan yet. In the app, press 4 (Secure base), then p; it is "
+                         "best written with your therapist.\n")
+        return 0
+    sys.stdout.write(text)
+    return 0
+
+
 # -- keeping it whole -----------------------------------------------------------------------------------
 def cmd_check(args: argparse.Namespace, vault: Path, passphrase_file: str | None, clock: Clock) -> int:
     """Verify the vault, its backups, kept copies and drafts; print counts; name conflict copies."""
@@ -350,9 +366,13 @@ def cmd_export(args: argparse.Namespace, vault: Path, passphrase_file: str | Non
     _stdin_once(passphrase_file, args.export_passphrase_file)
     secret = read_passphrase_file(args.export_passphrase_file) if args.export_passphrase_file else None
     request = ExportRequest(args.format, Path(args.out), tuple(args.recipient), secret, args.force)
+    from companion.settings import load_settings
+
+    lines = tuple(load_settings(paths.settings_path(vault)).crisis_lines)
     choice = ExportChoice(sections=args.include or DEFAULT_SECTIONS, since=args.since, until=args.until,
                           flagged_only=args.flagged_only, with_contact_details=args.with_contact_details,
-                          author=args.author or "", note=args.note or "", checkins=args.checkins)
+                          author=args.author or "", note=args.note or "", checkins=args.checkins,
+                          crisis_lines=lines)
     with _forcing_hint():
         request.check()  # before the journal is opened: a typo costs nothing
         choice.check()

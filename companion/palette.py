@@ -20,6 +20,7 @@ NAMED = [
     Named("New reflection", "write an entry, freely or from a prompt", "goto('reflections', 'new_record')"),
     Named("New boundary", "a limit you want to set or keep", "goto('boundaries', 'new_record')"),
     Named("New person in your secure base", "someone you can turn to", "goto('secure', 'new_record')"),
+    Named("Safety plan", "the steps to take in a crisis, with the people you can turn to", "goto('secure', 'plan')"),
     Named("Export for your therapist", "choose what to share; an encrypted PDF or age file", "goto('share', 'export')"),
     Named("Backup of the whole journal", "everything, in an encrypted age file", "goto('share', 'backup')"),
     Named("Restore a backup", "replace the journal with a backup (the current one is kept)",

@@ -46,6 +46,13 @@ def capture_pin_path(vault: Path) -> Path:
     return state_dir() / "capture-keys" / f"{name}.pub"
 
 
+def readable_plan_path(vault: Path) -> Path:
+    """This device's readable copy of a journal's safety plan, when the person chose to see it while locked:
+    in the user's state folder, never beside the journal (a synced folder)."""
+    name = hashlib.sha256(str(vault.resolve()).encode()).hexdigest()[:16]
+    return state_dir() / "safety-plan" / f"{name}.txt"
+
+
 def lock_path(vault: Path) -> Path:
     """The lock file beside the vault (the vault's own inode changes on every save)."""
     return vault.with_name(vault.name + ".lock")

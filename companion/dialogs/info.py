@@ -16,12 +16,19 @@ NOT_CLINICAL = (
 )
 
 
-class SupportDialog(Dialog[None]):
-    """Where to find urgent help; opens from every screen, even while locked."""
+class SupportDialog(Dialog[str]):
+    """Where to find urgent help, and the person's safety plan; opens from every screen, even while locked.
 
-    def __init__(self, lines: list[str], settings_file: str, problem: str = "") -> None:
+    The plan comes a moment later (`show_plan`): the card itself never waits for the journal. `editable`: a
+    journal is open, so p opens the plan to write or change it (the dialog returns "plan").
+    """
+
+    BINDINGS = [Binding("p", "edit_plan", "Safety plan", id="support.plan")]
+
+    def __init__(self, lines: list[str], settings_file: str, problem: str = "", *, editable: bool = False) -> None:
         super().__init__()
-        self._lines, self._file, self._problem = lines, settings_file, problem
+        self._lines, self._file, self._problem, self._editable = lines, settings_file, problem, editable
+        self._plan = Content("")
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="dialog", id="support"):
@@ -34,12 +41,36 @@ class SupportDialog(Dialog[None]):
             yield Static(Content("\n".join(f"• {line}" for line in self._lines)), classes="dialog-lines")
             if self._problem:
                 yield Static(Content(self._problem), classes="dialog-error")
+            yield Static(self._plan, id="plan", classes="dialog-lines")
             yield Static(
-                Content(f"You can change these lines in {self._file}. That file is not encrypted: "
+                Content(f"You can change the lines above in {self._file}. That file is not encrypted: "
                         "keep names and private details out of it."),
                 classes="dialog-hint",
             )
-            yield Static("escape to close", classes="dialog-hint")
+            keys = "p write or change my safety plan · escape to close" if self._editable else "escape to close"
+            yield Static(keys, classes="dialog-hint")
+
+    def show_plan(self, text: str | None) -> None:
+        """The plan's text (None: none written, or none kept readable while locked), said in a plain sentence."""
+        if text:
+            shown = Content(text.rstrip())
+        elif self._editable:
+            shown = Content("You have not written a safety plan yet: the steps to take, in order, when a crisis "
+                            "comes. p writes one, ideally with your therapist.")
+        else:
+            shown = Content("Your safety plan, if you wrote one, is sealed in your journal: unlock to see it. "
+                            "You can choose to see it here before unlocking (in the plan: Show it before "
+                            "unlocking, on this device).")
+        self._plan = shown  # composed with it, when it comes first
+        for shown_here in self.query("#plan").results(Static):
+            shown_here.update(shown)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return self._editable if action == "edit_plan" else True
+
+    def action_edit_plan(self) -> None:
+        """Close, and open the plan to write or change it."""
+        self.dismiss("plan")
 
 
 class HelpDialog(Dialog[None]):

@@ -18,6 +18,7 @@ class Heading:
 
     text: str
     level: int
+    new_page: bool = False  # the PDF starts a page here (the safety plan is a page of its own)
 
 
 @dataclass(frozen=True)

@@ -14,12 +14,13 @@ from typing import Any
 from companion.domain.boundary import EVENT_KINDS, STATUSES
 from companion.domain.contact import INTERACTION_KINDS, ROLES
 from companion.domain.reflection import MOODS, RELIANCE
+from companion.domain.safety_plan import TEXT_FIELDS
 
 EARLIEST = date(1900, 1, 1)
 LATEST = date(2200, 12, 31)
 MAX_RECORDS = 100_000  # per table: twice a lifetime of daily journaling
 NOUN = {"reflections": "reflection", "boundaries": "boundary", "contacts": "person", "prompts": "prompt",
-        "sessions": "session"}
+        "sessions": "session", "safety_plan": "safety plan"}
 
 Check = Callable[[Any], str | None]  # a problem in words, or None
 
@@ -146,6 +147,9 @@ RECORDS: dict[str, Check] = {
         "shared": _optional(_EXPORT),  # written before a session kept every export
         "shared_reflections": _list_of(_ID), "follow_boundaries": _list_of(_ID), "follow_contacts": _list_of(_ID),
     }, ("day",)),
+    "safety_plan": _shaped({
+        **_META, **dict.fromkeys(TEXT_FIELDS, _text), "distraction_people": _list_of(_ID), "helpers": _list_of(_ID),
+    }, ()),
 }
 
 

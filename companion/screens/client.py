@@ -4,6 +4,7 @@ result comes back to the screen; a failure is told in one plain sentence by the 
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING, Protocol, TypeVar, cast
 
 from textual.screen import Screen
@@ -11,6 +12,7 @@ from textual.screen import Screen
 from companion.domain.prompts import Prompt
 from companion.domain.reflection import Reflection
 from companion.services.journal import Journal
+from companion.settings import Settings
 
 if TYPE_CHECKING:
     from companion.screens.editor import EditorScreen
@@ -33,6 +35,9 @@ class JournalHost(Protocol):
 
     @property
     def demo(self) -> bool: ...
+
+    vault_path: Path  # the journal file (this device's own copies are named after it)
+    settings: Settings  # what the person can change without unlocking (the crisis lines among it)
 
 
 class JournalScreen(Screen[None]):

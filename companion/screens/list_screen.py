@@ -179,6 +179,9 @@ class ListScreen(AreaScreen, Generic[R]):
     def open_kept(self, kept: dict[str, object]) -> None:
         self._open_kept(kept)
 
+    async def edit_plan(self) -> None:
+        """The safety plan's form (Secure base has it)."""
+
     @work(group="list-dialog")
     async def _open_kept(self, kept: dict[str, object]) -> None:
         """The form a lock left open: a moment's log, or the record's editor (a new record when the one it
@@ -186,6 +189,8 @@ class ListScreen(AreaScreen, Generic[R]):
         record = kept.get("record")
         if kept.get("act") == "log" and isinstance(record, int):
             await self.log_moment(record)
+        elif kept.get("act") == "plan":
+            await self.edit_plan()
         else:
             await self.edit(record if isinstance(record, int) else None)
         self._refill = None

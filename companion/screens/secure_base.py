@@ -10,11 +10,14 @@ from textual.widgets.option_list import Option
 from companion.dialogs.ask import AskDialog
 from companion.dialogs.editors import ContactDialog, LogDialog
 from companion.dialogs.info import NoticeDialog
+from companion.dialogs.safety import SafetyPlanDialog, SafetyPlanForm
 from companion.domain.clock import day_text, friendly_day
 from companion.domain.contact import INTERACTION_KINDS, ROLES, Contact
 from companion.domain.query import words_match
+from companion.domain.safety_plan import SafetyPlan
 from companion.screens.list_screen import Card, Found, ListScreen
 from companion.services.journal import Journal
+from companion.services.safety import keeps_readable_copy
 from companion.widgets.charts import balance_content
 from companion.widgets.rows import contact_row
 
@@ -28,7 +31,8 @@ class SecureBaseScreen(ListScreen[Contact]):
     AREA = "secure"
     LIST_ID = "contacts"
     LOGGABLE = True
-    BINDINGS = [Binding("a", "ask", "Ask for help", id="secure.ask")]
+    BINDINGS = [Binding("a", "ask", "Ask for help", id="secure.ask"),
+                Binding("p", "plan", "Safety plan", id="secure.plan")]
     EMPTY = "Nobody here yet. Press n to add someone you can turn to, and come back to."
 
     def find(self, journal: Journal, query: str, offset: int, limit: int) -> Found[Contact]:
@@ -84,6 +88,30 @@ class SecureBaseScreen(ListScreen[Contact]):
         if isinstance(result, tuple):
             kind, note, day = result
             await self.ask(lambda j: j.contacts.log(record, kind, note, day), None)
+
+    @work(group="list-dialog")
+    async def action_plan(self) -> None:
+        """The safety plan: its six steps, with people from this secure base."""
+        await self.edit_plan()
+
+    async def edit_plan(self) -> None:
+        """Open the plan (from its stored version) and keep what the dialog returns."""
+        lines = self.host.settings.crisis_lines
+        def gather(journal: Journal) -> tuple[SafetyPlan, str | None, list[Contact]]:
+            plan = journal.safety.get()
+            return plan, journal.safety.revision(plan), journal.contacts.all()
+
+        found = await self.ask(gather, None)
+        if found is None:
+            return
+        plan, since, people = found
+        dialog = SafetyPlanDialog(plan, people, lines, keeps_readable_copy(self.host.vault_path))
+        result = await self.form(dialog, "plan")
+        if isinstance(result, SafetyPlanForm):
+            kept = await self.ask(lambda j: j.safety.keep(result.plan, since, readable=result.readable,
+                                                          people=people, crisis_lines=lines), None)
+            if kept is not None:
+                self.notify("Your safety plan is kept. ctrl+g shows it, wherever you are in companion.", timeout=6)
 
     @work(group="list-dialog")
     async def action_ask(self) -> None:

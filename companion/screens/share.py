@@ -25,6 +25,8 @@ from companion.services.backup import open_backup_files
 from companion.services.export import (
     AUTHOR_KEY,
     CHECKINS,
+    PLAN_ITEM,
+    SECTIONS,
     ExportChoice,
     ExportContent,
     ExportExists,
@@ -65,6 +67,7 @@ class ShareScreen(AreaScreen):
                 yield TickBox("Reflections", True, id="sec-reflections", compact=True)
                 yield TickBox("Boundaries", True, id="sec-boundaries", compact=True)
                 yield TickBox("Secure base", False, id="sec-contacts", compact=True)
+                yield TickBox("Safety plan", False, id="sec-plan", compact=True)
             with Horizontal(classes="share-row"):
                 yield TickBox("Only marked for therapy", True, id="flagged", compact=True)
                 yield TickBox("Their contact details", False, id="details", compact=True)
@@ -86,8 +89,7 @@ class ShareScreen(AreaScreen):
 
     # -- choosing ------------------------------------------------------------------------------------
     def _choice(self, picked: bool) -> ExportChoice:
-        sections = frozenset(s for s in ("reflections", "boundaries", "contacts")
-                             if self.query_one(f"#sec-{s}", Checkbox).value)
+        sections = frozenset(s for s in SECTIONS if self.query_one(f"#sec-{s}", Checkbox).value)
         items = self.query_one("#items", SelectionList)
         chosen = frozenset((v.split(":")[0], int(v.split(":")[1])) for v in items.selected) if picked else None
         return ExportChoice(
@@ -97,6 +99,7 @@ class ShareScreen(AreaScreen):
             flagged_only=self.query_one("#flagged", Checkbox).value,
             with_contact_details=self.query_one("#details", Checkbox).value,
             picked=chosen,
+            crisis_lines=tuple(self.host.settings.crisis_lines),
         )
 
     def reload(self) -> None:
@@ -130,6 +133,9 @@ class ShareScreen(AreaScreen):
         rows += [(Content.assemble(("boundary    ", "dim"), b.boundary), f"boundaries:{b.id}")
                  for b in content.boundaries]
         rows += [(Content.assemble(("person      ", "dim"), c.name), f"contacts:{c.id}") for c in content.contacts]
+        if content.plan:
+            rows.append((Content.assemble(("safety plan ", "dim"), "its six steps, a page of its own"),
+                         "{}:{}".format(*PLAN_ITEM)))
         items.add_options([(label, value, value not in self._left_out) for label, value in rows])
         if items.option_count:  # a row stays highlighted (where it was), so the cursor is always visible
             items.highlighted = min(highlighted or 0, items.option_count - 1)

@@ -20,6 +20,7 @@ from companion.domain.reflection import Reflection
 from companion.domain.session import Session
 from companion.services.journal import Journal
 from companion.services.opening import create_journal
+from companion.services.safety import drop_readable_copy
 
 DEMO_PASSPHRASE = "demo journal"
 DEMO_KDF = KdfParams(memory_kib=8 * 1024, iterations=1, lanes=1)  # nothing private in it: quick to open
@@ -153,7 +154,8 @@ def _reflections(now: datetime, people: list[int | None]) -> list[dict[str, obje
 
 
 def remove_demo(folder: Path) -> None:
-    """Delete the demo folder and everything in it."""
+    """Delete the demo folder and everything in it, and the demo plan's readable copy if one was chosen."""
+    drop_readable_copy(folder / "vault.companion")
     shutil.rmtree(folder, ignore_errors=True)
 
 

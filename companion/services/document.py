@@ -26,6 +26,8 @@ from companion.domain.document import (
 )
 from companion.domain.prompts import THEME_LABELS
 from companion.domain.reflection import MOODS, RELIANCE
+from companion.domain.safety_plan import TITLE as PLAN_TITLE
+from companion.domain.safety_plan import WITH_THERAPIST
 from companion.domain.series import CALENDAR_DAYS, WEEKDAYS, day_by_day, series, short_day
 from companion.services.export import ExportContent
 
@@ -66,6 +68,10 @@ def build_document(content: ExportContent, names: dict[int, str]) -> Document:
                 blocks.append(Bullets(details))
             if moments:
                 blocks.append(Bullets(moments))
+    if content.plan:
+        blocks += [Heading(PLAN_TITLE, 2, new_page=True), Paragraph(WITH_THERAPIST, muted=True)]
+        for title, lines in content.plan:
+            blocks += [Heading(title, 3), Bullets(tuple(lines))]
     return Document(tuple(blocks), content.made)
 
 
@@ -101,8 +107,6 @@ def _summary(content: ExportContent) -> list[Block]:
     if flagged:
         blocks += [Heading("Marked to bring to therapy", 3),
                    Bullets(tuple(f"{day_text(r.local(tz))}: {r.first_line}" for r in flagged))]
-    if content.reflections or content.choice.checkins == "all" and content.everyday:
-        blocks += _checkins(content)
     if content.reflections:
         themes = _counted(THEME_LABELS.get(r.theme or "", "") for r in content.reflections)
         tags = _counted(f"#{t}" for r in content.reflections for t in r.tags)
@@ -113,6 +117,8 @@ def _summary(content: ExportContent) -> list[Block]:
         blocks += [Heading("Boundaries at a glance", 3), Bullets(_boundaries_at_a_glance(content))]
     if content.contacts:
         blocks += [Heading("Give and take with my secure base", 3), Bullets(_give_and_take(content))]
+    if content.reflections or content.choice.checkins == "all" and content.everyday:
+        blocks += _checkins(content)  # the person's words first, then the numbers
     if len(blocks) == 1:
         blocks.append(Paragraph("Nothing in this file needs a summary.", muted=True))
     return blocks

@@ -19,7 +19,7 @@ from companion.errors import StorageFailure, UsageError
 from companion.services.journal import Journal
 from companion.storage.disk import atomic_write
 
-SECTIONS = ("reflections", "boundaries", "contacts")
+SECTIONS = ("reflections", "boundaries", "contacts", "plan")
 DEFAULT_SECTIONS = frozenset({"reflections", "boundaries"})  # contacts are other people's data: opt in
 FORMATS = ("pdf", "age")
 # Where the mood and reliance charts come from: only the entries shared, or every day's check-ins (numbers only).
@@ -27,6 +27,7 @@ CHECKINS = ("shared", "all")
 AUTHOR_KEY = "export_author"  # remembered in the vault's preferences, never in settings.toml
 
 Item = tuple[str, int]  # (section, record id)
+PLAN_ITEM: Item = ("plan", 1)  # the one safety plan, as the person picks it
 R = TypeVar("R", Reflection, Boundary, Contact)
 
 
@@ -51,6 +52,7 @@ class ExportChoice:
     author: str = ""  # who it is from: a name or initials, optional
     note: str = ""  # what I want to bring up, optional
     checkins: str = "shared"  # the charts: "shared" (the entries shared) or "all" (every day's numbers, no words)
+    crisis_lines: tuple[str, ...] = ()  # the support card's lines, for the safety plan's fifth step
 
     def check(self) -> None:
         """UsageError with one plain sentence when the choice cannot match anything."""
@@ -122,6 +124,7 @@ class ExportContent:
     boundaries: list[Boundary] = field(default_factory=list)
     contacts: list[Contact] = field(default_factory=list)
     everyday: list[CheckIn] = field(default_factory=list)
+    plan: list[tuple[str, list[str]]] = field(default_factory=list)  # the safety plan's steps, when chosen
 
     def checkins(self) -> list[CheckIn]:
         """What the charts are drawn from, as the person chose."""
@@ -157,7 +160,7 @@ class ExportContent:
     @property
     def empty(self) -> bool:
         """Nothing chosen at all."""
-        return not (self.reflections or self.boundaries or self.contacts)
+        return not (self.reflections or self.boundaries or self.contacts or self.plan)
 
     def summary(self) -> str:
         """One line: how many of each."""
@@ -166,6 +169,8 @@ class ExportContent:
             parts.append(plural(len(self.boundaries), "boundary", "boundaries"))
         if "contacts" in self.choice.sections or self.contacts:
             parts.append(plural(len(self.contacts), "person", "people"))
+        if self.plan:
+            parts.append("the safety plan")
         return ", ".join(parts)
 
     def period(self) -> tuple[date, date]:
@@ -200,6 +205,11 @@ def candidates(journal: Journal, choice: ExportChoice) -> ExportContent:
         content.boundaries = journal.boundaries.all()
     if "contacts" in choice.sections:
         content.contacts = journal.contacts.all()
+    if "plan" in choice.sections and not journal.safety.get().empty:
+        # the people steps name people; how to reach them is their data, left out unless chosen
+        people = [c if choice.with_contact_details else dataclasses.replace(c, reach="")
+                  for c in journal.contacts.all()]
+        content.plan = journal.safety.steps(people, list(choice.crisis_lines))
     return content
 
 
@@ -229,6 +239,7 @@ def narrow(content: ExportContent, picked: frozenset[Item] | None, *, author: st
         boundaries=[_dated_events(b, choice) for b in kept("boundaries", content.boundaries)],
         contacts=[_private_details_out(c, choice) for c in kept("contacts", content.contacts)],
         everyday=content.everyday,
+        plan=content.plan if picked is None or PLAN_ITEM in picked else [],
     )
 
 

@@ -20,6 +20,7 @@ from companion.domain.session import Session
 from companion.domain.text import visible
 from companion.services.people import BoundaryService, ContactService
 from companion.services.reflections import ReflectionService
+from companion.services.safety import SafetyPlanService
 from companion.services.sessions import SessionService
 from companion.storage.backups import list_offered
 from companion.storage.conflicts import conflict_copies
@@ -59,6 +60,7 @@ class Journal:
         self.boundaries = BoundaryService(vault, clock)
         self.contacts = ContactService(vault, clock)
         self.sessions = SessionService(vault, clock)
+        self.safety = SafetyPlanService(vault)
         self.preferences = PreferenceRepository(vault)
         self._told: set[str] = {c.name for c in self.conflicts()}  # Home shows these already
 

@@ -56,7 +56,7 @@ def to_pdf(document: Document, user_password: str) -> bytes:
     blocks = document.blocks
     for index, block in enumerate(blocks):
         if isinstance(block, Heading):
-            _heading(pdf, block, blocks[index + 1] if index + 1 < len(blocks) else None)
+            _heading(pdf, block, blocks[index + 1:index + 3])
         elif isinstance(block, Paragraph):
             _paragraph(pdf, block.text, muted=block.muted)
         elif isinstance(block, Bullets):
@@ -68,11 +68,15 @@ def to_pdf(document: Document, user_password: str) -> bytes:
     return bytes(pdf.output())
 
 
-def _heading(pdf: FPDF, heading: Heading, following: object) -> None:
+def _heading(pdf: FPDF, heading: Heading, following: tuple[object, ...]) -> None:
     size, height, before = HEADINGS[heading.level]
-    # Keep a heading with what follows it: never the last line of a page.
-    keep = height + before + (CHART_HEIGHT + 14 if isinstance(following, Chart) else 3 * LINE)
-    if pdf.get_y() > pdf.t_margin + 1 and pdf.will_page_break(keep):
+    # Keep a heading with what follows it: never the last line of a page, nor a chart's heading and its
+    # lead-in sentence on one page and the chart on the next.
+    keep = height + before + 3 * LINE
+    if any(isinstance(block, Chart) for block in following[:1]) or (
+            len(following) == 2 and isinstance(following[0], Paragraph) and isinstance(following[1], Chart)):
+        keep += CHART_HEIGHT + 14
+    if pdf.get_y() > pdf.t_margin + 1 and (heading.new_page or pdf.will_page_break(keep)):
         pdf.add_page()
     elif pdf.get_y() > pdf.t_margin + 1:
         pdf.ln(before)

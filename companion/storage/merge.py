@@ -43,13 +43,14 @@ PREFERENCES = "preferences"
 CAPTURE_IDENTITY = "capture_identity"  # the journal's capture key (an age identity), a preference
 CAPTURE_IDENTITIES = "capture_identities"  # every capture key it ever had, one a line: united by a merge
 # Tables whose records others link to come first; every other table of records follows, by name.
-LINK_ORDER = ("contacts", "reflections", "boundaries", "prompts", "sessions")
+LINK_ORDER = ("contacts", "reflections", "boundaries", "prompts", "sessions", "safety_plan")
 # table -> [(field, linked table, is a list)]
 LINKS: dict[str, list[tuple[str, str, bool]]] = {
     "reflections": [("contacts", "contacts", True)],
     "boundaries": [("contact_id", "contacts", False)],
     "sessions": [("shared_reflections", "reflections", True), ("follow_boundaries", "boundaries", True),
                  ("follow_contacts", "contacts", True)],
+    "safety_plan": [("distraction_people", "contacts", True), ("helpers", "contacts", True)],
 }
 ANCESTRY = 100  # revisions a version remembers; past that, an old copy's version reads as concurrent (kept)
 LINEAGE = ("rev", "ancestors")
@@ -62,6 +63,7 @@ NOUNS = {
     "contacts": ("person", "people"),
     "prompts": ("prompt", "prompts"),
     "sessions": ("session", "sessions"),
+    "safety_plan": ("safety plan", "safety plans"),
 }
 
 

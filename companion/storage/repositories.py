@@ -15,6 +15,7 @@ from tinydb.table import Table as TinyTable
 from companion.domain.boundary import Boundary
 from companion.domain.contact import Contact
 from companion.domain.reflection import Reflection
+from companion.domain.safety_plan import SafetyPlan
 from companion.domain.session import Session
 from companion.domain.text import visible
 from companion.storage.merge import TOMBSTONES, Kept, ancestors, new_rev, next_version, record_uid, rev_of, tombstone
@@ -263,3 +264,23 @@ class PromptRepository(Table):
         """Keep a new prompt."""
         if text.strip():
             self.insert({"text": text.strip()})
+
+
+class SafetyPlanRepository(Repository[SafetyPlan]):
+    """The one safety plan. Its uid is the same on every device, so two devices' plans are one record that a
+    merge follows by lineage (concurrent edits: the later kept, the other set aside), never two plans."""
+
+    TABLE = "safety_plan"
+    UID = "safety-plan"
+
+    def __init__(self, store: Store) -> None:
+        super().__init__(store, SafetyPlan.from_record)
+
+    def current(self) -> SafetyPlan:
+        """The plan (the lowest-numbered, should a damaged merge ever leave two), or an empty one."""
+        plans = sorted(self.all(), key=lambda p: p.id or 0)
+        return plans[0] if plans else SafetyPlan()
+
+    def add(self, item: SafetyPlan) -> int:
+        item.id = int(self._table.insert({**self._new(item.to_record(), self._stamp()), "uid": self.UID}))
+        return item.id

@@ -442,3 +442,36 @@ def test_a_long_period_shows_each_week_and_its_range(make_vault: Callable[..., P
         assert "12 Oct to 18 Oct: 3" in text, reader
         assert "from 1 to 5 on the 1-5 scale (its lowest day to its highest)" in text, reader
         assert "3 Aug" in text and "Day by day" not in text, reader  # week labels; no calendar past three months
+
+
+def test_the_safety_plan_prints_and_is_a_page_of_its_own(make_vault: Callable[..., Path], passphrase_file,  # type: ignore[no-untyped-def]
+                                                         tmp_path: Path) -> None:
+    from companion.domain.safety_plan import SafetyPlan
+
+    path = make_vault([])
+    none_yet = run(*base(path, passphrase_file()), "plan", "show")
+    assert none_yet.returncode == 0 and "You have not written a safety plan yet" in none_yet.stdout
+    seed_practices(path)
+    with Vault.open(path, PASSPHRASE, clock=fixed_clock) as vault:
+        journal = Journal(vault, fixed_clock)
+        [priya] = [c.id for c in journal.contacts.all() if c.name == "Priya"]
+        journal.safety.save(SafetyPlan(warning_signs="Staying in bed past noon", helpers=[priya],
+                                       safer="Ask Priya to keep the pills"))
+    shown = run(*base(path, passphrase_file()), "plan", "show")
+    assert shown.returncode == 0, shown.stderr
+    text = shown.stdout
+    assert text.index("1. My warning signs") < text.index("Staying in bed past noon") < text.index("6. Making")
+    assert "Priya: Text first, then call" in text and "Samaritans (UK and Ireland): 116 123" in text
+    out = tmp_path / "plan.pdf"
+    secret = passphrase_file("tea and biscuits", "export-pass")
+    done = run(*base(path, passphrase_file()), "export", "--out", str(out), "--format", "pdf", "--include",
+               "reflections,plan", "--export-passphrase-file", str(secret))
+    assert done.returncode == 0, done.stderr
+    assert "the safety plan" in done.stdout
+    for reader, read in read_everywhere(out, "tea and biscuits").items():
+        pages = [" ".join(page.split()) for page in read.split("\f") if page.strip()]
+        [page] = [p.removeprefix(p.split(" My safety plan")[0] + " ") if p.startswith("-- page") else p
+                  for p in pages if "My safety plan" in p]  # (pdf.js's reader script names each page first)
+        assert page.startswith("My safety plan"), (reader, page[:80])  # a page of its own, from its top
+        assert "Staying in bed past noon" in page and "5. Professionals and crisis lines" in page, reader
+        assert "Priya" in page and "Text first, then call" not in page, reader  # reach: only when chosen

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from textual.widgets import Input, TextArea
 
-from conftest import PASSPHRASE, SEED_TEXTS, make_app, seed_practices, settle, submit_passphrase
+from conftest import PASSPHRASE, SEED_TEXTS, fixed_clock, make_app, seed_practices, settle, submit_passphrase
 
 SIZES = pytest.mark.parametrize("size", [(80, 24), (120, 36)], ids=["80x24", "120x36"])
 
@@ -80,6 +80,8 @@ FULL = {
     "export_dialog": keys("5", "ctrl+e"),
     "sessions": keys("6"),
     "session_new": keys("6", "n"),
+    "safety_plan": keys("4", "p", text="Staying in bed past noon"),
+    "support_card_unlocked": keys("ctrl+g"),
 }
 EMPTY = {
     "reflections": keys("2"),
@@ -113,6 +115,21 @@ def test_support_card_while_locked(snap_compare, seeded_vault: Path, size: tuple
         await settle(pilot)
 
     assert snap_compare(make_app(seeded_vault), terminal_size=size, run_before=run_before)
+
+
+@SIZES
+def test_support_card_with_a_safety_plan(snap_compare, full_vault: Path, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
+    from companion.domain.safety_plan import SafetyPlan
+    from companion.services.journal import Journal
+    from companion.storage.vault import Vault
+
+    with Vault.open(full_vault, PASSPHRASE, clock=fixed_clock) as vault:
+        journal = Journal(vault, fixed_clock)
+        [priya] = [c.id for c in journal.contacts.all() if c.name == "Priya"]
+        journal.safety.save(SafetyPlan(warning_signs="Staying in bed past noon\nNot answering messages",
+                                       on_my_own="A long walk by the canal", helpers=[priya],
+                                       safer="Ask Priya to keep the pills"))
+    assert snap_compare(make_app(full_vault), terminal_size=size, run_before=keys("ctrl+g"))
 
 
 @SIZES

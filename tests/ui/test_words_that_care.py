@@ -118,7 +118,7 @@ async def test_at_60x20_captions_and_keys_shorten_and_stay(make_vault: Callable[
     seed_practices(path)
     async with unlocked(path, size=(60, 20)) as (app, pilot):
         charts = {chart.id: str(chart.render()) for chart in app.screen.query(ScaleChart)}
-        assert "1 low…5 good" in charts["mood-spark"] and "1 alone…5 lean" in charts["reliance-spark"]
+        assert "1 low…5 good" in charts["mood-spark"] and "▄▅ the middle" in charts["reliance-spark"]
         await pilot.press("5", "ctrl+e")
         await settle(pilot)
         assert isinstance(app.screen, ExportDialog)

@@ -4,6 +4,10 @@ wins whatever the clocks say), deletions by tombstone, and nothing a person wrot
 from __future__ import annotations
 
 import copy
+import shutil
+from collections.abc import Callable
+from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -21,6 +25,9 @@ from companion.storage.merge import (
     set_aside,
     tombstone,
 )
+from companion.storage.vault import Vault
+
+from conftest import NOW, PASSPHRASE
 
 EARLY, LATE = "2026-11-01T10:00:00+00:00", "2026-11-01T10:10:00+00:00"  # ten minutes apart
 
@@ -213,3 +220,27 @@ def test_the_sentence_is_calm_and_counts() -> None:
                   contacts={"1": {"uid": "p", "name": "Sam"}})
     _, report = merge(_doc(), theirs)
     assert report.sentence() == "3 entries and 1 person from another copy of your journal were merged."
+
+
+def test_two_devices_plans_are_one_plan_merged_by_lineage(make_vault: Callable[..., Path], tmp_path: Path) -> None:
+    """Each device writes its safety plan: a merge holds one plan (the later), and keeps the other aside;
+    merging the result again changes nothing."""
+    from companion.domain.safety_plan import SafetyPlan
+    from companion.services.safety import SafetyPlanService
+
+    laptop = make_vault([])
+    phone = tmp_path / "phone.companion"
+    shutil.copy(laptop, phone)
+    docs = []
+    for path, words, minutes in ((laptop, "written on the laptop", 0), (phone, "written on the phone", 5)):
+        clock = lambda m=minutes: NOW + timedelta(minutes=m)  # noqa: E731
+        with Vault.open(path, PASSPHRASE, clock=clock) as vault:
+            SafetyPlanService(vault).save(SafetyPlan(warning_signs=words))
+            docs.append(vault.document())
+    merged, report = merge(docs[0], docs[1])
+    [plan] = merged["safety_plan"].values()
+    assert plan["warning_signs"] == "written on the phone"  # the later
+    [aside] = report.concurrent
+    assert aside.record["warning_signs"] == "written on the laptop"  # never dropped
+    again, report = merge(copy.deepcopy(merged), docs[1])
+    assert report.concurrent == [] and list(again["safety_plan"].values()) == [plan]
