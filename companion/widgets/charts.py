@@ -27,13 +27,14 @@ def balance_content(balance: Balance, width: int = 12) -> Content:
 class ScaleChart(Static):
     """A label, one character a day on the fixed 1-5 scale (a dot where nothing was noted), and a caption."""
 
-    def __init__(self, label: str, caption: str, id: str, *, short: tuple[str, str] = ("", ""),
+    def __init__(self, label: str, caption: str, id: str, *, short: tuple[str, ...] = ("", ""),
                  middle: bool = False) -> None:
         """`middle`: mark the healthy middle (reliance): its days drawn in the calm green; the caption names
         the two glyphs a day in it has (▄▅), so it reads without colour too."""
         super().__init__("", id=id, classes="scale-chart")
         self._label, self._caption, self._middle = label, caption, middle
-        self._short_label, self._short_caption = short[0] or label, short[1] or caption
+        # short: a short label, then shorter captions, longest first
+        self._short_label, self._short_captions = short[0] or label, [c for c in short[1:] if c] or [caption]
         self._values: Series | None = None
 
     def show(self, values: Series) -> None:
@@ -53,8 +54,10 @@ class ScaleChart(Static):
                                    for glyph, middle in zip(values.spark(), values.in_middle(), strict=True)))
         short = (f"{self._short_label:<9}", "dim")
         # The long label first (so the charts above each other stay aligned), with the caption that fits.
-        for name, caption in ((label, f" {self._caption} · {GAP} nothing noted"), (label, f" {self._caption}"),
-                              (label, f" {self._short_caption}"), (short, f" {self._short_caption}"), (short, "")):
+        tries = [(label, f" {self._caption} · {GAP} nothing noted"), (label, f" {self._caption}"),
+                 *((label, f" {c}") for c in self._short_captions), *((short, f" {c}") for c in self._short_captions),
+                 (short, "")]
+        for name, caption in tries:
             line = Content.assemble(name, spark, (caption, "dim"))
             if line.cell_length <= self.size.width:
                 return line
