@@ -53,7 +53,8 @@ class HomeScreen(AreaScreen):
                 yield ScaleChart("Mood, 30 days", "1 very low … 5 very good", id="mood-spark",
                                  short=("Mood", "1 low…5 good"))
                 yield ScaleChart("Reliance, 30 days", "1 alone … ▄▅ healthy middle … 5 leaning",
-                                 id="reliance-spark", short=("Reliance", "▄▅ the healthy middle", "▄▅ the middle"), middle=True)
+                                 id="reliance-spark", short=("Reliance", "▄▅ the healthy middle", "▄▅ the middle"),
+                                 middle=True)
             yield Static("", id="flagged")
             yield Static("Newest reflections", classes="section-title")
             yield OptionList(id="newest")

@@ -17,6 +17,7 @@ from companion.domain.clock import Clock
 from companion.domain.contact import Contact
 from companion.domain.prompts import BUILT_IN
 from companion.domain.reflection import Reflection
+from companion.domain.safety_plan import SafetyPlan
 from companion.domain.session import Session
 from companion.services.journal import Journal
 from companion.services.opening import create_journal
@@ -138,6 +139,13 @@ def fill(journal: Journal, now: datetime) -> None:
     journal.sessions.save(Session(day=today - timedelta(days=8), agenda="Asking for help at work",
                                   takeaways="Start with small, specific asks."))
     journal.sessions.save(Session(day=today + timedelta(days=6), agenda="Evenings and rest"))
+    journal.safety.save(SafetyPlan(
+        warning_signs="Cancelling plans two days running\nLying awake past 3am\nThinking nobody would notice",
+        on_my_own="A long walk by the canal\nA hot shower, then tea\nThe breathing exercise from Dr. Okafor",
+        distraction="The library on Rue Vavin\nThe Saturday climbing group", distraction_people=[tom.id or 0],
+        helpers_note="", helpers=[priya.id or 0, mara.id or 0],
+        professionals="Dr. Okafor: the practice's number, weekdays 9-17",
+        safer="Give the sleeping pills to Priya to keep\nNo alcohol in the flat on bad weeks"))
 
 
 def _reflections(now: datetime, people: list[int | None]) -> list[dict[str, object]]:
