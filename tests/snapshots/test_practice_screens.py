@@ -8,19 +8,33 @@ from pathlib import Path
 import pytest
 from textual.widgets import Input, TextArea
 
-from conftest import PASSPHRASE, SEED_TEXTS, fixed_clock, make_app, seed_practices, settle, submit_passphrase
+from companion.dialogs.info import SupportDialog
+
+from conftest import (
+    PASSPHRASE,
+    SEED_TEXTS,
+    fixed_clock,
+    make_app,
+    seed_practices,
+    settle,
+    submit_passphrase,
+    wait_until,
+)
 
 SIZES = pytest.mark.parametrize("size", [(80, 24), (120, 36)], ids=["80x24", "120x36"])
 
 
 def keys(*presses: str, text: str = "") -> Callable[..., object]:
-    """Unlock, press keys, optionally type into the focused field, then hold still for the picture."""
+    """Unlock, press keys, optionally type into the focused field, then hold still for the picture (the
+    support card's plan, which comes from the journal a moment after the card, shown)."""
 
     async def run_before(pilot) -> None:  # type: ignore[no-untyped-def]
         await submit_passphrase(pilot, PASSPHRASE)
         for key in presses:
             await pilot.press(key)
             await settle(pilot)
+        if isinstance(pilot.app.screen, SupportDialog):
+            await wait_until(pilot, lambda: str(pilot.app.screen.query_one("#plan").render()), "the plan on the card")
         if text:
             if isinstance(pilot.app.focused, TextArea):
                 pilot.app.focused.insert(text)

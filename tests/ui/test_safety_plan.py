@@ -16,17 +16,30 @@ from companion.screens.unlock import UnlockScreen
 from companion.services.journal import Journal
 from companion.storage.vault import Vault
 
-from conftest import PASSPHRASE, fixed_clock, journal_of, seed_practices, settle, submit_passphrase, unlocked
+from conftest import (
+    PASSPHRASE,
+    fixed_clock,
+    journal_of,
+    seed_practices,
+    settle,
+    submit_passphrase,
+    unlocked,
+    wait_until,
+)
 
 
-def _card(app) -> str:  # type: ignore[no-untyped-def]
+async def _card(app, pilot) -> str:  # type: ignore[no-untyped-def]
+    """What the support card shows of the plan, once it came (the card never waits for the journal)."""
     assert isinstance(app.screen, SupportDialog), app.screen
-    return str(app.screen.query_one("#plan").render())
+    plan = app.screen.query_one("#plan")
+    await wait_until(pilot, lambda: str(plan.render()), "the plan on the support card")
+    return str(plan.render())
 
 
 async def _open_plan_from_the_card(app, pilot) -> SafetyPlanDialog:  # type: ignore[no-untyped-def]
     await pilot.press("ctrl+g")
     await settle(pilot)
+    await _card(app, pilot)
     await pilot.press("p")
     await settle(pilot)
     assert isinstance(app.screen, SafetyPlanDialog), app.screen
@@ -40,7 +53,7 @@ async def test_written_from_the_urgent_help_card_with_people_from_the_secure_bas
     async with unlocked(path, size=(100, 40)) as (app, pilot):
         await pilot.press("ctrl+g")
         await settle(pilot)
-        assert "You have not written a safety plan yet" in _card(app)
+        assert "You have not written a safety plan yet" in await _card(app, pilot)
         await pilot.press("p")
         await settle(pilot)
         assert isinstance(app.screen, SafetyPlanDialog) and isinstance(app.screen.screen, SafetyPlanDialog)
@@ -59,7 +72,7 @@ async def test_written_from_the_urgent_help_card_with_people_from_the_secure_bas
         assert plan.helpers == [priya.id] and plan.distraction_people == []
         await pilot.press("ctrl+g")
         await settle(pilot)
-        card = _card(app)
+        card = await _card(app, pilot)
         steps = ["1. My warning signs", "2. Things I can do on my own", "3. People and places",
                  "4. People I can ask for help", "5. Professionals and crisis lines", "6. Making my surroundings"]
         assert [card.index(step) for step in steps] == sorted(card.index(step) for step in steps)
@@ -89,7 +102,7 @@ async def test_shown_before_unlocking_only_when_chosen_and_rewritten_from_the_jo
         assert isinstance(app.screen, UnlockScreen)
         await pilot.press("ctrl+g")  # locked: the copy this device keeps
         await settle(pilot)
-        assert "Not answering messages" in _card(app) and "p write" not in str(app.screen.query(".dialog-hint")
+        assert "Not answering messages" in await _card(app, pilot) and "p write" not in str(app.screen.query(".dialog-hint")
                                                                               .last().render())
         await pilot.press("escape")
         await settle(pilot)
@@ -108,7 +121,7 @@ async def test_shown_before_unlocking_only_when_chosen_and_rewritten_from_the_jo
         await settle(pilot)
         await pilot.press("ctrl+g")
         await settle(pilot)
-        assert "sealed in your journal: unlock to see it" in _card(app)
+        assert "sealed in your journal: unlock to see it" in await _card(app, pilot)
 
 
 async def test_from_the_palette_and_kept_through_a_lock(make_vault: Callable[..., Path]) -> None:
