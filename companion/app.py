@@ -222,7 +222,7 @@ class CompanionApp(TerminalApp):
         self.journal_job(lambda j: j.reflections.draft(), self._offer_draft)
         self.journal_job(lambda j: j.kept_form(), self._offer_form)
         lines = self.settings.crisis_lines  # the readable copy of the plan, if kept, is rewritten from the journal
-        self.journal_job(lambda j: j.safety.refresh_readable_copy(j.contacts.all(), lines))
+        self.journal_job(lambda j: j.safety.refresh_readable_copy(lines))
         if event.recovery_key:
             self.show_recovery_key(event.recovery_key)
         self._last_input = self.monotonic()
@@ -461,8 +461,7 @@ class CompanionApp(TerminalApp):
         card = SupportDialog(lines, str(self.settings_file), s.problem, editable=self.unlocked)
         self.push_screen(card, self._support_closed)
         if self.unlocked:  # the plan comes from the journal's thread; the card shows at once
-            self.journal_job(lambda j: None if j.safety.get().empty else j.safety.text(j.contacts.all(), lines),
-                             card.show_plan)
+            self.journal_job(lambda j: j.safety.written_text(lines), card.show_plan)
         else:  # only the copy the person chose to keep readable on this device
             card.call_after_refresh(card.show_plan, readable_copy(self.vault_path))
 

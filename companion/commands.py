@@ -222,9 +222,8 @@ def cmd_plan(args: argparse.Namespace, vault: Path, passphrase_file: str | None,
     from companion.settings import load_settings
 
     lines = load_settings(paths.settings_path(vault)).crisis_lines
-    plan, text = _read(vault, passphrase_file, clock,
-                       lambda j: (j.safety.get(), j.safety.text(j.contacts.all(), lines)))
-    if plan.empty:
+    text = _read(vault, passphrase_file, clock, lambda j: j.safety.written_text(lines))
+    if text is None:
         sys.stdout.write("You have not written a safety plan yet. In the app, press 4 (Secure base), then p; it is "
                          "best written with your therapist.\n")
         return 0

@@ -37,6 +37,7 @@ STEPS: tuple[tuple[str, str, str], ...] = (
      "What I can put away or ask someone to keep, so that the dangerous moment passes safely."),
 )
 TEXT_FIELDS = tuple(name for name, _, _ in STEPS)
+Steps = list[tuple[str, list[str]]]  # each step's title and its lines, in order
 
 
 @dataclass
@@ -59,7 +60,7 @@ class SafetyPlan:
         return not (any(getattr(self, name).strip() for name in TEXT_FIELDS) or self.helpers
                     or self.distraction_people)
 
-    def steps(self, people: dict[int, Contact], crisis_lines: list[str]) -> list[tuple[str, list[str]]]:
+    def steps(self, people: dict[int, Contact], crisis_lines: list[str]) -> Steps:
         """The six steps in order, each with its lines: the person's own lines, then the people chosen
         ("Priya: text first, then call"), then (step 5) the crisis lines. An empty step says so."""
         chosen = {"distraction": self.distraction_people, "helpers_note": self.helpers}
@@ -90,7 +91,7 @@ def _person(contact: Contact) -> str:
     return f"{contact.name}: {contact.reach}" if contact.reach.strip() else contact.name
 
 
-def plan_text(steps: list[tuple[str, list[str]]]) -> str:
+def plan_text(steps: Steps) -> str:
     """The plan as plain text, for a terminal, a printed copy or the copy kept readable while locked."""
     out = [TITLE, "", WITH_THERAPIST, ""]
     for title, lines in steps:

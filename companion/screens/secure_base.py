@@ -109,7 +109,7 @@ class SecureBaseScreen(ListScreen[Contact]):
         result = await self.form(dialog, "plan")
         if isinstance(result, SafetyPlanForm):
             kept = await self.ask(lambda j: j.safety.keep(result.plan, since, readable=result.readable,
-                                                          people=people, crisis_lines=lines), None)
+                                                          crisis_lines=lines), None)
             if kept is not None:
                 self.notify("Your safety plan is kept. ctrl+g shows it, wherever you are in companion.", timeout=6)
 

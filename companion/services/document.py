@@ -134,7 +134,7 @@ def _checkins(content: ExportContent) -> list[Block]:
     for field, title, scale in (("mood", "Mood", f"1 {MOODS[1]} … 5 {MOODS[5]}"),
                                 ("reliance", "Reliance", f"1 {RELIANCE[1]} … 3 {RELIANCE[3]} … 5 {RELIANCE[5]}")):
         values = series(checkins, field, start, end, tz)
-        daily[field] = series(checkins, field, start, end, tz, width=1)
+        daily[field] = values if values.days_per_column == 1 else series(checkins, field, start, end, tz, width=1)
         if values.noted:
             blocks.append(Chart(title, scale, values, HEALTHY_MIDDLE if field == "reliance" else ""))
         elif field == "mood":

@@ -14,6 +14,7 @@ from companion.domain.clock import day_text
 from companion.domain.contact import Contact
 from companion.domain.passphrase import export_passphrase_problem
 from companion.domain.reflection import Reflection, ReflectionFilter
+from companion.domain.safety_plan import Steps
 from companion.domain.text import plural
 from companion.errors import StorageFailure, UsageError
 from companion.services.journal import Journal
@@ -124,7 +125,7 @@ class ExportContent:
     boundaries: list[Boundary] = field(default_factory=list)
     contacts: list[Contact] = field(default_factory=list)
     everyday: list[CheckIn] = field(default_factory=list)
-    plan: list[tuple[str, list[str]]] = field(default_factory=list)  # the safety plan's steps, when chosen
+    plan: Steps = field(default_factory=list)  # the safety plan's steps, when chosen
 
     def checkins(self) -> list[CheckIn]:
         """What the charts are drawn from, as the person chose."""
@@ -194,22 +195,18 @@ class ExportContent:
 def candidates(journal: Journal, choice: ExportChoice) -> ExportContent:
     """Every record the filters let through (ignoring `picked`): what the person picks from."""
     choice.check()
-    rule = ReflectionFilter(flagged_only=choice.flagged_only, since=choice.since, until=choice.until)
     content = ExportContent(choice, journal.reflections.now())
+    in_period = journal.reflections.page(ReflectionFilter(since=choice.since, until=choice.until), limit=None).items
     if "reflections" in choice.sections:
-        content.reflections = journal.reflections.page(rule, limit=None).items
-    every = ReflectionFilter(since=choice.since, until=choice.until)
-    content.everyday = [CheckIn(r.created, r.mood, r.reliance)
-                        for r in journal.reflections.page(every, limit=None).items if r.mood or r.reliance]
+        content.reflections = [r for r in in_period if r.flagged or not choice.flagged_only]
+    content.everyday = [CheckIn(r.created, r.mood, r.reliance) for r in in_period if r.mood or r.reliance]
     if "boundaries" in choice.sections:
         content.boundaries = journal.boundaries.all()
     if "contacts" in choice.sections:
         content.contacts = journal.contacts.all()
-    if "plan" in choice.sections and not journal.safety.get().empty:
-        # the people steps name people; how to reach them is their data, left out unless chosen
-        people = [c if choice.with_contact_details else dataclasses.replace(c, reach="")
-                  for c in journal.contacts.all()]
-        content.plan = journal.safety.steps(people, list(choice.crisis_lines))
+    if "plan" in choice.sections:  # how to reach its people is their data: in only when chosen
+        content.plan = journal.safety.written_steps(list(choice.crisis_lines),
+                                                    with_reach=choice.with_contact_details) or []
     return content
 
 

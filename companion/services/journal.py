@@ -60,7 +60,7 @@ class Journal:
         self.boundaries = BoundaryService(vault, clock)
         self.contacts = ContactService(vault, clock)
         self.sessions = SessionService(vault, clock)
-        self.safety = SafetyPlanService(vault)
+        self.safety = SafetyPlanService(vault, self.contacts)
         self.preferences = PreferenceRepository(vault)
         self._told: set[str] = {c.name for c in self.conflicts()}  # Home shows these already
 

@@ -73,8 +73,8 @@ def _heading(pdf: FPDF, heading: Heading, following: tuple[object, ...]) -> None
     # Keep a heading with what follows it: never the last line of a page, nor a chart's heading and its
     # lead-in sentence on one page and the chart on the next.
     keep = height + before + 3 * LINE
-    if any(isinstance(block, Chart) for block in following[:1]) or (
-            len(following) == 2 and isinstance(following[0], Paragraph) and isinstance(following[1], Chart)):
+    kinds = [type(block) for block in following]
+    if kinds[:1] == [Chart] or kinds == [Paragraph, Chart]:
         keep += CHART_HEIGHT + 14
     if pdf.get_y() > pdf.t_margin + 1 and (heading.new_page or pdf.will_page_break(keep)):
         pdf.add_page()

@@ -3,12 +3,13 @@ crisis lines, and (only when the person chooses it) a readable copy on this devi
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
-from companion.domain.contact import Contact
-from companion.domain.safety_plan import SafetyPlan, plan_text
+from companion.domain.safety_plan import SafetyPlan, Steps, plan_text
 from companion.errors import StorageFailure
 from companion.paths import readable_plan_path
+from companion.services.people import ContactService
 from companion.storage.disk import atomic_write, ensure_private_dir, read_bytes
 from companion.storage.repositories import SafetyPlanRepository
 from companion.storage.vault import Vault
@@ -17,11 +18,12 @@ MAX_READABLE_BYTES = 256 * 1024  # a plan is a page; a larger file is not ours
 
 
 class SafetyPlanService:
-    """The one plan of a journal."""
+    """The one plan of a journal, shown with the people of its secure base."""
 
-    def __init__(self, vault: Vault) -> None:
+    def __init__(self, vault: Vault, contacts: ContactService) -> None:
         self.vault = vault
         self.repo = SafetyPlanRepository(vault)
+        self._contacts = contacts
 
     def get(self) -> SafetyPlan:
         """The plan, or an empty one."""
@@ -40,41 +42,48 @@ class SafetyPlanService:
             self.repo.update(plan, since=since)
         return plan
 
-    def keep(self, plan: SafetyPlan, since: str | None, *, readable: bool, people: list[Contact],
-             crisis_lines: list[str]) -> SafetyPlan:
+    def keep(self, plan: SafetyPlan, since: str | None, *, readable: bool, crisis_lines: list[str]) -> SafetyPlan:
         """Save the plan, then write this device's readable copy (or remove it when no longer wanted)."""
         self.save(plan, since)
         if readable:
-            write_readable_copy(self.vault.path, self.text(people, crisis_lines))
+            write_readable_copy(self.vault.path, plan_text(self.steps(plan, crisis_lines)))
         else:
             drop_readable_copy(self.vault.path)
         return plan
 
-    def steps(self, people: list[Contact], crisis_lines: list[str]) -> list[tuple[str, list[str]]]:
-        """The six steps with their lines, the people named from `people` (the secure base)."""
-        return self.get().steps({c.id: c for c in people if c.id is not None}, crisis_lines)
+    def steps(self, plan: SafetyPlan, crisis_lines: list[str], *, with_reach: bool = True) -> Steps:
+        """The six steps of `plan` with their lines, its people named from the secure base (and how to reach them,
+        unless `with_reach` is False: that is their data)."""
+        people = {c.id: c if with_reach else dataclasses.replace(c, reach="")
+                  for c in self._contacts.all() if c.id is not None}
+        return plan.steps(people, crisis_lines)
 
-    def text(self, people: list[Contact], crisis_lines: list[str]) -> str:
-        """The plan as plain text."""
-        return plan_text(self.steps(people, crisis_lines))
+    def written_steps(self, crisis_lines: list[str], *, with_reach: bool = True) -> Steps | None:
+        """The plan's steps, or None when nothing is written yet."""
+        plan = self.get()
+        return None if plan.empty else self.steps(plan, crisis_lines, with_reach=with_reach)
 
-    def refresh_readable_copy(self, people: list[Contact], crisis_lines: list[str]) -> None:
-        """At each unlock and save: rewrite this device's readable copy from the journal, if the person keeps one
-        (so a copy changed on disk by anyone else is put right from the sealed plan)."""
+    def written_text(self, crisis_lines: list[str]) -> str | None:
+        """The plan as plain text, or None when nothing is written yet."""
+        steps = self.written_steps(crisis_lines)
+        return None if steps is None else plan_text(steps)
+
+    def refresh_readable_copy(self, crisis_lines: list[str]) -> None:
+        """At each unlock: rewrite this device's readable copy from the journal, if the person keeps one (so a
+        copy changed on disk by anyone else is put right from the sealed plan); nothing is read otherwise."""
         if keeps_readable_copy(self.vault.path):
-            write_readable_copy(self.vault.path, self.text(people, crisis_lines))
+            write_readable_copy(self.vault.path, plan_text(self.steps(self.get(), crisis_lines)))
 
 
 def readable_copy(vault: Path) -> str | None:
     """This device's readable copy of the plan, or None when the person did not choose one."""
-    path = readable_plan_path(vault)
-    if not path.is_file():
+    if not keeps_readable_copy(vault):
         return None
     try:
-        return read_bytes(path, "read the safety plan's readable copy", limit=MAX_READABLE_BYTES).decode(
-            "utf-8", "replace")
+        data = read_bytes(readable_plan_path(vault), "read the safety plan's readable copy", limit=MAX_READABLE_BYTES)
     except StorageFailure:
         return None
+    return data.decode("utf-8", "replace")
 
 
 def keeps_readable_copy(vault: Path) -> bool:

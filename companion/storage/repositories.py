@@ -281,6 +281,5 @@ class SafetyPlanRepository(Repository[SafetyPlan]):
         plans = sorted(self.all(), key=lambda p: p.id or 0)
         return plans[0] if plans else SafetyPlan()
 
-    def add(self, item: SafetyPlan) -> int:
-        item.id = int(self._table.insert({**self._new(item.to_record(), self._stamp()), "uid": self.UID}))
-        return item.id
+    def _new(self, record: dict[str, Any], stamp: str) -> dict[str, Any]:  # type: ignore[override]
+        return {**Table._new(record, stamp), "uid": self.UID}

@@ -226,7 +226,7 @@ def test_two_devices_plans_are_one_plan_merged_by_lineage(make_vault: Callable[.
     """Each device writes its safety plan: a merge holds one plan (the later), and keeps the other aside;
     merging the result again changes nothing."""
     from companion.domain.safety_plan import SafetyPlan
-    from companion.services.safety import SafetyPlanService
+    from companion.services.journal import Journal
 
     laptop = make_vault([])
     phone = tmp_path / "phone.companion"
@@ -235,7 +235,7 @@ def test_two_devices_plans_are_one_plan_merged_by_lineage(make_vault: Callable[.
     for path, words, minutes in ((laptop, "written on the laptop", 0), (phone, "written on the phone", 5)):
         clock = lambda m=minutes: NOW + timedelta(minutes=m)  # noqa: E731
         with Vault.open(path, PASSPHRASE, clock=clock) as vault:
-            SafetyPlanService(vault).save(SafetyPlan(warning_signs=words))
+            Journal(vault, clock).safety.save(SafetyPlan(warning_signs=words))
             docs.append(vault.document())
     merged, report = merge(docs[0], docs[1])
     [plan] = merged["safety_plan"].values()
