@@ -61,9 +61,14 @@ class SupportDialog(Dialog[str]):
             shown = Content("Your safety plan, if you wrote one, is sealed in your journal: unlock to see it. "
                             "You can choose to see it here before unlocking (in the plan: Show it before "
                             "unlocking, on this device).")
-        self._plan = shown  # composed with it, when it comes first
+        self._plan = shown  # composed with it, or put in place on mount, when it comes first
         for shown_here in self.query("#plan").results(Static):
             shown_here.update(shown)
+
+    def on_mount(self) -> None:
+        # The plan may have come after compose made its line but before that line was mounted (and so could be
+        # found): show what came.
+        self.query_one("#plan", Static).update(self._plan)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         return self._editable if action == "edit_plan" else True

@@ -20,6 +20,7 @@ from conftest import (
     PASSPHRASE,
     fixed_clock,
     journal_of,
+    make_app,
     seed_practices,
     settle,
     submit_passphrase,
@@ -148,3 +149,19 @@ async def test_from_the_palette_and_kept_through_a_lock(make_vault: Callable[...
         await settle(pilot)
         assert journal_of(app).safety.get().warning_signs == "Feeling numb"
         assert journal_of(app).safety.get().safer == "Give the pills to a friend"
+
+
+async def test_the_plan_shows_whenever_it_comes(make_vault: Callable[..., Path]) -> None:
+    """The plan comes from the journal's thread while the card is being built: arriving after the card made its
+    lines but before they were mounted (the moment a CI run met), it still shows."""
+
+    class PlanComesMidway(SupportDialog):
+        def compose(self):  # type: ignore[no-untyped-def]
+            yield from super().compose()
+            self.show_plan("PLAN-WORDS")  # the lines exist, and are not mounted yet
+
+    app = make_app(make_vault([]))
+    async with app.run_test() as pilot:
+        await app.push_screen(PlanComesMidway(["a line"], "settings.toml", editable=True))
+        await settle(pilot)
+        assert str(app.screen.query_one("#plan").render()) == "PLAN-WORDS"
