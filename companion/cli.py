@@ -89,6 +89,29 @@ def build_parser() -> argparse.ArgumentParser:
         listing = command("list", f"print {what}", parent=actions, example=EXAMPLES[f"{name} list"])
         listing.add_argument("--json", action="store_true", help="print JSON")
 
+    asks = command("asks", "ask experiments: an ask, the fear before it, and what happened")
+    ask_actions = asks.add_subparsers(dest="action", metavar="ACTION", parser_class=_Parser, required=True)
+    listing = command("list", "print the ladder of asks not yet tried, then the asks tried", parent=ask_actions,
+                      example=EXAMPLES["asks list"])
+    listing.add_argument("--json", action="store_true", help="print JSON")
+    ask_add = command("add", "write an ask down before trying it: whom, what, the fear and how strongly you "
+                      "believe it", parent=ask_actions, example=EXAMPLES["asks add"])
+    ask_add.add_argument("--who", metavar="NAME", required=True,
+                         help="whom you will ask (a name from your secure base is linked to them)")
+    ask_add.add_argument("--ask", metavar="TEXT", required=True, help="what you will ask for")
+    ask_add.add_argument("--fear", metavar="TEXT", required=True, help="what you fear will happen")
+    ask_add.add_argument("--belief", type=_belief, required=True, metavar="0-100",
+                         help="how strongly you believe the fear, 0-100")
+    ask_add.add_argument("--when", type=_day, metavar="YYYY-MM-DD", help="when you mean to ask")
+    ask_done = command("done", "say how an ask went", parent=ask_actions, example=EXAMPLES["asks done"])
+    ask_done.add_argument("id", type=_positive, metavar="ID", help="the experiment's id (from asks list)")
+    ask_done.add_argument("--happened", metavar="TEXT", required=True, help="what actually happened")
+    ask_done.add_argument("--belief", type=_belief, required=True, metavar="0-100",
+                          help="how strongly you believe the fear now, 0-100")
+    ask_done.add_argument("--felt", metavar="TEXT", default="", help="how it felt")
+    ask_done.add_argument("--learned", metavar="TEXT", default="", help="what you take from it")
+    ask_done.add_argument("--date", type=_day, metavar="YYYY-MM-DD", help="the day you asked (default: today)")
+
     plan = command("plan", "your safety plan")
     plan_actions = plan.add_subparsers(dest="action", metavar="ACTION", parser_class=_Parser, required=True)
     command("show", "print your safety plan (for a printed copy to keep at hand)", parent=plan_actions,
@@ -104,8 +127,8 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--since", type=_day, metavar="YYYY-MM-DD")
     export.add_argument("--until", type=_day, metavar="YYYY-MM-DD")
     export.add_argument("--include", type=_sections, default=None, metavar="SECTIONS",
-                        help="comma-separated: reflections,boundaries,contacts,plan (the safety plan, a page of its "
-                             "own) (default reflections,boundaries)")
+                        help="comma-separated: reflections,boundaries,contacts,experiments (asks tried, before "
+                             "and after),plan (the safety plan, a page of its own) (default reflections,boundaries)")
     export.add_argument("--flagged-only", action="store_true", help="only reflections marked for therapy")
     export.add_argument("--with-contact-details", action="store_true",
                         help="include how to reach your contacts (left out by default: it is their data)")
@@ -162,6 +185,11 @@ EXAMPLES = {
     "boundaries list": "companion boundaries list --json",
     "contacts list": "companion contacts list --json",
     "sessions list": "companion sessions list --json",
+    "asks": "companion asks list",
+    "asks list": "companion asks list --json",
+    "asks add": "companion asks add --who Priya --ask \"Could you come with me on Friday?\" --fear \"She'll think "
+                "I can't cope\" --belief 70",
+    "asks done": "companion asks done 3 --happened \"She said yes at once\" --belief 20",
     "plan": "companion plan show",
     "plan show": "companion plan show | lp",
     "export": "companion export --format pdf --out for-my-therapist.pdf --flagged-only --session 2026-12-08",
@@ -175,11 +203,24 @@ EXAMPLES = {
 }
 
 
+SECTIONS = ("reflections", "boundaries", "contacts", "experiments", "plan")
+COMMAND_MODULES = {"capture": "companion.quick", "asks": "companion.asks_commands"}
+
+
+def _in_range(day: date) -> None:
+    from companion.domain.schema import EARLIEST, LATEST
+
+    if not EARLIEST <= day <= LATEST:
+        raise argparse.ArgumentTypeError(f"{day.isoformat()} is outside the dates companion keeps (1900 to 2200)")
+
+
 def _day(value: str) -> date:
     try:
-        return date.fromisoformat(value)
+        day = date.fromisoformat(value)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{value!r} is not a date like 2026-11-30") from None
+    _in_range(day)
+    return day
 
 
 def _moment(value: str) -> datetime:
@@ -190,15 +231,26 @@ def _moment(value: str) -> datetime:
         raise argparse.ArgumentTypeError(f"{value!r} is not a date like 2026-11-30 or 2026-11-30T21:15") from None
     if moment.tzinfo is not None:
         raise argparse.ArgumentTypeError("give the date and time as on your clock, without a zone")
+    _in_range(moment.date())
     return moment if "T" in value or " " in value else moment.replace(hour=12)
 
 
 def _sections(value: str) -> frozenset[str]:
     chosen = frozenset(part.strip() for part in value.split(",") if part.strip())
-    unknown = chosen - {"reflections", "boundaries", "contacts", "plan"}
+    unknown = chosen - set(SECTIONS)
     if unknown or not chosen:
-        raise argparse.ArgumentTypeError("choose from reflections, boundaries, contacts, plan, separated by commas")
+        raise argparse.ArgumentTypeError(f"choose from {', '.join(SECTIONS)}, separated by commas")
     return chosen
+
+
+def _belief(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a whole number from 0 to 100") from None
+    if not 0 <= number <= 100:
+        raise argparse.ArgumentTypeError("a belief is from 0 (not at all) to 100 (completely)")
+    return number
 
 
 def _positive(value: str) -> int:
@@ -286,7 +338,7 @@ def _dispatch(args: argparse.Namespace, clock: Clock) -> int:
     sys.stderr = VisibleText(sys.stderr)
     name = f"cmd_{args.command.replace('-', '_')}"
     # capture needs no journal and no passphrase: it skips importing the rest
-    module = importlib.import_module("companion.quick" if args.command == "capture" else "companion.commands")
+    module = importlib.import_module(COMMAND_MODULES.get(args.command, "companion.commands"))
     handler: Callable[[argparse.Namespace, Path, str | None, Clock], int] = getattr(module, name)
     return handler(args, vault, passphrase_file, clock)
 

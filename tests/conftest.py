@@ -233,13 +233,15 @@ def seed_practices(path: Path, passphrase: str = PASSPHRASE) -> None:
         journal = Journal(vault, fixed_clock)
         priya = journal.contacts.save(Contact(
             "Priya", "secure-base", supports="Listens without trying to fix it", offer="Cooking on Sundays",
-            reach="Text first, then call", reconnect_days=14))
-        journal.contacts.log(priya, "asked", "Asked her to help me move", day=today - timedelta(days=20))
+            reach="Text first, then call", reconnect_days=14, ring="closest", kinds=["listening", "company"]))
+        journal.contacts.log(priya, "asked", "Asked her to help me move", day=today - timedelta(days=20),
+                             support="practical")
         journal.contacts.log(priya, "together", "Walk by the canal", day=today - timedelta(days=16))
         jonas = journal.contacts.save(Contact("Jonas", "mutual", supports="Practical help", offer="Lifts to work",
-                                              reconnect_days=30))
-        journal.contacts.log(jonas, "helped-them", "Drove him to the station", day=today - timedelta(days=2))
-        journal.contacts.save(Contact("Dr. Reyes", "professional", supports="Weekly sessions"))
+                                              reconnect_days=30, ring="close", kinds=["practical"]))
+        journal.contacts.log(jonas, "helped-them", "Drove him to the station", day=today - timedelta(days=2),
+                             support="practical")
+        journal.contacts.save(Contact("Dr. Reyes", "professional", supports="Weekly sessions", ring="wider"))
         journal.boundaries.save(Boundary(
             who="Mum", boundary="No calls about my weight", why="It leaves me anxious for days",
             script="I love you, and I won't talk about my body.", status="said",

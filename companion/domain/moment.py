@@ -16,13 +16,16 @@ class Moment:
     day: date
     kind: str
     note: str = ""
+    support: str = ""  # a moment with a person: the kind of support that flowed ("" when not said)
 
     def to_record(self) -> dict[str, Any]:
         """The stored dict."""
-        return {"day": self.day.isoformat(), "kind": self.kind, "note": self.note}
+        record = {"day": self.day.isoformat(), "kind": self.kind, "note": self.note}
+        return {**record, "support": self.support} if self.support else record
 
     @classmethod
     def from_record(cls, record: dict[str, Any]) -> Moment:
         """From a stored dict."""
         record = displayable(record)  # a control character is shown, never sent to the terminal
-        return cls(date.fromisoformat(record["day"]), record["kind"], record.get("note", ""))
+        return cls(date.fromisoformat(record["day"]), record["kind"], record.get("note", ""),
+                   record.get("support", ""))

@@ -62,6 +62,7 @@ class Reflection:
     flagged: bool = False
     discussed: date | None = None  # the therapy session it was talked through in
     zone: str = ""  # the IANA zone it was written in, when it came from elsewhere (Day One); "" = the reader's
+    experiment: int | None = None  # the ask experiment it reflects on
     id: int | None = None
 
     def local(self, reader: tzinfo | None) -> datetime:
@@ -114,6 +115,7 @@ class Reflection:
             "flagged": self.flagged,
             "discussed": self.discussed.isoformat() if self.discussed else None,
             **({"zone": self.zone} if self.zone else {}),
+            **({"experiment": self.experiment} if self.experiment else {}),
         }
 
     @classmethod
@@ -135,6 +137,7 @@ class Reflection:
             flagged=bool(record.get("flagged", False)),
             discussed=date.fromisoformat(discussed) if discussed else None,
             zone=str(record.get("zone") or ""),
+            experiment=record.get("experiment"),
             id=id,
         )
 

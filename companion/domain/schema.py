@@ -12,7 +12,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from companion.domain.boundary import EVENT_KINDS, STATUSES
-from companion.domain.contact import INTERACTION_KINDS, ROLES
+from companion.domain.contact import INTERACTION_KINDS, RINGS, ROLES, SUPPORT_KINDS
 from companion.domain.reflection import MOODS, RELIANCE
 from companion.domain.safety_plan import TEXT_FIELDS
 
@@ -20,7 +20,7 @@ EARLIEST = date(1900, 1, 1)
 LATEST = date(2200, 12, 31)
 MAX_RECORDS = 100_000  # per table: twice a lifetime of daily journaling
 NOUN = {"reflections": "reflection", "boundaries": "boundary", "contacts": "person", "prompts": "prompt",
-        "sessions": "session", "safety_plan": "safety plan"}
+        "sessions": "session", "safety_plan": "safety plan", "experiments": "experiment"}
 
 Check = Callable[[Any], str | None]  # a problem in words, or None
 
@@ -119,6 +119,13 @@ def _shaped(fields: dict[str, Check], required: tuple[str, ...]) -> Check:
 
 
 _ID = _number(1)
+_BELIEF = _number(0, 100)
+
+
+def _ring(value: Any) -> str | None:
+    return None if value == "" else _one_of(RINGS)(value)
+
+
 _META = {"uid": _text, "changed": _text, "source": _text, "rev": _text, "ancestors": _list_of(_text)}
 _moment_log = _shaped({"day": _day, "kind": _text, "note": _text}, ("day", "kind"))
 _EXPORT = _shaped({"file": _text, "format": _text, "made": _moment, "summary": _text}, ("made",))
@@ -127,7 +134,7 @@ RECORDS: dict[str, Check] = {
         **_META, "text": _text, "created": _moment, "edited": _optional(_moment), "prompt": _optional(_text),
         "theme": _optional(_text), "mood": _optional(_number(1, len(MOODS))),
         "reliance": _optional(_number(1, len(RELIANCE))), "tags": _list_of(_text), "contacts": _list_of(_ID),
-        "flagged": _flag, "discussed": _optional(_day), "zone": _optional(_text),
+        "flagged": _flag, "discussed": _optional(_day), "zone": _optional(_text), "experiment": _optional(_ID),
     }, ("text", "created")),
     "boundaries": _shaped({
         **_META, "who": _text, "boundary": _words, "why": _text, "script": _text, "status": _one_of(STATUSES),
@@ -137,8 +144,9 @@ RECORDS: dict[str, Check] = {
     "contacts": _shaped({
         **_META, "name": _words, "role": _one_of(ROLES), "supports": _text, "offer": _text, "reach": _text,
         "reconnect_days": _optional(_number(1, 3650)),
-        "interactions": _list_of(_shaped({"day": _day, "kind": _one_of(INTERACTION_KINDS), "note": _text},
-                                         ("day", "kind"))),
+        "interactions": _list_of(_shaped({"day": _day, "kind": _one_of(INTERACTION_KINDS), "note": _text,
+                                          "support": _one_of(SUPPORT_KINDS)}, ("day", "kind"))),
+        "ring": _ring, "kinds": _list_of(_one_of(SUPPORT_KINDS)),
     }, ("name",)),
     "prompts": _shaped({**_META, "text": _words}, ("text",)),
     "sessions": _shaped({
@@ -150,6 +158,11 @@ RECORDS: dict[str, Check] = {
     "safety_plan": _shaped({
         **_META, **dict.fromkeys(TEXT_FIELDS, _text), "distraction_people": _list_of(_ID), "helpers": _list_of(_ID),
     }, ()),
+    "experiments": _shaped({
+        **_META, "ask": _words, "fear": _words, "belief_before": _BELIEF, "who": _text, "contact_id": _optional(_ID),
+        "planned": _optional(_day), "rung": _number(0), "happened": _text, "felt": _text,
+        "belief_after": _optional(_BELIEF), "learned": _text, "done_on": _optional(_day),
+    }, ("ask", "fear", "belief_before")),
 }
 
 

@@ -18,6 +18,7 @@ from companion.domain.reflection import Reflection, clean_tags
 from companion.domain.series import Series, last_days
 from companion.domain.session import Session
 from companion.domain.text import visible
+from companion.services.asks import ExperimentService
 from companion.services.people import BoundaryService, ContactService
 from companion.services.reflections import ReflectionService
 from companion.services.safety import SafetyPlanService
@@ -61,6 +62,7 @@ class Journal:
         self.contacts = ContactService(vault, clock)
         self.sessions = SessionService(vault, clock)
         self.safety = SafetyPlanService(vault, self.contacts)
+        self.asks = ExperimentService(vault, clock, self.contacts, self.reflections)
         self.preferences = PreferenceRepository(vault)
         self._told: set[str] = {c.name for c in self.conflicts()}  # Home shows these already
 

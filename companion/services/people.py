@@ -6,7 +6,7 @@ from datetime import date
 
 from companion.domain.boundary import STATUSES, Boundary, BoundaryEvent
 from companion.domain.clock import Clock
-from companion.domain.contact import Contact, Interaction
+from companion.domain.contact import Circles, Contact, Interaction, circles
 from companion.errors import UsageError
 from companion.services.records import RecordService
 from companion.storage.repositories import BoundaryRepository, ContactRepository
@@ -58,15 +58,21 @@ class ContactService(RecordService[Contact]):
         today = self._clock().date()
         return [c for c in self.all() if c.is_due(today)]
 
-    def log(self, contact: Contact, kind: str, note: str = "", day: date | None = None) -> Interaction:
-        """Log an interaction (today unless told); this resets the reconnect clock."""
-        interaction = Interaction(day or self._clock().date(), kind, note)
+    def log(self, contact: Contact, kind: str, note: str = "", day: date | None = None,
+            support: str = "") -> Interaction:
+        """Log an interaction (today unless told), with the kind of support that flowed if said; this resets the
+        reconnect clock."""
+        interaction = Interaction(day or self._clock().date(), kind, note, support)
         try:
             contact.log(interaction)
         except ValueError as exc:
             raise _checked("log that", exc) from None
         self.repo.update(contact)
         return interaction
+
+    def circles(self) -> Circles:
+        """The rings of the secure base, the kinds nobody offers yet, the people not reached in a while."""
+        return circles(self.repo.all(), self._clock().date())
 
     def names(self) -> dict[int, str]:
         """Contact id -> name."""

@@ -43,10 +43,11 @@ PREFERENCES = "preferences"
 CAPTURE_IDENTITY = "capture_identity"  # the journal's capture key (an age identity), a preference
 CAPTURE_IDENTITIES = "capture_identities"  # every capture key it ever had, one a line: united by a merge
 # Tables whose records others link to come first; every other table of records follows, by name.
-LINK_ORDER = ("contacts", "reflections", "boundaries", "prompts", "sessions", "safety_plan")
+LINK_ORDER = ("contacts", "experiments", "reflections", "boundaries", "prompts", "sessions", "safety_plan")
 # table -> [(field, linked table, is a list)]
 LINKS: dict[str, list[tuple[str, str, bool]]] = {
-    "reflections": [("contacts", "contacts", True)],
+    "reflections": [("contacts", "contacts", True), ("experiment", "experiments", False)],
+    "experiments": [("contact_id", "contacts", False)],
     "boundaries": [("contact_id", "contacts", False)],
     "sessions": [("shared_reflections", "reflections", True), ("follow_boundaries", "boundaries", True),
                  ("follow_contacts", "contacts", True)],
@@ -64,6 +65,7 @@ NOUNS = {
     "prompts": ("prompt", "prompts"),
     "sessions": ("session", "sessions"),
     "safety_plan": ("safety plan", "safety plans"),
+    "experiments": ("ask experiment", "ask experiments"),
 }
 
 

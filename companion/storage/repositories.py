@@ -14,6 +14,7 @@ from tinydb.table import Table as TinyTable
 
 from companion.domain.boundary import Boundary
 from companion.domain.contact import Contact
+from companion.domain.experiment import Experiment
 from companion.domain.reflection import Reflection
 from companion.domain.safety_plan import SafetyPlan
 from companion.domain.session import Session
@@ -220,6 +221,15 @@ class ContactRepository(Repository[Contact]):
 
     def __init__(self, store: Store) -> None:
         super().__init__(store, Contact.from_record)
+
+
+class ExperimentRepository(Repository[Experiment]):
+    """Ask experiments."""
+
+    TABLE = "experiments"
+
+    def __init__(self, store: Store) -> None:
+        super().__init__(store, Experiment.from_record)
 
 
 class SessionRepository(Repository[Session]):
