@@ -28,6 +28,7 @@ from companion.domain.text import visible
 from companion.errors import CompanionError, WrongPassphrase
 from companion.paths import settings_path
 from companion.screens.area import AreaScreen
+from companion.screens.asks import AsksScreen
 from companion.screens.boundaries import BoundariesScreen
 from companion.screens.create import CreateScreen
 from companion.screens.editor import EditorScreen
@@ -57,6 +58,7 @@ AREAS: dict[str, type[AreaScreen]] = {
     "secure": SecureBaseScreen,
     "share": ShareScreen,
     "sessions": SessionsScreen,
+    "asks": AsksScreen,
 }
 KIND_WRONG_PASSPHRASE = "That passphrase didn't open your journal. Take your time and try again."
 POLL_SECONDS = 2.0  # how often the journal file is checked for a copy that changed underneath
@@ -310,10 +312,14 @@ class CompanionApp(TerminalApp):
         self.journal_job(job, told)
 
     # -- editors (our own bookkeeping of which are open, in any mode) --------------------------------
-    def open_editor(self, *, entry: Reflection | None = None, prompt: Prompt | None = None) -> None:
-        """The editor on a new entry, or on an existing one (remembering which version it started from)."""
+    def open_editor(self, *, entry: Reflection | None = None, prompt: Prompt | None = None,
+                    experiment: int | None = None, people: list[int] | None = None) -> None:
+        """The editor on a new entry (to a prompt, about an ask experiment, with people), or on an existing one
+        (remembering which version it started from)."""
         if entry is None:
-            self.push_screen(EditorScreen(self.clock, prompt=prompt))
+            new = Reflection(text="", created=self.clock(), prompt=prompt.text if prompt else None,
+                             theme=prompt.theme if prompt else None, contacts=people or [], experiment=experiment)
+            self.push_screen(EditorScreen(self.clock, entry=new))
             return
         self.journal_job(lambda j: j.reflections.revision(entry.id),
                          lambda base: self.push_screen(EditorScreen(self.clock, entry=entry, base=base)))

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any, NoReturn, TextIO
 
 from companion import __version__
-from companion.domain.clock import Clock
+from companion.domain.clock import Clock, in_range
 from companion.domain.text import visible
 from companion.errors import CompanionError, UsageError
 from companion.hardening import harden_process
@@ -208,10 +208,10 @@ COMMAND_MODULES = {"capture": "companion.quick", "asks": "companion.asks_command
 
 
 def _in_range(day: date) -> None:
-    from companion.domain.schema import EARLIEST, LATEST
-
-    if not EARLIEST <= day <= LATEST:
-        raise argparse.ArgumentTypeError(f"{day.isoformat()} is outside the dates companion keeps (1900 to 2200)")
+    try:
+        in_range(day)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc).rstrip(".")) from None
 
 
 def _day(value: str) -> date:

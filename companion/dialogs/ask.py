@@ -3,15 +3,18 @@ phrase if that helps. companion never sends it: it is copied for the person to s
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.widgets import OptionList, Static
+from textual.widgets import Checkbox, OptionList, Static
 
 from companion.dialogs.base import Dialog
 from companion.textual_private import MarkedOptionList
 from companion.widgets.quiet_text import QuietTextArea
+from companion.widgets.ticks import TickBox
 
 STARTERS = [
     "Could you help me with something? ",
@@ -22,8 +25,17 @@ STARTERS = [
 ]
 
 
-class AskDialog(Dialog[str]):
-    """Write a short ask; ctrl+s returns it (the caller copies it and logs that you asked)."""
+@dataclass(frozen=True)
+class AskMessage:
+    """The message written, and whether the ask is to be an experiment (its fear written down first)."""
+
+    text: str
+    experiment: bool
+
+
+class AskDialog(Dialog[AskMessage]):
+    """Write a short ask; ctrl+s returns it (the caller copies it, and logs that you asked or, as an experiment,
+    asks for the prediction first)."""
 
     BINDINGS = [
         # Not a priority binding: ctrl+s waits for the letters typed before it to land in the message.
@@ -42,6 +54,8 @@ class AskDialog(Dialog[str]):
                          "(enter puts it in your message):", classes="dialog-text")
             yield MarkedOptionList(*(" " + starter for starter in STARTERS), id="starters", compact=True)
             yield QuietTextArea("", id="message", soft_wrap=True, compact=True)
+            yield TickBox("Make it an experiment (write the fear down first)", id="experiment",
+                          compact=True)
             if self._reach:
                 yield Static(f"How to reach {self._name}: {self._reach}", classes="dialog-text", markup=False)
             yield Static("companion never sends anything: ctrl+s copies your message (and notes that you asked), "
@@ -61,6 +75,6 @@ class AskDialog(Dialog[str]):
         """Return the message (nothing when it is empty)."""
         text = self.query_one("#message", QuietTextArea).text.strip()
         if text:
-            self.dismiss(text)
+            self.dismiss(AskMessage(text, self.query_one("#experiment", Checkbox).value))
         else:
             self.notify("Write a few words first (or choose a way to begin).", timeout=5)

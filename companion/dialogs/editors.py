@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+from datetime import date
 
 from textual import events
 from textual.app import ComposeResult
@@ -16,7 +17,8 @@ from companion.dialogs.base import Dialog
 from companion.dialogs.confirm import UnsavedDialog
 from companion.domain.boundary import STATUSES, Boundary
 from companion.domain.clock import parse_day
-from companion.domain.contact import ROLES, Contact
+from companion.domain.contact import RINGS, ROLES, SUPPORT_KINDS, Contact
+from companion.widgets.ticks import TickBox
 
 
 def row(label: str, widget: Input | Select[str] | Select[int]) -> Horizontal:
@@ -206,6 +208,10 @@ class ContactDialog(FormDialog):
             row("Name", Input(c.name if c else "", id="name", compact=True)),
             row("Role", Select([(label, key) for key, label in ROLES.items()], value=c.role if c else "secure-base",
                                 allow_blank=False, id="role", compact=True)),
+            row("Ring", Select([(f"{label} to me", key) for key, label in RINGS.items()],
+                               value=(c.ring or Select.NULL) if c else "close", id="ring", compact=True,
+                               prompt="not placed yet")),
+            *self._kinds_rows(),
             row("How they help", Input(c.supports if c else "", id="supports", compact=True)),
             row("What I offer", Input(c.offer if c else "", id="offer", compact=True)),
             row("How to reach", Input(c.reach if c else "", id="reach", compact=True)),
@@ -213,16 +219,29 @@ class ContactDialog(FormDialog):
                                           compact=True, placeholder="days, optional")),
         ]
 
+    def _kinds_rows(self) -> list[Widget]:
+        # two kinds a row, so the ticks fit at 80 columns
+        kinds = list(SUPPORT_KINDS.items())
+        chosen = self._contact.kinds if self._contact else []
+        return [Horizontal(Label("They offer" if n == 0 else "", classes="form-label"),
+                           *(TickBox(label, kind in chosen, id=f"kind-{kind}", compact=True)
+                             for kind, label in kinds[n:n + 2]),
+                           classes="form-row tick-row kinds" + (" end" if n + 2 >= len(kinds) else ""))
+                for n in range(0, len(kinds), 2)]
+
     def build(self) -> Contact:
         every = self.value("every")
         if every and not every.isdigit():
             raise ValueError("Reconnect every needs a whole number of days, or nothing.")
         old = self._contact
+        ring = self.query_one("#ring", Select).value
         return Contact(
             name=self.value("name"), role=str(self.query_one("#role", Select).value),
             supports=self.value("supports"), offer=self.value("offer"), reach=self.value("reach"),
             reconnect_days=int(every) if every else None,
-            interactions=list(old.interactions) if old else [], id=old.id if old else None,
+            interactions=list(old.interactions) if old else [], ring=ring if isinstance(ring, str) else "",
+            kinds=[k for k in SUPPORT_KINDS if self.query_one(f"#kind-{k}", Checkbox).value],
+            id=old.id if old else None,
         )
 
 
@@ -231,20 +250,23 @@ class LogDialog(FormDialog):
 
     WHAT = "This moment"
 
-    def __init__(self, title: str, kinds: dict[str, str], today: str) -> None:
+    def __init__(self, title: str, kinds: dict[str, str], today: str, supports: dict[str, str] | None = None) -> None:
+        """`supports`: the kinds of support a moment with a person may carry (they are then asked too)."""
         super().__init__()
         self.TITLE_TEXT = title
         self._kinds = kinds
         self._today = today
+        self._supports = supports
 
     def form_rows(self) -> list[Widget]:
         options = [(f"{i}  {label}", key) for i, (key, label) in enumerate(self._kinds.items(), start=1)]
-        return [
-            row("What happened", Select(options, value=next(iter(self._kinds)), allow_blank=False, id="kind",
-                                        compact=True)),
-            row("Note", Input("", id="note", compact=True, placeholder="optional")),
-            row("Day", Input(self._today, id="day", compact=True)),
-        ]
+        rows = [row("What happened", Select(options, value=next(iter(self._kinds)), allow_blank=False, id="kind",
+                                            compact=True)),
+                row("Note", Input("", id="note", compact=True, placeholder="optional"))]
+        if self._supports:
+            rows.append(row("Support", Select([(label, key) for key, label in self._supports.items()],
+                                              id="support", compact=True, prompt="not said")))
+        return [*rows, row("Day", Input(self._today, id="day", compact=True))]
 
     def first_focus(self) -> Widget:
         keys = f"1-{len(self._kinds)}"
@@ -262,11 +284,14 @@ class LogDialog(FormDialog):
             event.prevent_default()
             event.stop()
 
-    def build(self) -> tuple[str, str, object]:
+    def build(self) -> tuple[str, str, date, str]:
+        """(kind, note, day, the kind of support or "")."""
         day = parse_day(self.value("day"))
         if day is None:
             raise ValueError("The day is needed, like 2026-12-31.")
-        return str(self.query_one("#kind", Select).value), self.value("note"), day
+        support = self.query_one("#support", Select).value if self._supports else ""
+        return (str(self.query_one("#kind", Select).value), self.value("note"), day,
+                support if isinstance(support, str) else "")
 
 
 class RestoreDialog(FormDialog):

@@ -102,18 +102,20 @@ class DetailDialog(Dialog[str]):
         Binding("d", "choose('delete')", "Delete", id="detail.delete"),
         Binding("l", "choose('log')", "Log", id="detail.log"),
         Binding("a", "choose('ask')", "Ask for help", id="detail.ask"),
+        Binding("w", "choose('write')", "Reflect", id="detail.write"),
         Binding("escape", "close", "Close", id="detail.close"),
     ]
 
     def __init__(self, title: str, body: Content, *, actions: bool = True, loggable: bool = False,
-                 askable: bool = False) -> None:
+                 askable: bool = False, writable: bool = False, log_label: str = "log") -> None:
         super().__init__()
         self._title, self._body = title, body
-        self._actions, self._loggable, self._askable = actions, loggable, askable
+        self._actions, self._loggable, self._askable, self._writable = actions, loggable, askable, writable
+        self._log_label = log_label
 
     def compose(self) -> ComposeResult:
-        keys = ((["a ask for help"] if self._askable else []) + (["l log"] if self._loggable else [])
-                + (["e edit", "d delete"] if self._actions else []))
+        keys = ((["a ask for help"] if self._askable else []) + ([f"l {self._log_label}"] if self._loggable else [])
+                + (["w reflect on it"] if self._writable else []) + (["e edit", "d delete"] if self._actions else []))
         with VerticalScroll(classes="dialog", id="detail"):
             yield Static(Content(self._title), classes="dialog-title")
             yield Static(self._body, classes="dialog-lines")
@@ -121,7 +123,8 @@ class DetailDialog(Dialog[str]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "choose":
-            flags: dict[tuple[object, ...], bool] = {("log",): self._loggable, ("ask",): self._askable}
+            flags: dict[tuple[object, ...], bool] = {("log",): self._loggable, ("ask",): self._askable,
+                                                     ("write",): self._writable}
             return flags.get(parameters, self._actions)
         return True
 

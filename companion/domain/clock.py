@@ -10,6 +10,8 @@ from datetime import date, datetime
 
 Clock = Callable[[], datetime]  # now, aware, in the person's time zone
 Monotonic = Callable[[], float]  # seconds that never go back (only differences mean anything)
+EARLIEST = date(1900, 1, 1)  # the dates companion keeps: none can make a later list or export fail in some zone
+LATEST = date(2200, 12, 31)
 
 
 def greeting(now: datetime) -> str:
@@ -23,15 +25,23 @@ def greeting(now: datetime) -> str:
     return "Hello. It's late; be gentle with yourself."
 
 
+def in_range(day: date) -> date:
+    """`day`, or ValueError with a sentence when it is outside the dates companion keeps."""
+    if not EARLIEST <= day <= LATEST:
+        raise ValueError(f"{day.isoformat()} is outside the dates companion keeps (1900 to 2200).")
+    return day
+
+
 def parse_day(text: str) -> date | None:
     """A date typed by the person (YYYY-MM-DD), or None when empty; ValueError with a plain sentence."""
     text = text.strip()
     if not text:
         return None
     try:
-        return date.fromisoformat(text)
+        day = date.fromisoformat(text)
     except ValueError:
         raise ValueError(f"{text!r} is not a date companion understands; dates look like 2026-12-31.") from None
+    return in_range(day)
 
 
 def day_text(day: date | datetime) -> str:

@@ -51,14 +51,16 @@ class Noticing:
         """A sentence per measure with enough days; otherwise how many days there are so far."""
         said = []
         for c in self.contrasts:
+            measure = MEASURES[c.measure].capitalize()
             if c.enough:
-                said.append(f"{MEASURES[c.measure].capitalize()}: {_num(c.marked.average)} on average on the "
-                            f"{plural(c.marked.days, 'day', 'days')} {self.days_are}; {_num(c.other.average)} "
-                            f"on the {plural(c.other.days, 'other day', 'other days')} with a check-in.")
+                said.append(f"{measure}: {_num(c.marked.average)} on average over "
+                            f"{plural(c.marked.days, 'day', 'days')}; {_num(c.other.average)} over the "
+                            f"{plural(c.other.days, 'other day', 'other days')} with a check-in.")
             else:
-                said.append(f"{MEASURES[c.measure].capitalize()}: not enough days yet to notice anything "
-                            f"({c.marked.days} {self.days_are}, {c.other.days} others; {MIN_DAYS} of each "
-                            "are needed).")
+                said.append(f"{measure}: not enough days yet to notice anything "
+                            f"({plural(c.marked.days, 'such day', 'such days')} and "
+                            f"{plural(c.other.days, 'other day', 'other days')} with a check-in; {MIN_DAYS} of "
+                            "each are needed).")
         return said
 
 

@@ -12,12 +12,11 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from companion.domain.boundary import EVENT_KINDS, STATUSES
+from companion.domain.clock import EARLIEST, LATEST
 from companion.domain.contact import INTERACTION_KINDS, RINGS, ROLES, SUPPORT_KINDS
 from companion.domain.reflection import MOODS, RELIANCE
 from companion.domain.safety_plan import TEXT_FIELDS
 
-EARLIEST = date(1900, 1, 1)
-LATEST = date(2200, 12, 31)
 MAX_RECORDS = 100_000  # per table: twice a lifetime of daily journaling
 NOUN = {"reflections": "reflection", "boundaries": "boundary", "contacts": "person", "prompts": "prompt",
         "sessions": "session", "safety_plan": "safety plan", "experiments": "experiment"}

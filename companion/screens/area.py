@@ -26,7 +26,7 @@ AREAS_GROUP = Binding.Group("Areas", compact=True)
 
 
 class AreaScreen(JournalScreen):
-    """Base of every area: Home, Reflections, Boundaries, Secure base, Share and Sessions."""
+    """Base of every area: Home, Reflections, Boundaries, Secure base, Share, Sessions and Asks."""
 
     AREA = ""
     _width_class: str | None = None  # the layout rows were last built for (see on_resize)
@@ -38,6 +38,7 @@ class AreaScreen(JournalScreen):
         Binding("4", "app.switch_area('secure')", "Secure base", id="area.secure", group=AREAS_GROUP),
         Binding("5", "app.switch_area('share')", "Share", id="area.share", group=AREAS_GROUP),
         Binding("6", "app.switch_area('sessions')", "Sessions", id="area.sessions", group=AREAS_GROUP),
+        Binding("7", "app.switch_area('asks')", "Asks", id="area.asks", group=AREAS_GROUP),
         Binding("question_mark", "app.help", "Keys", id="help"),
     ]
 

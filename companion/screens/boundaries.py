@@ -71,7 +71,7 @@ class BoundariesScreen(ListScreen[Boundary]):
             LogDialog(f"What happened with: {record.boundary}", EVENT_KINDS, self.clock().date().isoformat()),
             "log", record_id)
         if isinstance(result, tuple):
-            kind, note, day = result
+            kind, note, day, _ = result
             await self.ask(lambda j: j.boundaries.log(record, BoundaryEvent(day, kind, note)), None)
 
     def describe(self, journal: Journal, record_id: int) -> str | None:

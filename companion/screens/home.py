@@ -11,7 +11,9 @@ from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.widgets import OptionList, Static
 
+from companion.dialogs.info import NoticeDialog
 from companion.domain.clock import friendly_day, greeting
+from companion.domain.insight import INSIGHT_DAYS, NOT_A_CAUSE, Noticing
 from companion.domain.prompts import THEME_LABELS
 from companion.domain.text import plural
 from companion.screens.area import AreaScreen
@@ -32,6 +34,7 @@ class HomeScreen(AreaScreen):
         Binding("n", "new", "Choose a prompt", id="home.new", show=False),
         Binding("m", "merge_copies", "Merge copies", id="home.merge"),
         Binding("t", "takeaways", "Take-aways", id="home.takeaways"),
+        Binding("i", "connection", "Connection", id="home.connection"),
     ]
 
     skip = 0
@@ -55,6 +58,7 @@ class HomeScreen(AreaScreen):
                 yield ScaleChart("Reliance, 30 days", "1 alone … ▄▅ healthy middle … 5 leaning",
                                  id="reliance-spark", short=("Reliance", "▄▅ the healthy middle", "▄▅ the middle"),
                                  middle=True)
+            yield Static("", id="practice")
             yield Static("", id="flagged")
             yield Static("Newest reflections", classes="section-title")
             yield OptionList(id="newest")
@@ -98,6 +102,10 @@ class HomeScreen(AreaScreen):
         self.query_one("#due", Static).display = bool(due) or summary.waiting_session is None  # one or the other
         self.query_one("#mood-spark", ScaleChart).show(summary.mood)
         self.query_one("#reliance-spark", ScaleChart).show(summary.reliance)
+        practice = [line for line in (summary.asks_tried, summary.connection) if line]
+        shown = self.query_one("#practice", Static)
+        shown.update(Content("\n".join(practice)))
+        shown.display = bool(practice)
         flagged = self.query_one("#flagged", Static)
         flagged.update(f"{plural(summary.flagged, 'entry is', 'entries are')} marked to bring to therapy.")
         flagged.display = summary.flagged > 0
@@ -153,6 +161,13 @@ class HomeScreen(AreaScreen):
 
         self.run(lambda journal: journal.merge_waiting(), tell)
 
+    def action_connection(self) -> None:
+        """What connection does to a week: mood and reliance on days of reaching out, and after an ask."""
+        def show(found: list[Noticing]) -> None:
+            self.app.push_screen(NoticeDialog("What connection does to a week", connection_text(found)))
+
+        self.run(lambda journal: journal.asks.noticings(), show)
+
     @work(group="area-dialog")
     async def action_takeaways(self) -> None:
         """Note what you took away from the session Home asks about."""
@@ -171,3 +186,13 @@ def holdings(reflections: int, boundaries: int, people: int) -> str:
                                                       "people in your secure base")) if n]
     listed = held[0] if len(held) == 1 else ", ".join(held[:-1]) + " and " + held[-1]
     return f"Your journal holds {listed}."
+
+
+def connection_text(found: list[Noticing]) -> str:
+    """The insight view's words: each noticing with its days, and that it is noticed, not a cause."""
+    parts = [f"Over the last {INSIGHT_DAYS} days, from the check-ins in your reflections and the moments logged "
+             "with your secure base (4):"]
+    for noticing in found:
+        parts.append(f"On days {noticing.days_are}:\n" + "\n".join(f"• {line}" for line in noticing.lines()))
+    parts.append(NOT_A_CAUSE)
+    return "\n\n".join(parts)

@@ -41,6 +41,8 @@ class Card:
     body: Content
     loggable: bool = False
     askable: bool = False
+    writable: bool = False  # w writes a reflection about it
+    log_label: str = "log"  # what l does, in the card's key line
 
 
 class ListScreen(AreaScreen, Generic[R]):
@@ -87,6 +89,9 @@ class ListScreen(AreaScreen, Generic[R]):
 
     async def ask_for_help(self, record_id: int) -> None:
         """Write to a person to ask for help (Secure base)."""
+
+    def reflect_on(self, record_id: int) -> None:
+        """Write a reflection about a record (an ask experiment)."""
 
     def delete(self, journal: Journal, record_id: int) -> None:
         """Delete a record."""
@@ -203,13 +208,16 @@ class ListScreen(AreaScreen, Generic[R]):
         if card is None:
             return
         choice = await self.app.push_screen_wait(DetailDialog(card.title, card.body, loggable=card.loggable,
-                                                                     askable=card.askable))
+                                                              askable=card.askable, writable=card.writable,
+                                                              log_label=card.log_label))
         if choice == "edit":
             await self.edit(record_id)
         elif choice == "log":
             await self.log_moment(record_id)
         elif choice == "ask":
             await self.ask_for_help(record_id)
+        elif choice == "write":
+            self.reflect_on(record_id)
         elif choice == "delete":
             await self._delete_after_asking(record_id)
         self.reload()

@@ -3,22 +3,27 @@
 from __future__ import annotations
 
 from textual import work
+from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
 from textual.widgets.option_list import Option
 
-from companion.dialogs.ask import AskDialog
+from companion.dialogs.ask import AskDialog, AskMessage
 from companion.dialogs.editors import ContactDialog, LogDialog
+from companion.dialogs.experiments import AfterDialog, ExperimentAfter, ExperimentDialog
 from companion.dialogs.info import NoticeDialog
 from companion.dialogs.safety import SafetyPlanDialog, SafetyPlanForm
 from companion.domain.clock import day_text, friendly_day
-from companion.domain.contact import INTERACTION_KINDS, ROLES, Contact
+from companion.domain.contact import INTERACTION_KINDS, RINGS, ROLES, SUPPORT_KINDS, Contact
+from companion.domain.experiment import Experiment
 from companion.domain.query import words_match
 from companion.domain.safety_plan import SafetyPlan
 from companion.screens.list_screen import Card, Found, ListScreen
 from companion.services.journal import Journal
 from companion.services.safety import keeps_readable_copy
 from companion.widgets.charts import balance_content
+from companion.widgets.circles import CirclesView
+from companion.widgets.record_list import RecordList
 from companion.widgets.rows import contact_row
 
 ASK_NOTE = 200  # how much of the message the logged moment keeps
@@ -34,6 +39,14 @@ class SecureBaseScreen(ListScreen[Contact]):
     BINDINGS = [Binding("a", "ask", "Ask for help", id="secure.ask"),
                 Binding("p", "plan", "Safety plan", id="secure.plan")]
     EMPTY = "Nobody here yet. Press n to add someone you can turn to, and come back to."
+
+    def compose_body(self) -> ComposeResult:
+        yield CirclesView(id="circles")
+        yield RecordList(self.LIST_ID, self.PLACEHOLDER)
+
+    def reload(self) -> None:
+        super().reload()
+        self.run(lambda journal: journal.contacts.circles(), self.query_one(CirclesView).show)
 
     def find(self, journal: Journal, query: str, offset: int, limit: int) -> Found[Contact]:
         items = [c for c in journal.contacts.all() if words_match(query, c.name, ROLES[c.role], c.supports, c.offer)]
@@ -57,6 +70,7 @@ class SecureBaseScreen(ListScreen[Contact]):
                 lines.extend([(f"{label}: ", "dim"), value, "\n"])
 
         field("Role", ROLES[record.role])
+        field("Ring", RINGS.get(record.ring, ""))
         for label, value in record.details():
             field(label, value)
         field("Last contact", friendly_day(record.last_contact, today))
@@ -65,12 +79,17 @@ class SecureBaseScreen(ListScreen[Contact]):
             around = f", next around {day_text(due)}" if due else ""
             field("Reconnect", f"every {record.reconnect_days} days{around}")
         lines.append(("\nGive and take, last 90 days\n", "bold"))
-        lines.append(balance_content(record.balance(today)))
+        balance = record.balance(today)
+        lines.append(balance_content(balance))
+        for flow in balance.flows():
+            lines.extend(["\n", (flow, "dim")])
         lines.append(("\n\nMoments\n", "bold"))
         if not record.interactions:
             lines.append(("nothing logged yet (l to log)", "dim"))
         for i in reversed(record.interactions[-20:]):
-            lines.extend([(f"{day_text(i.day)}  ", "dim"), KIND_LABELS[i.kind], f" · {i.note}" if i.note else "", "\n"])
+            support = f" ({SUPPORT_KINDS[i.support]})" if i.support else ""
+            lines.extend([(f"{day_text(i.day)}  ", "dim"), KIND_LABELS[i.kind], support,
+                          f" · {i.note}" if i.note else "", "\n"])
         return Card(record.name, Content.assemble(*lines), loggable=True, askable=True)
 
     async def edit(self, record_id: int | None) -> None:
@@ -80,14 +99,30 @@ class SecureBaseScreen(ListScreen[Contact]):
             await self.ask(lambda j: j.contacts.save(result), None)
 
     async def log_moment(self, record_id: int) -> None:
-        record = await self.ask(lambda j: j.contacts.get(record_id), None)
+        """Log a moment; when it is an ask and an ask experiment waits with this person, its after comes next."""
+        found = await self.ask(lambda j: (j.contacts.get(record_id), j.asks.open_with(record_id)), None)
+        record, waiting = found or (None, None)
         if record is None:
             return
-        result = await self.form(
-            LogDialog(f"A moment with {record.name}", KIND_LABELS, self.clock().date().isoformat()), "log", record_id)
-        if isinstance(result, tuple):
-            kind, note, day = result
-            await self.ask(lambda j: j.contacts.log(record, kind, note, day), None)
+        dialog = LogDialog(f"A moment with {record.name}", KIND_LABELS, self.clock().date().isoformat(),
+                           supports=SUPPORT_KINDS)
+        result = await self.form(dialog, "log", record_id)
+        if not isinstance(result, tuple):
+            return
+        kind, note, day, support = result
+        logged = await self.ask(lambda j: j.contacts.log(record, kind, note, day, support), None)
+        if logged and kind == "asked" and waiting:
+            await self.complete_experiment(waiting, record.name, day.isoformat())
+
+    async def complete_experiment(self, waiting: Experiment, name: str, day: str) -> None:
+        """The after of the ask experiment waiting with this person, beside its before."""
+        result = await self.form(AfterDialog(waiting, name, day), "log", waiting.id, area="asks")
+        if isinstance(result, ExperimentAfter) and waiting.id is not None:
+            done = await self.ask(lambda j: j.asks.complete(waiting.id or 0, result.day, result.happened,
+                                                            result.belief_after, result.felt, result.learned), None)
+            if done is not None:
+                self.notify(f"Kept with your asks (7). You believed the fear at {done.belief_before} before, and "
+                            f"at {done.belief_after} after.", timeout=6)
 
     @work(group="list-dialog")
     async def action_plan(self) -> None:
@@ -123,16 +158,33 @@ class SecureBaseScreen(ListScreen[Contact]):
         record = await self.ask(lambda j: j.contacts.get(record_id), None)
         if record is None:
             return
-        message = await self.app.push_screen_wait(AskDialog(record.name, record.reach))
-        if not message:
+        answer = await self.app.push_screen_wait(AskDialog(record.name, record.reach))
+        if not isinstance(answer, AskMessage):
+            return
+        message = answer.text
+        self.app.copy_to_clipboard(message)
+        if answer.experiment:
+            await self.start_experiment(record, message)
             return
         note = message if len(message) <= ASK_NOTE else message[:ASK_NOTE - 1] + "…"
         if await self.ask(lambda j: j.contacts.log(record, "asked", note, self.clock().date()), None) is None:
             return
-        self.app.copy_to_clipboard(message)
         self.app.push_screen(NoticeDialog(
             f"Your message to {record.name}", f"{message}\n\nYou reached out, and it is kept with {record.name}'s "
             "moments. companion sends nothing: paste it into the way you usually reach them.", (message, "message")))
+
+    async def start_experiment(self, record: Contact, message: str) -> None:
+        """The ask as an experiment: its before is written now; logging the moment later completes it."""
+        names = await self.ask(lambda j: j.contacts.names(), None)
+        if names is None:
+            return
+        dialog = ExperimentDialog(None, names, ask=message, contact_id=record.id)
+        result = await self.form(dialog, "edit", None, area="asks")
+        if isinstance(result, Experiment) and await self.ask(lambda j: j.asks.save(result) is result, False):
+            self.app.push_screen(NoticeDialog(
+                f"Your message to {record.name}", f"{message}\n\nYour prediction is kept with your asks (7). "
+                f"companion sends nothing: paste the message into the way you usually reach {record.name}. Once "
+                f"you have asked, press l on {record.name} to log it and say how it went.", (message, "message")))
 
     def describe(self, journal: Journal, record_id: int) -> str | None:
         record = journal.contacts.get(record_id)

@@ -12,8 +12,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import orjson
 
+from companion.domain.clock import EARLIEST, LATEST
 from companion.domain.reflection import Reflection, clean_tags
-from companion.domain.schema import EARLIEST, LATEST, MAX_RECORDS, SchemaError, check_record, check_tables
+from companion.domain.schema import MAX_RECORDS, SchemaError, check_record, check_tables
 from companion.domain.text import checked
 from companion.errors import UsageError, VaultDamaged
 from companion.services.journal import Journal

@@ -13,6 +13,7 @@ from companion.crypto.envelope import DEFAULT_KDF, KdfParams
 from companion.domain.boundary import Boundary
 from companion.domain.clock import Clock
 from companion.domain.contact import Contact
+from companion.domain.insight import home_line
 from companion.domain.prompts import Prompt
 from companion.domain.reflection import Reflection, clean_tags
 from companion.domain.series import Series, last_days
@@ -49,6 +50,8 @@ class Summary:
     waiting_session: Session | None  # held recently, nothing kept from it yet
     conflicts: list[str]  # names of copies a sync tool left beside the journal
     set_aside: list[str] = field(default_factory=list)  # kept copies in backups/ holding words to bring back
+    asks_tried: str | None = None  # one line about the ask experiments tried (from three)
+    connection: str | None = None  # one line about days of reaching out (when there are enough days)
 
 
 class Journal:
@@ -93,6 +96,8 @@ class Journal:
             waiting_session=self.sessions.waiting(),
             conflicts=[visible(c.name) for c in self.conflicts()],
             set_aside=[visible(c.name) for c in self.set_aside()],
+            asks_tried=self.asks.tried_line(),
+            connection=home_line(self.asks.noticings()),
         )
 
     # -- copies of the journal: synced, left by a sync tool, restored ------------------------------

@@ -106,6 +106,11 @@ class ReflectionService:
             found.append(Reflection.from_record(record, doc_id))
         return found
 
+    def about_experiment(self, experiment_id: int) -> list[Reflection]:
+        """The reflections that reflect on an ask experiment, newest first."""
+        return [Reflection.from_record(record, doc_id) for doc_id, record in self.repo.rows()
+                if record.get("experiment") == experiment_id]
+
     def get(self, reflection_id: int) -> Reflection | None:
         """One reflection."""
         return self.repo.get(reflection_id)

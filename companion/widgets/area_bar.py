@@ -12,6 +12,7 @@ AREAS: dict[str, tuple[str, str, str]] = {  # key, label, short label
     "secure": ("4", "Secure base", "Base"),
     "share": ("5", "Share", "Share"),
     "sessions": ("6", "Sessions", "Sessions"),
+    "asks": ("7", "Asks", "Asks"),
 }
 
 

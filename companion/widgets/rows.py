@@ -10,6 +10,7 @@ from textual.widgets.option_list import Option
 from companion.domain.boundary import STATUSES, Boundary
 from companion.domain.clock import day_text, friendly_day
 from companion.domain.contact import ROLES, Contact
+from companion.domain.experiment import Experiment
 from companion.domain.prompts import THEME_SHORT
 from companion.domain.reflection import THERAPY_MARK, Reflection
 from companion.domain.session import Session
@@ -70,3 +71,30 @@ def session_row(s: Session, today: date) -> Option:
     shared = f"  shared {s.exported()}" if s.exports else ""
     return Option(Content.assemble((f"{day_text(s.day)}  ", "bold"), f"{SESSION_MARKS[state]} {state:<18}",
                                    (shared, "dim")), id=str(s.id))
+
+
+def experiment_rows(items: list[Experiment], names: dict[int, str], width: int = 80) -> list[Option | None]:
+    """The ladder (small to big, the next rung marked in words), then the asks tried with the fear's belief
+    before and after; a heading for each."""
+    rows: list[Option | None] = []
+    ladder = [e for e in items if not e.done]
+    done = [e for e in items if e.done_on]
+    if ladder:
+        rows.append(Option(Content.styled("The ladder: small asks first", "bold"), disabled=True))
+    for rung, e in enumerate(ladder, start=1):
+        mark = ("next ", "bold") if rung == 1 else ("     ", "")
+        whom = e.whom(names)
+        rows.append(Option(Content.assemble(f"  {rung:>2} ", mark, (f"{whom}: " if whom else "", "dim"), e.ask,
+                                            (f"  fear {e.belief_before}" if width >= NARROW else "", "dim")),
+                           id=str(e.id)))
+    if done:
+        if rows:
+            rows.append(None)
+        rows.append(Option(Content.styled("Tried", "bold"), disabled=True))
+    for e in done:
+        whom = e.whom(names)
+        when = f"{e.done_on:%d %b}" if e.done_on else ""
+        rows.append(Option(Content.assemble((f"  {when}  ", "dim"), (f"{whom}: " if whom else "", "dim"), e.ask,
+                                            (f"  fear {e.belief_before} → {e.belief_after}", "dim")),
+                           id=str(e.id)))
+    return rows

@@ -57,8 +57,9 @@ async def test_a_person_and_a_moment_typed_in_bursts(make_vault: Callable[..., P
     path = make_vault([])
     seed_practices(path)
     async with unlocked(path) as (app, pilot):
-        # name, role (a choice: Tab passes it), how they help, what I offer, how to reach
-        await burst(pilot, "4n" + "Noor" + TAB * 2 + "listens" + TAB + "soup" + TAB + "text first")
+        # name, role and ring (choices: Tab passes them), four kinds of support (ticks), how they help, what I
+        # offer, how to reach
+        await burst(pilot, "4n" + "Noor" + TAB * 7 + "listens" + TAB + "soup" + TAB + "text first")
         assert isinstance(app.screen, ContactDialog)
         await burst(pilot, CTRL_S)
         noor = next(c for c in journal_of(app).contacts.all() if c.name == "Noor")

@@ -139,7 +139,8 @@ async def test_a_hang_up_keeps_an_open_form_with_the_keys_that_came_before_it(
     path = make_vault([])
     async with unlocked(path) as (app, pilot):
         await _open(pilot, ("4", "n"))
-        for event in EscapeThenKey().feed("Noor\t\tlistens"):  # read just before the line dropped (Tab passes the role)
+        # read just before the line dropped (Tab passes the role, the ring and the four kinds of support)
+        for event in EscapeThenKey().feed("Noor" + "\t" * 7 + "listens"):
             app.post_message(event)
         app.hang_up(signal.SIGHUP)
         await settle(pilot)

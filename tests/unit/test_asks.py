@@ -104,9 +104,9 @@ def test_connection_is_noticed_with_its_days_and_never_under_the_minimum() -> No
     found = noticings(mood, reliance, reaching, asks={start + timedelta(days=i) for i in range(0, 20, 2)})
     reached, after = found
     assert reached.contrasts[0].marked.days == 10 and reached.contrasts[0].other.days == 10
-    assert reached.lines()[0] == ("Mood: 4.0 on average on the 10 days you reached out or were helped; 2.0 on "
-                                  "the 10 other days with a check-in.")
-    assert reached.lines()[1].startswith("Reliance: not enough days yet to notice anything (2 you reached out")
+    assert reached.lines()[0] == "Mood: 4.0 on average over 10 days; 2.0 over the 10 other days with a check-in."
+    assert reached.lines()[1] == ("Reliance: not enough days yet to notice anything (2 such days and 2 other days "
+                                  "with a check-in; 5 of each are needed).")
     assert after.contrasts[0].marked.average == 4.0  # the day after each ask
     assert home_line(found) == ("On days you reached out or were helped, mood was 4.0 on average (10 days); "
                                 "other days 2.0 (10 days). Noticed, not a cause.")
