@@ -262,6 +262,28 @@ def seed_practices(path: Path, passphrase: str = PASSPHRASE) -> None:
                 contacts=[priya.id] if priya.id else []))
 
 
+def seed_asks(path: Path, passphrase: str = PASSPHRASE) -> None:
+    """Add fictional ask experiments (after seed_practices): three tried (one went as feared), two on the ladder."""
+    from companion.domain.experiment import Experiment
+    from companion.services.journal import Journal
+
+    today = NOW.date()
+    with Vault.open(path, passphrase, clock=fixed_clock) as vault:
+        journal = Journal(vault, fixed_clock)
+        people = {c.name: c.id for c in journal.contacts.all()}
+        for ask, fear, before, whom, days, happened, after in [
+                ("Lunch on Saturday?", "She'd rather see other friends", 70, "Priya", 10, "She said yes at once", 20),
+                ("A lift to the station", "He'll say no", 50, "Sam", 6, "He couldn't, and said so kindly", 50),
+                ("Help me move the sofa", "He'll think I'm using him", 80, "Jonas", 3, "He came round the same day", 30)]:
+            item = journal.asks.save(Experiment(ask, fear, before, who="" if whom in people else whom,
+                                                contact_id=people.get(whom)))
+            journal.asks.complete(item.id or 0, today - timedelta(days=days), happened, after,
+                                  learned="Asking is allowed" if after < before else "")
+        journal.asks.save(Experiment("Would you look over my letter?", "He's too busy", 60,
+                                     contact_id=people["Jonas"], planned=today + timedelta(days=2)))
+        journal.asks.save(Experiment("Could you listen without advising?", "He'll be hurt", 85, who="Dad"))
+
+
 def seed_many(path: Path, count: int, passphrase: str = PASSPHRASE) -> None:
     """Insert `count` fictional reflections in one write (fast), one of them findable."""
     with Vault.open(path, passphrase, clock=fixed_clock) as vault:

@@ -55,7 +55,15 @@ class Calendar:
     caption: str
 
 
-Block = Heading | Paragraph | Bullets | Chart | Calendar
+@dataclass(frozen=True)
+class Pairs:
+    """Two columns side by side under their headings, a row each (an ask experiment: before, then after)."""
+
+    headings: tuple[str, str]
+    rows: tuple[tuple[str, str], ...]
+
+
+Block = Heading | Paragraph | Bullets | Chart | Calendar | Pairs
 
 
 @dataclass(frozen=True)

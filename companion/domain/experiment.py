@@ -74,9 +74,12 @@ class Experiment:
     def before_text(self, names: dict[int, str]) -> str:
         """The prediction in one paragraph (for the export's left column and the card)."""
         who = self.whom(names)
-        when = f" ({day_text(self.planned)})" if self.planned else ""
-        to = f"To ask {who}{when}: " if who else f"To ask{when}: "
-        return f"{to}{self.ask}\nI feared: {self.fear}\nBelief in the fear: {self.belief_before}/100"
+        if self.done:
+            to, fear = (f"Asked {who}: " if who else "Asked: "), "I feared"
+        else:
+            when = f" ({day_text(self.planned)})" if self.planned else ""
+            to, fear = (f"To ask {who}{when}: " if who else f"To ask{when}: "), "I fear"
+        return f"{to}{self.ask}\n{fear}: {self.fear}\nBelief in the fear: {self.belief_before}/100"
 
     def after_text(self) -> str:
         """What happened, in one paragraph ("" before it is tried)."""

@@ -94,6 +94,8 @@ class Reflection:
         people = [names[c] for c in self.contacts if c in names]
         if people:
             found.append("with " + ", ".join(people))
+        if self.experiment:
+            found.append("about an ask experiment")
         if self.flagged:
             found.append(f"{THERAPY_MARK} to bring to therapy")
         if self.discussed:

@@ -32,8 +32,7 @@ class AsksScreen(ListScreen[Experiment]):
         Binding("J", "rung(1)", "Move down", id="asks.down", show=False),
         Binding("w", "reflect", "Reflect", id="asks.reflect", show=False),
     ]
-    EMPTY = ("No asks yet. Press n to write one down before you ask: whom, what, and what you fear will happen. "
-             "Small asks first.")
+    EMPTY = "No asks yet. n writes one down before you ask it: whom, what, the fear."
 
     _names: dict[int, str] = {}
 
@@ -43,8 +42,9 @@ class AsksScreen(ListScreen[Experiment]):
                  if words_match(query, e.ask, e.fear, e.whom(names), e.happened, e.felt, e.learned)]
         self._names = names
         waiting = sum(1 for e in items if not e.done)
-        status = (f"{self.status_of(len(items), 'ask', 'asks', query)} · {waiting} on the ladder · "
-                  "l how it went · K/J move an ask up or down")
+        status = self.status_of(len(items), "ask", "asks", query)
+        if items:
+            status += f" · {waiting} on the ladder · l how it went · K/J move an ask up or down"
         return Found(items[offset:offset + limit], len(items), status)
 
     def rows(self, items: list[Experiment]) -> list[Option | None]:

@@ -67,6 +67,7 @@ class ShareScreen(AreaScreen):
                 yield TickBox("Reflections", True, id="sec-reflections", compact=True)
                 yield TickBox("Boundaries", True, id="sec-boundaries", compact=True)
                 yield TickBox("Secure base", False, id="sec-contacts", compact=True)
+                yield TickBox("Asks", False, id="sec-experiments", compact=True)
                 yield TickBox("Safety plan", False, id="sec-plan", compact=True)
             with Horizontal(classes="share-row"):
                 yield TickBox("Only marked for therapy", True, id="flagged", compact=True)
@@ -133,6 +134,8 @@ class ShareScreen(AreaScreen):
         rows += [(Content.assemble(("boundary    ", "dim"), b.boundary), f"boundaries:{b.id}")
                  for b in content.boundaries]
         rows += [(Content.assemble(("person      ", "dim"), c.name), f"contacts:{c.id}") for c in content.contacts]
+        rows += [(Content.assemble(("ask         ", "dim"), e.whom(names) or "someone", ": ", e.ask),
+                  f"experiments:{e.id}") for e in content.experiments]
         if content.plan:
             rows.append((Content.assemble(("safety plan ", "dim"), "its six steps, a page of its own"),
                          "{}:{}".format(*PLAN_ITEM)))

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import shutil
 import tempfile
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from companion.crypto.envelope import KdfParams
 from companion.domain.boundary import Boundary, BoundaryEvent
 from companion.domain.clock import Clock
 from companion.domain.contact import Contact
+from companion.domain.experiment import Experiment
 from companion.domain.prompts import BUILT_IN
 from companion.domain.reflection import Reflection
 from companion.domain.safety_plan import SafetyPlan
@@ -110,22 +111,32 @@ def make_demo(clock: Clock) -> tuple[Path, Journal]:
 
 
 def fill(journal: Journal, now: datetime) -> None:
-    """About four months of fictional reflections, boundaries, people, moments and sessions."""
+    """About four months of fictional reflections, boundaries, people in their rings, moments, ask experiments,
+    sessions and a safety plan."""
     today = now.date()
     priya = journal.contacts.save(Contact("Priya", "secure-base", supports="Listens without trying to fix it",
                                           offer="Sunday cooking, and I listen back", reach="Text first, then call",
-                                          reconnect_days=14))
+                                          reconnect_days=14, ring="closest", kinds=["listening", "company"]))
     tom = journal.contacts.save(Contact("Tom", "mutual", supports="Practical help with forms and money",
-                                        offer="Lifts to the station", reach="Phone, evenings", reconnect_days=30))
+                                        offer="Lifts to the station", reach="Phone, evenings", reconnect_days=30,
+                                        ring="close", kinds=["practical"]))
     mara = journal.contacts.save(Contact("Mara (sister)", "safe-haven", supports="Knows me from the start",
-                                         offer="Looking after her cat", reach="Video call on Sundays"))
-    journal.contacts.save(Contact("Dr. Okafor", "professional", supports="Weekly sessions"))
-    for days, contact, kind, note in [(60, priya, "asked", "Asked her to come with me to the appointment"),
-                                      (41, tom, "helped-me", "Sorted the tax letter together"),
-                                      (33, mara, "together", "Long call, mostly laughing"),
-                                      (20, tom, "helped-them", "Drove him to the airport"),
-                                      (9, priya, "together", "Walk by the canal")]:
-        journal.contacts.log(contact, kind, note, day=today - timedelta(days=days))
+                                         offer="Looking after her cat", reach="Video call on Sundays",
+                                         ring="closest", kinds=["listening", "company"]))
+    journal.contacts.save(Contact("Dr. Okafor", "professional", supports="Weekly sessions", ring="wider",
+                                  kinds=["listening"]))
+    # The moments fall on the days of the entries that tell of them (days before now, as in ENTRIES).
+    for days, contact, kind, note, support in [
+            (60.3, priya, "asked", "Asked her to come with me to the appointment", "company"),
+            (41.5, tom, "helped-me", "Sorted the tax letter together", "practical"),
+            (33.3, mara, "together", "Long call, mostly laughing", "company"),
+            (19.6, tom, "helped-them", "Drove him to the airport", "practical"),
+            (15.4, priya, "asked", "Texted her before the appointment", "listening"),
+            (9.4, priya, "together", "Walk by the canal", "listening"),
+            (5.5, tom, "asked", "Ten minutes on the budget", "practical"),
+            (2.5, mara, "helped-me", "She cooked on Thursday", "practical")]:
+        journal.contacts.log(contact, kind, note, day=(now - timedelta(days=days)).date(), support=support)
+    about = _experiments(journal, now, priya.id, tom.id, mara.id)
     journal.boundaries.save(Boundary(
         who="Work", boundary="No messages after 8pm", why="Evenings are for rest",
         script="I'll answer first thing tomorrow.", status="holding", review_on=today + timedelta(days=20),
@@ -135,7 +146,7 @@ def fill(journal: Journal, now: datetime) -> None:
         script="I know you worry. I've decided, and I'd like to talk about something else.", status="said",
         review_on=today - timedelta(days=2)))
     journal.boundaries.save(Boundary(who="", boundary="Ask for help before I am exhausted", status="thinking"))
-    journal.reflections.insert_records(_reflections(now, [priya.id, tom.id, mara.id]))
+    journal.reflections.insert_records(_reflections(now, [priya.id, tom.id, mara.id], about))
     journal.sessions.save(Session(day=today - timedelta(days=8), agenda="Asking for help at work",
                                   takeaways="Start with small, specific asks."))
     journal.sessions.save(Session(day=today + timedelta(days=6), agenda="Evenings and rest"))
@@ -148,7 +159,37 @@ def fill(journal: Journal, now: datetime) -> None:
         safer="Give the sleeping pills to Priya to keep\nNo alcohol in the flat on bad weeks"))
 
 
-def _reflections(now: datetime, people: list[int | None]) -> list[dict[str, object]]:
+def _experiments(journal: Journal, now: datetime, priya: int | None, tom: int | None,
+                 mara: int | None) -> dict[float, int | None]:
+    """Asks tested: one that went better than feared, one that went as feared, and a ladder still to climb.
+    Returns the entries (their days before now, as in ENTRIES) that reflect on one."""
+    def day(days: float) -> date:
+        return (now - timedelta(days=days)).date()
+
+    manager = journal.asks.save(Experiment(
+        "Could the report deadline move to next Friday?", "She'll think I can't manage my work", 80,
+        who="My manager", planned=day(25.5)))
+    journal.asks.complete(manager.id or 0, day(25.5), "She said of course, and moved it a week", 20,
+                          felt="Shaky, then light", learned="A clear ask got a clear yes")
+    appointment = journal.asks.save(Experiment(
+        "Would you come with me to the appointment?", "I'll be a burden; she'll come out of duty", 70,
+        contact_id=priya))
+    journal.asks.complete(appointment.id or 0, day(60.3), "She came, and said she was glad I asked", 25,
+                          felt="Held", learned="Being there for me is something she wants")
+    weekend = journal.asks.save(Experiment(
+        "Could you come and stay this weekend?", "She'll say she's too busy for me", 60, contact_id=mara))
+    journal.asks.complete(weekend.id or 0, day(12.3), "She was busy, as I feared; we found a weekend next month",
+                          55, felt="Disappointed, then all right",
+                          learned="A no to the weekend was not a no to me")
+    journal.asks.save(Experiment("Would you look over my CV?", "He'll think I'm not good enough for the job", 65,
+                                 contact_id=tom, planned=day(-3)))
+    journal.asks.save(Experiment("When I talk about work, could you listen without advising?",
+                                 "He'll be hurt, and we'll argue", 85, who="Dad"))
+    return {25.5: manager.id}
+
+
+def _reflections(now: datetime, people: list[int | None],
+                 about: dict[float, int | None]) -> list[dict[str, object]]:
     prompts = {theme: [p for p in BUILT_IN if p.theme == theme] for theme in {p.theme for p in BUILT_IN}}
     records: list[dict[str, object]] = []
     for i, (days, theme, text, mood, reliance, tags, flagged, person) in enumerate(ENTRIES):
@@ -157,7 +198,7 @@ def _reflections(now: datetime, people: list[int | None]) -> list[dict[str, obje
         records.append(Reflection(
             text=text, created=now - timedelta(days=days), prompt=prompt.text if prompt else None,
             theme=theme, mood=mood, reliance=reliance, tags=tags, flagged=flagged,
-            contacts=[who] if who is not None else []).to_record())
+            contacts=[who] if who is not None else [], experiment=about.get(days)).to_record())
     return records
 
 

@@ -21,9 +21,11 @@ from companion.domain.document import (
     Chart,
     Document,
     Heading,
+    Pairs,
     Paragraph,
     chart_caption,
 )
+from companion.domain.experiment import tried_line
 from companion.domain.prompts import THEME_LABELS
 from companion.domain.reflection import MOODS, RELIANCE
 from companion.domain.safety_plan import TITLE as PLAN_TITLE
@@ -68,11 +70,27 @@ def build_document(content: ExportContent, names: dict[int, str]) -> Document:
                 blocks.append(Bullets(details))
             if moments:
                 blocks.append(Bullets(moments))
+    if content.experiments:
+        blocks += _experiments(content, names)
     if content.plan:
         blocks += [Heading(PLAN_TITLE, 2, new_page=True), Paragraph(WITH_THERAPIST, muted=True)]
         for title, lines in content.plan:
             blocks += [Heading(title, 3), Bullets(tuple(lines))]
     return Document(tuple(blocks), content.made)
+
+
+EXPERIMENTS_NOTE = ("Each ask was written down before it was made: whom, what, the fear, and how strongly it was "
+                    "believed (0 not at all, 100 completely); after it, what happened and the belief then.")
+
+
+def _experiments(content: ExportContent, names: dict[int, str]) -> list[Block]:
+    """Asks tested as experiments, the prediction and what happened side by side."""
+    said = tried_line(content.experiments, content.made.date())
+    blocks: list[Block] = [Heading("Ask experiments", 2), Paragraph(EXPERIMENTS_NOTE, muted=True)]
+    if said:
+        blocks.append(Paragraph(said))
+    rows = tuple((e.before_text(names), e.after_text() or "Not tried yet.") for e in content.experiments)
+    return [*blocks, Pairs(("Before: the prediction", "After: what happened"), rows)]
 
 
 def person_heading(name: str, role: str) -> str:
@@ -173,6 +191,13 @@ def _give_and_take(content: ExportContent) -> tuple[str, ...]:
 
 
 # -- Markdown: the preview and the age file -------------------------------------------------------
+def _hard_breaks(text: str) -> list[str]:
+    """Lines kept as lines in Markdown (two spaces before each break)."""
+    lines = text.rstrip().splitlines()
+    return [line + "  " for line in lines[:-1]] + lines[-1:]
+
+
+
 def to_markdown(document: Document) -> str:
     """The document as Markdown (plain enough to read as text)."""
     out: list[str] = []
@@ -188,6 +213,10 @@ def to_markdown(document: Document) -> str:
                     if len(lines) > 1 else "".join(lines), ""]
         elif isinstance(block, Bullets):
             out += [*(f"- {item}" for item in block.items), ""]
+        elif isinstance(block, Pairs):
+            for left, right in block.rows:
+                out += [f"**{block.headings[0]}**", "", *_hard_breaks(left), "", f"**{block.headings[1]}**", "",
+                        *_hard_breaks(right), "", "---", ""]
         elif isinstance(block, Calendar):
             out += [f"**{block.title}**", "", "| Week of | " + " | ".join(WEEKDAYS) + " |",
                     "|---" * (len(WEEKDAYS) + 1) + "|",

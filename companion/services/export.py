@@ -12,6 +12,7 @@ from companion.crypto import age
 from companion.domain.boundary import Boundary
 from companion.domain.clock import day_text
 from companion.domain.contact import Contact
+from companion.domain.experiment import Experiment
 from companion.domain.passphrase import export_passphrase_problem
 from companion.domain.reflection import Reflection, ReflectionFilter
 from companion.domain.safety_plan import Steps
@@ -20,7 +21,7 @@ from companion.errors import StorageFailure, UsageError
 from companion.services.journal import Journal
 from companion.storage.disk import atomic_write
 
-SECTIONS = ("reflections", "boundaries", "contacts", "plan")
+SECTIONS = ("reflections", "boundaries", "contacts", "experiments", "plan")
 DEFAULT_SECTIONS = frozenset({"reflections", "boundaries"})  # contacts are other people's data: opt in
 FORMATS = ("pdf", "age")
 # Where the mood and reliance charts come from: only the entries shared, or every day's check-ins (numbers only).
@@ -29,7 +30,7 @@ AUTHOR_KEY = "export_author"  # remembered in the vault's preferences, never in 
 
 Item = tuple[str, int]  # (section, record id)
 PLAN_ITEM: Item = ("plan", 1)  # the one safety plan, as the person picks it
-R = TypeVar("R", Reflection, Boundary, Contact)
+R = TypeVar("R", Reflection, Boundary, Contact, Experiment)
 
 
 class ExportExists(StorageFailure):
@@ -126,6 +127,7 @@ class ExportContent:
     contacts: list[Contact] = field(default_factory=list)
     everyday: list[CheckIn] = field(default_factory=list)
     plan: Steps = field(default_factory=list)  # the safety plan's steps, when chosen
+    experiments: list[Experiment] = field(default_factory=list)  # asks tested: the ladder, then those tried
 
     def checkins(self) -> list[CheckIn]:
         """What the charts are drawn from, as the person chose."""
@@ -161,7 +163,7 @@ class ExportContent:
     @property
     def empty(self) -> bool:
         """Nothing chosen at all."""
-        return not (self.reflections or self.boundaries or self.contacts or self.plan)
+        return not (self.reflections or self.boundaries or self.contacts or self.plan or self.experiments)
 
     def summary(self) -> str:
         """One line: how many of each."""
@@ -170,6 +172,8 @@ class ExportContent:
             parts.append(plural(len(self.boundaries), "boundary", "boundaries"))
         if "contacts" in self.choice.sections or self.contacts:
             parts.append(plural(len(self.contacts), "person", "people"))
+        if "experiments" in self.choice.sections or self.experiments:
+            parts.append(plural(len(self.experiments), "ask experiment", "ask experiments"))
         if self.plan:
             parts.append("the safety plan")
         return ", ".join(parts)
@@ -182,6 +186,7 @@ class ExportContent:
             days += self.checkin_days(self.everyday)
         days += [e.day for b in self.boundaries for e in b.events]
         days += [i.day for c in self.contacts for i in c.interactions]
+        days += [e.done_on for e in self.experiments if e.done_on]
         start = self.choice.since or min(days, default=self.made.date())
         end = self.choice.until or max([self.made.date(), *days])
         return start, end
@@ -204,6 +209,8 @@ def candidates(journal: Journal, choice: ExportChoice) -> ExportContent:
         content.boundaries = journal.boundaries.all()
     if "contacts" in choice.sections:
         content.contacts = journal.contacts.all()
+    if "experiments" in choice.sections:  # the ladder as it stands, and the asks tried in the period
+        content.experiments = [e for e in journal.asks.all() if e.done_on is None or _in_range(e.done_on, choice)]
     if "plan" in choice.sections:  # how to reach its people is their data: in only when chosen
         content.plan = journal.safety.written_steps(list(choice.crisis_lines),
                                                     with_reach=choice.with_contact_details) or []
@@ -237,6 +244,7 @@ def narrow(content: ExportContent, picked: frozenset[Item] | None, *, author: st
         contacts=[_private_details_out(c, choice) for c in kept("contacts", content.contacts)],
         everyday=content.everyday,
         plan=content.plan if picked is None or PLAN_ITEM in picked else [],
+        experiments=kept("experiments", content.experiments),
     )
 
 

@@ -14,7 +14,7 @@ from fpdf.fonts import FontFace
 
 from companion.crypto.words import random_secret
 from companion.domain.clock import day_text
-from companion.domain.document import Bullets, Calendar, Chart, Document, Heading, Paragraph, chart_caption
+from companion.domain.document import Bullets, Calendar, Chart, Document, Heading, Pairs, Paragraph, chart_caption
 from companion.domain.series import HIGH, LOW, WEEKDAYS, short_day
 from companion.services.document import TITLE
 
@@ -63,6 +63,8 @@ def to_pdf(document: Document, user_password: str) -> bytes:
             _bullets(pdf, block.items)
         elif isinstance(block, Calendar):
             _calendar(pdf, block)
+        elif isinstance(block, Pairs):
+            _pairs(pdf, block)
         else:
             _chart(pdf, block)
     return bytes(pdf.output())
@@ -123,6 +125,21 @@ def _calendar(pdf: FPDF, calendar: Calendar) -> None:
     pdf.set_text_color(MUTED)
     pdf.multi_cell(0, 4, calendar.caption, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.set_text_color(0)
+    pdf.ln(2)
+
+
+def _pairs(pdf: FPDF, pairs: Pairs) -> None:
+    """Two columns side by side (before, after), a row each, in a table that reads as text."""
+    pdf.set_font(FAMILY, "", 9)
+    pdf.set_draw_color(200)
+    pdf.set_line_width(0.15)
+    pdf.set_fill_color(255)
+    pdf.set_text_color(0)
+    with pdf.table(col_widths=(1, 1), line_height=4.6, text_align="LEFT", first_row_as_headings=True,
+                   headings_style=FontFace(emphasis="BOLD", fill_color=(238, 238, 238))) as table:
+        table.row(pairs.headings)
+        for left, right in pairs.rows:
+            table.row((left, right))
     pdf.ln(2)
 
 

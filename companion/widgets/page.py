@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from textual.content import Content
 
-from companion.domain.document import Bullets, Calendar, Chart, Document, Heading, Paragraph, chart_caption
+from companion.domain.document import Bullets, Calendar, Chart, Document, Heading, Pairs, Paragraph, chart_caption
 from companion.domain.series import WEEKDAYS
 
 _HEADING_STYLES = {1: "bold underline", 2: "bold $accent", 3: "bold"}
@@ -24,6 +24,8 @@ def page_content(document: Document) -> Content:
             parts += [Content(f"  • {item}") for item in block.items]
         elif isinstance(block, Calendar):
             parts += _calendar(block)
+        elif isinstance(block, Pairs):
+            parts += _pairs(block)
         else:
             parts += _chart(block)
     return Content("\n").join(parts[1:] if parts and not parts[0].plain else parts)
@@ -34,6 +36,16 @@ def _chart(chart: Chart) -> list[Content]:
     lines = [Content.styled(chart.title, "bold"), *(Content(row) for row in rows),
              Content.styled(chart_caption(chart, "a dot on the 1 line"), "dim")]
     return lines + [Content(f"  • {line}") for line in chart.values.ranges()]
+
+
+def _pairs(pairs: Pairs) -> list[Content]:
+    # The page sets them side by side; the preview, which may be narrow, one under the other.
+    lines: list[Content] = []
+    for left, right in pairs.rows:
+        for heading, text in zip(pairs.headings, (left, right), strict=True):
+            lines += [Content.styled(heading, "bold"), *(Content(f"  {line}") for line in text.splitlines())]
+        lines.append(Content(""))
+    return lines[:-1]
 
 
 def _calendar(calendar: Calendar) -> list[Content]:

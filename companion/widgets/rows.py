@@ -84,9 +84,10 @@ def experiment_rows(items: list[Experiment], names: dict[int, str], width: int =
     for rung, e in enumerate(ladder, start=1):
         mark = ("next ", "bold") if rung == 1 else ("     ", "")
         whom = e.whom(names)
-        rows.append(Option(Content.assemble(f"  {rung:>2} ", mark, (f"{whom}: " if whom else "", "dim"), e.ask,
-                                            (f"  fear {e.belief_before}" if width >= NARROW else "", "dim")),
-                           id=str(e.id)))
+        # the figures before the words, so a long ask is shortened, never the belief
+        fear = f"fear {e.belief_before:>3}  " if width >= NARROW else ""
+        rows.append(Option(Content.assemble(f"  {rung:>2} ", mark, (fear, "dim"),
+                                            (f"{whom}: " if whom else "", "dim"), e.ask), id=str(e.id)))
     if done:
         if rows:
             rows.append(None)
@@ -94,7 +95,7 @@ def experiment_rows(items: list[Experiment], names: dict[int, str], width: int =
     for e in done:
         whom = e.whom(names)
         when = f"{e.done_on:%d %b}" if e.done_on else ""
-        rows.append(Option(Content.assemble((f"  {when}  ", "dim"), (f"{whom}: " if whom else "", "dim"), e.ask,
-                                            (f"  fear {e.belief_before} → {e.belief_after}", "dim")),
-                           id=str(e.id)))
+        rows.append(Option(Content.assemble((f"  {when}  ", "dim"), (f"fear {e.belief_before:>3} → "
+                                                                     f"{e.belief_after:<3}  ", "dim"),
+                                            (f"{whom}: " if whom else "", "dim"), e.ask), id=str(e.id)))
     return rows
