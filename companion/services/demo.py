@@ -125,9 +125,12 @@ def fill(journal: Journal, now: datetime) -> None:
                                          ring="closest", kinds=["listening", "company"]))
     journal.contacts.save(Contact("Dr. Okafor", "professional", supports="Weekly sessions", ring="wider",
                                   kinds=["listening"]))
+    sam = journal.contacts.save(Contact("Sam", "mutual", supports="Climbing, and easy silences",
+                                        offer="Belaying, and the odd lift", ring="wider", kinds=["company"]))
     # The moments fall on the days of the entries that tell of them (days before now, as in ENTRIES).
     for days, contact, kind, note, support in [
             (60.3, priya, "asked", "Asked her to come with me to the appointment", "company"),
+            (47.2, sam, "together", "Coffee after climbing", "company"),
             (41.5, tom, "helped-me", "Sorted the tax letter together", "practical"),
             (33.3, mara, "together", "Long call, mostly laughing", "company"),
             (19.6, tom, "helped-them", "Drove him to the airport", "practical"),

@@ -23,6 +23,7 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from companion.crypto.envelope import NONCE_LEN, TAG_LEN, Header
+from companion.domain.schema import RECORDS
 from companion.errors import VaultDamaged
 
 SEGMENT_RECORDS = 256  # records of one table per segment, by document id
@@ -242,8 +243,9 @@ def recover_tail(read: Read, size: int, key: bytes, manifest: Manifest) -> dict[
     or not by its own tag. What a frame held may be older than the journal (spliced in from elsewhere):
     it is only ever merged by record, by lineage, never taken as it is."""
     found: dict[tuple[str, int], Records] = {}
-    names = sorted(set(manifest.tables) | {"reflections", "boundaries", "contacts", "prompts", "sessions",
-                                           "preferences", "_tombstones", "_meta"})
+    # Every table the schema knows, named in a manifest yet or not: the first record of a new table (the first
+    # ask experiment, the safety plan) is in a segment no whole save has listed.
+    names = sorted(set(manifest.tables) | set(RECORDS) | {"preferences", "_tombstones", "_meta"})
     top = {name: max(manifest.tables.get(name, {}), default=0) + 8 for name in names}  # a new segment or a few
     at = manifest.end
     while at + FRAME_HEAD.size <= size:

@@ -475,3 +475,37 @@ def test_the_safety_plan_prints_and_is_a_page_of_its_own(make_vault: Callable[..
         assert page.startswith("My safety plan"), (reader, page[:80])  # a page of its own, from its top
         assert "Staying in bed past noon" in page and "5. Professionals and crisis lines" in page, reader
         assert "Priya" in page and "Text first, then call" not in page, reader  # reach: only when chosen
+
+
+def test_ask_experiments_are_a_section_with_before_and_after(make_vault: Callable[..., Path], passphrase_file,  # type: ignore[no-untyped-def]
+                                                             tmp_path: Path) -> None:
+    from conftest import seed_asks
+
+    path = make_vault([])
+    seed_practices(path)
+    seed_asks(path)
+    out = tmp_path / "asks.pdf"
+    secret = passphrase_file("tea and biscuits", "export-pass")
+    done = run(*base(path, passphrase_file()), "export", "--out", str(out), "--format", "pdf", "--include",
+               "experiments", "--since", "2026-11-20", "--export-passphrase-file", str(secret))
+    assert done.returncode == 0, done.stderr
+    assert "4 ask experiments" in done.stdout  # the ladder, and the two tried since 20 Nov (not the one before)
+    for reader, read in read_everywhere(out, "tea and biscuits").items():
+        text = " ".join(read.split())
+        assert "Ask experiments" in text and "Before: the prediction" in text and "After: what happened" in text
+        assert "Asked Jonas: Help me move the sofa" in text and "Belief in the fear: 80/100" in text, reader
+        assert "He came round the same day" in text and "Belief in the fear now: 30/100" in text, reader
+        assert "To ask Dad: Could you listen without advising?" in text and "Not tried yet." in text, reader
+        assert "Lunch on Saturday?" not in text, reader  # tried on 17 Nov, before the period
+        assert "Reflections" not in text, reader  # only what was chosen
+    key, public = keypair(tmp_path)
+    age_out = tmp_path / "asks.md.age"
+    done = run(*base(path, passphrase_file()), "export", "--out", str(age_out), "--format", "age", "--include",
+               "experiments", "--recipient", public)
+    assert done.returncode == 0, done.stderr
+    text = subprocess.run(["age", "-d", "-i", str(key), str(age_out)], check=True, capture_output=True,
+                          text=True).stdout
+    assert "## Ask experiments" in text and "I feared: She'd rather see other friends  \n" in text
+    priya = text.index("Asked Priya: Lunch on Saturday?")
+    assert text.rindex("**Before: the prediction**", 0, priya) < priya < text.index("**After: what happened**", priya) \
+        < text.index("She said yes at once")

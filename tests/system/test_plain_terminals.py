@@ -115,3 +115,23 @@ def test_an_ask_for_help_reaches_the_terminal_clipboard(tmux: Tmux, places: dict
     tmux.wait_for("Your message to Priya")
     copied = subprocess.run(["tmux", "-L", tmux.socket, "show-buffer"], capture_output=True, text=True).stdout
     assert copied == "Could you help me with something? a lift on Tuesday?"
+
+
+@pytest.mark.parametrize("terminal", list(PLAIN))
+def test_the_practice_of_asking_reads_without_colour(tmux: Tmux, places: dict[str, Path], terminal: str) -> None:
+    _demo(tmux, places, PLAIN[terminal])
+    screen = tmux.wait_for("asks tried since")  # Home's line, from the demo's three experiments
+    assert "On days you reached out or were helped, mood was" in screen
+    tmux.keys("4")
+    screen = tmux.wait_for("closest: Mara (sister), Priya")  # the rings: the words say which is which
+    assert "wider: Dr. Okafor, Sam" in screen and "close: Tom" in screen and " you " in screen
+    assert "Nobody offers advice yet" in screen and "Not reached in a while: Sam (4" in screen
+    tmux.keys("7")
+    screen = tmux.wait_for("The ladder: small asks first")
+    assert "1 next fear  65  Tom: Would you look over my CV?" in screen  # the next rung, in words
+    assert "fear  70 → 25   Priya: Would you come with me to the appointment?" in screen
+    tmux.keys("1")
+    tmux.wait_for("Today's prompt")
+    tmux.keys("i")
+    screen = tmux.wait_for("What connection does to a week")
+    assert "Something noticed, not a cause" in tmux.wait_for("not a cause")

@@ -19,7 +19,16 @@ from companion.services.journal import Journal
 from companion.storage.vault import Vault
 from companion.textual_private import EscapeThenKey
 
-from conftest import PASSPHRASE, fixed_clock, journal_of, seed_practices, settle, submit_passphrase, unlocked
+from conftest import (
+    PASSPHRASE,
+    fixed_clock,
+    journal_of,
+    seed_asks,
+    seed_practices,
+    settle,
+    submit_passphrase,
+    unlocked,
+)
 
 # How each form is opened from Home, and the keys that type words into it (the first text field it offers).
 FORMS = {
@@ -30,6 +39,10 @@ FORMS = {
     "a session's preparation": (("6", "n", "tab"), "the move"),
     "a session's take-aways": (("6", "down", "e"), "ask earlier"),  # a session already held
     "the export's note": (("5", "ctrl+e", "tab"), "the move"),
+    "a new ask experiment": (("7", "n", "tab"), "Noor"),  # Tab passes the secure-base choice
+    "how an ask went": (("7", "l"), "ask earlier"),
+    # the message to Priya made an experiment: its prediction, kept with the asks (7)
+    "an ask made an experiment": (("4", "down", "down", "a", "enter", "tab", "space", "ctrl+s"), "the move"),
 }
 
 
@@ -47,6 +60,7 @@ async def test_escape_asks_before_typed_words_go(make_vault: Callable[..., Path]
     keys, words = FORMS[name]
     path = make_vault([])
     seed_practices(path)
+    seed_asks(path)
     async with unlocked(path, size=(100, 40)) as (app, pilot):
         form = await _open(pilot, keys)
         await pilot.press("escape")  # nothing typed yet: it closes at once
@@ -92,6 +106,7 @@ async def test_a_lock_keeps_an_open_form_and_gives_it_back(make_vault: Callable[
     keys, words = FORMS[name]
     path = make_vault([])
     seed_practices(path)
+    seed_asks(path)
     async with unlocked(path, size=(100, 40)) as (app, pilot):
         form = await _open(pilot, keys)
         await pilot.press(*words)

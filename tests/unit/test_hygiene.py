@@ -94,3 +94,11 @@ def test_only_clocks_py_reads_the_machines_time() -> None:
     readers = sorted(str(path.relative_to(ROOT)) for path in (ROOT / "companion").rglob("*.py")
                      if MACHINE_TIME.search(path.read_text(encoding="utf-8")))
     assert readers == sorted(MAY_READ_THE_MACHINES_TIME)
+
+
+def test_the_command_lines_sections_are_the_exports() -> None:
+    # cli.py keeps its own copy (it must not import the export service to parse arguments): they must agree.
+    from companion import cli
+    from companion.services import export
+
+    assert cli.SECTIONS == export.SECTIONS

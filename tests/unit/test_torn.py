@@ -215,3 +215,30 @@ def test_a_hang_up_during_a_save_never_closes_the_file_under_it(make_vault: Call
     journal.close()  # what the process ending does
     with _open(path) as vault:
         assert _texts(vault) == ["one", "written as the line dropped"]
+
+
+@pytest.mark.parametrize("table", ["experiments", "safety_plan"])
+def test_the_first_record_of_a_new_table_comes_back_from_a_torn_save(make_vault: Callable[..., Path],
+                                                                     table: str) -> None:
+    # A table no manifest has named yet (the first ask experiment, the first safety plan) is still looked
+    # for in the bytes after the last whole save.
+    from companion.domain.experiment import Experiment
+    from companion.domain.safety_plan import SafetyPlan
+    from companion.storage.repositories import ExperimentRepository, SafetyPlanRepository
+
+    path = make_vault(["one"])
+    with _open(path) as vault:
+        if table == "experiments":
+            ExperimentRepository(vault).add(Experiment("A lift on Friday", "He'll say no", 70, who="Sam"))
+        else:
+            SafetyPlanRepository(vault).add(SafetyPlan(warning_signs="Lying awake past 3am"))
+    _, offset = _newest(path)
+    blob = bytearray(path.read_bytes())
+    blob[offset + 9] ^= 0x01  # the newest manifest, damaged
+    path.write_bytes(bytes(blob))
+    with _open(path) as vault:
+        assert vault.db.table(table).all() == []  # as of its last whole save...
+        [kept] = vault.check(PASSPHRASE).offered  # ...and the copy kept holds the new record
+        vault.merge_copy(kept)
+        [record] = vault.db.table(table).all()
+        assert record.get("ask", record.get("warning_signs")) in ("A lift on Friday", "Lying awake past 3am")
