@@ -9,8 +9,10 @@ from textual.binding import Binding
 
 from companion.dialogs.choosers import PromptPickerDialog
 from companion.dialogs.editors import Fields, FormDialog
+from companion.dialogs.experiments import AfterDialog, ExperimentAfter
 from companion.dialogs.session import SessionDialog, SessionForm, SharedEntry
 from companion.domain.clock import Clock, day_text
+from companion.domain.experiment import Experiment
 from companion.domain.prompts import CUSTOM_THEME, Prompt, all_prompts
 from companion.domain.reflection import Reflection
 from companion.domain.session import Session
@@ -93,7 +95,7 @@ class AreaScreen(JournalScreen):
     def open_kept(self, kept: dict[str, object]) -> None:
         """Open the form `kept` names (`act` on `record`); nothing here by default."""
 
-    # -- flows shared by Home, Reflections and Sessions ----------------------------------------------
+    # -- flows shared by more than one area ------------------------------------------------------------
     def write(self, prompt: Prompt | None, entry: Reflection | None = None) -> None:
         """Open the editor on a new entry (with a prompt, or free) or an existing one."""
         self.host.open_editor(entry=entry, prompt=prompt)
@@ -120,6 +122,20 @@ class AreaScreen(JournalScreen):
                 return
             prompt = Prompt(CUSTOM_THEME, text, custom=True)
         self.write(prompt)
+
+    async def look_back(self, experiment: Experiment, whom: str, day: str = "") -> None:
+        """How an ask went (on `day`, else today), written beside its prediction, and kept (from Asks, or after
+        logging the ask)."""
+        if experiment.id is None:
+            return
+        record_id, day = experiment.id, day or self.clock().date().isoformat()
+        result = await self.form(AfterDialog(experiment, whom, day), "log", record_id, area="asks")
+        if isinstance(result, ExperimentAfter):
+            done = await self.ask(lambda j: j.asks.complete(record_id, result.day, result.happened,
+                                                            result.belief_after, result.felt, result.learned), None)
+            if done is not None:
+                self.notify(f"Kept with your asks (7). You believed the fear at {done.belief_before} before, and "
+                            f"at {done.belief_after} after.", timeout=6)
 
     async def edit_session(self, session: Session | None, *, after: bool) -> None:
         """Open the session dialog (on the take-aways once it was held) and save what it returns; a session

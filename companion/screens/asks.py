@@ -8,7 +8,7 @@ from textual.binding import Binding
 from textual.content import Content
 from textual.widgets.option_list import Option
 
-from companion.dialogs.experiments import AfterDialog, ExperimentAfter, ExperimentDialog
+from companion.dialogs.experiments import ExperimentDialog
 from companion.domain.clock import day_text
 from companion.domain.experiment import Experiment
 from companion.domain.prompts import Prompt
@@ -84,16 +84,8 @@ class AsksScreen(ListScreen[Experiment]):
         """Write the after of an experiment beside its before, and keep it."""
         found = await self.ask(lambda j: (j.asks.get(record_id), j.contacts.names()), None)
         record, names = found or (None, {})
-        if record is None:
-            return
-        result = await self.form(AfterDialog(record, record.whom(names), self.clock().date().isoformat()),
-                                 "log", record_id)
-        if isinstance(result, ExperimentAfter):
-            done = await self.ask(lambda j: j.asks.complete(record_id, result.day, result.happened,
-                                                            result.belief_after, result.felt, result.learned), None)
-            if done is not None:
-                self.notify(f"Kept. You believed the fear at {done.belief_before} before, and at "
-                            f"{done.belief_after} after. w writes about it.", timeout=6)
+        if record is not None:
+            await self.look_back(record, record.whom(names))
 
     @work(group="list-dialog")
     async def action_rung(self, step: int) -> None:

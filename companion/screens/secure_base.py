@@ -10,7 +10,7 @@ from textual.widgets.option_list import Option
 
 from companion.dialogs.ask import AskDialog, AskMessage
 from companion.dialogs.editors import ContactDialog, LogDialog
-from companion.dialogs.experiments import AfterDialog, ExperimentAfter, ExperimentDialog
+from companion.dialogs.experiments import ExperimentDialog
 from companion.dialogs.info import NoticeDialog
 from companion.dialogs.safety import SafetyPlanDialog, SafetyPlanForm
 from companion.domain.clock import day_text, friendly_day
@@ -112,17 +112,7 @@ class SecureBaseScreen(ListScreen[Contact]):
         kind, note, day, support = result
         logged = await self.ask(lambda j: j.contacts.log(record, kind, note, day, support), None)
         if logged and kind == "asked" and waiting:
-            await self.complete_experiment(waiting, record.name, day.isoformat())
-
-    async def complete_experiment(self, waiting: Experiment, name: str, day: str) -> None:
-        """The after of the ask experiment waiting with this person, beside its before."""
-        result = await self.form(AfterDialog(waiting, name, day), "log", waiting.id, area="asks")
-        if isinstance(result, ExperimentAfter) and waiting.id is not None:
-            done = await self.ask(lambda j: j.asks.complete(waiting.id or 0, result.day, result.happened,
-                                                            result.belief_after, result.felt, result.learned), None)
-            if done is not None:
-                self.notify(f"Kept with your asks (7). You believed the fear at {done.belief_before} before, and "
-                            f"at {done.belief_after} after.", timeout=6)
+            await self.look_back(waiting, record.name, day.isoformat())
 
     @work(group="list-dialog")
     async def action_plan(self) -> None:
@@ -163,9 +153,8 @@ class SecureBaseScreen(ListScreen[Contact]):
             return
         message = answer.text
         self.app.copy_to_clipboard(message)
-        if answer.experiment:
-            await self.start_experiment(record, message)
-            return
+        if answer.experiment and await self.start_experiment(record, message):
+            return  # else (the prediction not written after all) the ask is noted as any other
         note = message if len(message) <= ASK_NOTE else message[:ASK_NOTE - 1] + "…"
         if await self.ask(lambda j: j.contacts.log(record, "asked", note, self.clock().date()), None) is None:
             return
@@ -173,18 +162,21 @@ class SecureBaseScreen(ListScreen[Contact]):
             f"Your message to {record.name}", f"{message}\n\nYou reached out, and it is kept with {record.name}'s "
             "moments. companion sends nothing: paste it into the way you usually reach them.", (message, "message")))
 
-    async def start_experiment(self, record: Contact, message: str) -> None:
-        """The ask as an experiment: its before is written now; logging the moment later completes it."""
+    async def start_experiment(self, record: Contact, message: str) -> bool:
+        """The ask as an experiment: its before is written now, and logging the ask later completes it. False
+        when no prediction was kept."""
         names = await self.ask(lambda j: j.contacts.names(), None)
         if names is None:
-            return
+            return False
         dialog = ExperimentDialog(None, names, ask=message, contact_id=record.id)
         result = await self.form(dialog, "edit", None, area="asks")
-        if isinstance(result, Experiment) and await self.ask(lambda j: j.asks.save(result) is result, False):
+        kept = isinstance(result, Experiment) and await self.ask(lambda j: j.asks.save(result) is result, False)
+        if kept:
             self.app.push_screen(NoticeDialog(
                 f"Your message to {record.name}", f"{message}\n\nYour prediction is kept with your asks (7). "
                 f"companion sends nothing: paste the message into the way you usually reach {record.name}. Once "
                 f"you have asked, press l on {record.name} to log it and say how it went.", (message, "message")))
+        return kept
 
     def describe(self, journal: Journal, record_id: int) -> str | None:
         record = journal.contacts.get(record_id)

@@ -509,3 +509,34 @@ def test_ask_experiments_are_a_section_with_before_and_after(make_vault: Callabl
     priya = text.index("Asked Priya: Lunch on Saturday?")
     assert text.rindex("**Before: the prediction**", 0, priya) < priya < text.index("**After: what happened**", priya) \
         < text.index("She said yes at once")
+
+
+def test_asks_and_rings_are_in_a_backup_restore_whole_and_are_checked(make_vault: Callable[..., Path],  # type: ignore[no-untyped-def]
+                                                                     passphrase_file, tmp_path: Path) -> None:
+    from conftest import seed_asks
+
+    path = make_vault([])
+    seed_practices(path)
+    seed_asks(path)
+    key, public = keypair(tmp_path)
+    out = tmp_path / "journal-backup.age"
+    assert run(*base(path, passphrase_file()), "backup", "--out", str(out), "--recipient", public).returncode == 0
+    data = json.loads(subprocess.run(["age", "-d", "-i", str(key), str(out)], check=True, capture_output=True).stdout)
+    assert len(data["tables"]["experiments"]) == 5
+    fresh = tmp_path / "new" / "vault.companion"
+    done = run(*base(fresh, passphrase_file()), "restore", str(out), "--identity", str(key), "--yes")
+    assert done.returncode == 0, done.stderr
+    asks = json.loads(run(*base(fresh, passphrase_file()), "asks", "list", "--json").stdout)
+    assert [a["ask"] for a in asks if a["done"]] == ["Help me move the sofa", "A lift to the station",
+                                                     "Lunch on Saturday?"]
+    people = json.loads(run(*base(fresh, passphrase_file()), "contacts", "list", "--json").stdout)
+    assert {p["name"]: p["ring"] for p in people} == {"Dr. Reyes": "wider", "Jonas": "close", "Priya": "closest"}
+    # a backup whose ask does not fit the schema replaces nothing, and says which record
+    [first] = [k for k, r in data["tables"]["experiments"].items() if r["ask"] == "Lunch on Saturday?"]
+    data["tables"]["experiments"][first]["belief_after"] = 130
+    bad = tmp_path / "bad.age"
+    subprocess.run(["age", "-r", public, "-o", str(bad)], input=json.dumps(data).encode(), check=True)
+    before = fresh.read_bytes()
+    refused = run(*base(fresh, passphrase_file()), "restore", str(bad), "--identity", str(key), "--yes")
+    assert refused.returncode != 0 and fresh.read_bytes() == before
+    assert f"experiment {first}: belief_after is 130; it is 0-100" in one_sentence(refused.stderr)

@@ -293,3 +293,26 @@ async def test_share_offers_the_asks_one_by_one_and_the_preview_shows_before_and
         page = str(app.screen.query_one(".dialog-lines").render())
         assert "ASK EXPERIMENTS" in page and "Before: the prediction" in page and "After: what happened" in page
         assert "He came round the same day" in page and "Could you listen without advising?" not in page
+
+
+async def test_an_experiment_let_go_of_still_notes_the_ask(make_vault: Callable[..., Path]) -> None:
+    path = make_vault([])
+    seed_practices(path)
+    async with unlocked(path) as (app, pilot):
+        await pilot.press("4")
+        await settle(pilot)
+        jonas = next(c for c in journal_of(app).contacts.all() if c.name == "Jonas")
+        _highlight(app, jonas.id)
+        await pilot.press("a")
+        await settle(pilot)
+        app.screen.query_one("#message").insert("Could you help with the shelves?")
+        app.screen.query_one("#experiment", Checkbox).value = True
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, ExperimentDialog)
+        await pilot.press("escape")  # nothing written in it: it closes, and the ask is noted as any other
+        await settle(pilot)
+        assert isinstance(app.screen, NoticeDialog)
+        assert journal_of(app).asks.all() == []
+        moment = journal_of(app).contacts.get(jonas.id or 0).interactions[-1]
+        assert (moment.kind, moment.note) == ("asked", "Could you help with the shelves?")

@@ -41,8 +41,10 @@ FORMS = {
     "the export's note": (("5", "ctrl+e", "tab"), "the move"),
     "a new ask experiment": (("7", "n", "tab"), "Noor"),  # Tab passes the secure-base choice
     "how an ask went": (("7", "l"), "ask earlier"),
-    # the message to Priya made an experiment: its prediction, kept with the asks (7)
-    "an ask made an experiment": (("4", "down", "down", "a", "enter", "tab", "space", "ctrl+s"), "the move"),
+    # the message to Priya made an experiment: its prediction, kept with the asks (7). (Closed untouched, the ask
+    # is noted as any other, with a notice that escape closes.)
+    "an ask made an experiment": (("escape", "4", "down", "down", "a", "enter", "tab", "space", "ctrl+s"),
+                                  "the move"),
 }
 
 
