@@ -24,9 +24,9 @@ import uuid
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import orjson
-import pyrage
 
 from companion.domain.text import plural
 from companion.errors import CompanionError, StorageFailure, UsageError
@@ -34,6 +34,9 @@ from companion.paths import capture_pin_path
 from companion.services.backup import Imported, checked_entry, import_entries
 from companion.services.inbox import MAX_LINE_BYTES, key_path
 from companion.services.journal import Journal
+
+if TYPE_CHECKING:
+    import pyrage  # loaded by the functions that need it: not when the app starts
 from companion.storage import backups
 from companion.storage.disk import atomic_write, describe_os_error, ensure_private_dir
 from companion.storage.merge import CAPTURE_IDENTITIES, CAPTURE_IDENTITY
@@ -62,6 +65,8 @@ def _telling(journal: Journal, work: Callable[[], list[str]]) -> None:
 
 def identities(journal: Journal) -> list[pyrage.x25519.Identity]:
     """Every capture key this journal ever had (the current one first)."""
+    import pyrage
+
     texts = [journal.preferences.get(CAPTURE_IDENTITY), *journal.preferences.get(CAPTURE_IDENTITIES).split()]
     found: list[pyrage.x25519.Identity] = []
     for text in dict.fromkeys(t for t in texts if t):
@@ -149,6 +154,8 @@ def _lines(path: Path) -> Iterator[bytes | None]:
 def _key_in_place(journal: Journal) -> list[str]:
     """The key pair made once (the secret sealed in the journal); its public half written beside it and
     pinned for this device."""
+    import pyrage
+
     secret = journal.preferences.get(CAPTURE_IDENTITY)
     identity = pyrage.x25519.Identity.from_str(secret) if secret else pyrage.x25519.Identity.generate()
     known = journal.preferences.get(CAPTURE_IDENTITIES).split()
@@ -203,6 +210,8 @@ def _set_aside_inboxes(vault: Path) -> list[Path]:
 
 def _open_line(line: bytes, keys: list[pyrage.x25519.Identity]) -> Imported | None:
     """The entry on one inbox line and its source key, or None when it cannot be opened or makes no sense."""
+    import pyrage
+
     try:
         record = orjson.loads(pyrage.decrypt(base64.b64decode(line, validate=True), keys))
         text, tags, key = record["text"], record["tags"], record["id"]

@@ -8,7 +8,6 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TypeVar
 
-from companion.crypto import age
 from companion.domain.boundary import Boundary
 from companion.domain.clock import day_text
 from companion.domain.contact import Contact
@@ -94,6 +93,8 @@ class ExportRequest:
             problem = export_passphrase_problem(self.passphrase, self.fmt)
             if problem:
                 raise UsageError(problem)
+        from companion.crypto import age  # pyrage: loaded when an export is made, not when the app starts
+
         age.parse_recipients(list(self.recipients))  # a mistyped key is told now
         check_free(self.path, force=self.force)
 

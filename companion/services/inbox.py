@@ -15,7 +15,6 @@ from pathlib import Path
 
 import orjson
 
-from companion.crypto.age import encrypt_to
 from companion.domain.reflection import clean_tags
 from companion.errors import CompanionError, UsageError
 from companion.paths import capture_pin_path, device_tag
@@ -58,6 +57,8 @@ def capture(vault: Path, text: str, tags: list[str], now: datetime) -> tuple[Pat
     record = {"id": uuid.uuid4().hex, "text": text, "created": now.astimezone(UTC).isoformat(),
               "tags": clean_tags(tags)}
     try:
+        from companion.crypto.age import encrypt_to  # pyrage: only when an entry is captured
+
         sealed = encrypt_to(orjson.dumps(record), [recipient])
     except UsageError:
         raise UsageError(f"{key_path(vault)} does not hold a capture key; unlock the journal once to set it "

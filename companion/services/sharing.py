@@ -1,4 +1,7 @@
-"""Producing the finished export file, for the app (in a worker) and `companion export` alike."""
+"""Producing the finished export file, for the app (in a worker) and `companion export` alike.
+
+The PDF library (fpdf2, with fontTools and HarfBuzz) and age (pyrage) are loaded when a file is made, not when
+the app starts."""
 
 from __future__ import annotations
 
@@ -7,7 +10,6 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from companion.crypto import age
 from companion.crypto.words import generate_passphrase
 from companion.domain.document import Document
 from companion.domain.session import Session, Shared
@@ -15,7 +17,6 @@ from companion.services.backup import backup_json
 from companion.services.document import build_document, to_markdown
 from companion.services.export import AUTHOR_KEY, ExportContent, ExportRequest, write_export
 from companion.services.journal import Journal
-from companion.services.pdf import to_pdf
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,9 @@ def produce(content: ExportContent, names: dict[int, str], request: ExportReques
     Without recipients or a passphrase, one is generated and returned to be shown once.
     `isolated` runs age's passphrase mode in a child process (it holds the GIL for seconds).
     """
+    from companion.crypto import age
+    from companion.services.pdf import to_pdf
+
     request.check()
     document = build_document(content, names)
     generated = None
@@ -61,6 +65,8 @@ def produce(content: ExportContent, names: dict[int, str], request: ExportReques
 def write_backup(journal: Journal, request: ExportRequest, *, isolated: bool = True) -> ExportDone:
     """The whole journal as documented JSON inside an age file: to age keys, or to a passphrase
     (made up and returned to be shown once when none is given)."""
+    from companion.crypto import age
+
     request = dataclasses.replace(request, fmt="age")
     request.check()
     plaintext = backup_json(journal.vault, journal.reflections.now())

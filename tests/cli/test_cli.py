@@ -354,3 +354,21 @@ def test_list_shows_the_time_in_the_zone_of_that_day(make_vault: Callable[..., P
     done = run("--data", str(path), "--passphrase-file", str(passphrase_file()), "list",
                env={"TZ": "Europe/London"}, at=datetime(2026, 11, 5, 12, 0))
     assert done.stdout.startswith("2026-10-25 00:30"), done.stdout + done.stderr
+
+
+def test_on_windows_it_says_to_use_wsl_in_one_sentence() -> None:
+    # As on Windows: no fcntl (companion's file locks), and sys.platform says so. No traceback, exit code 1.
+    code = ("import sys\nsys.modules['fcntl'] = None\nsys.platform = 'win32'\n"
+            "from companion.launcher import main\nraise SystemExit(main())")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 1
+    assert "run it under WSL" in one_sentence(done.stderr)
+
+
+def test_version_is_the_packages() -> None:
+    from companion import __version__
+
+    done = run("--version")
+    assert done.returncode == 0 and done.stdout.strip() == f"companion {__version__}"
+    changelog = (Path(__file__).parents[2] / "CHANGELOG.md").read_text()
+    assert f"## {__version__} (" in changelog  # every version says what changed

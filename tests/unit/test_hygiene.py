@@ -32,6 +32,15 @@ def test_core_and_cli_never_import_textual_or_rich() -> None:
     assert out.stdout.strip() == "[]"
 
 
+def test_the_app_starts_without_the_pdf_and_age_libraries() -> None:
+    # fpdf2 (with fontTools and HarfBuzz) and pyrage cost about half a second: loaded when a file is made or an
+    # entry captured, never to show the unlock screen.
+    code = ("import sys\nimport companion.app\nimport companion.commands\n"
+            "print(sorted({m.split('.')[0] for m in sys.modules} & {'fpdf', 'fontTools', 'uharfbuzz', 'pyrage'}))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
 def test_import_linter_contracts_hold() -> None:
     lint = Path(sys.executable).parent / "lint-imports"
     assert lint.exists() or shutil.which("lint-imports"), "import-linter is a test dependency"
