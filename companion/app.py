@@ -30,6 +30,7 @@ from companion.paths import settings_path
 from companion.screens.area import AreaScreen
 from companion.screens.asks import AsksScreen
 from companion.screens.boundaries import BoundariesScreen
+from companion.screens.client import DraftHolder
 from companion.screens.create import CreateScreen
 from companion.screens.editor import EditorScreen
 from companion.screens.gate import GateScreen, PassphraseEntered, RecoveryEntered
@@ -119,7 +120,7 @@ class CompanionApp(TerminalApp):
         self.handle_signals = handle_signals
         self.runner: JournalRunner | None = None
         self._modes_added: set[str] = set()
-        self._editors: list[EditorScreen] = []
+        self._editors: list[DraftHolder] = []
         self._hanging_up = False
         self._watchdog: threading.Timer | None = None
         self._last_input = monotonic()
@@ -324,11 +325,11 @@ class CompanionApp(TerminalApp):
         self.journal_job(lambda j: j.reflections.revision(entry.id),
                          lambda base: self.push_screen(EditorScreen(self.clock, entry=entry, base=base)))
 
-    def editor_opened(self, editor: EditorScreen) -> None:
+    def editor_opened(self, editor: DraftHolder) -> None:
         """An editor is on screen (its draft is kept on lock, quit and hang-up)."""
         self._editors.append(editor)
 
-    def editor_closed(self, editor: EditorScreen) -> None:
+    def editor_closed(self, editor: DraftHolder) -> None:
         """An editor went away."""
         if editor in self._editors:
             self._editors.remove(editor)

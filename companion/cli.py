@@ -204,7 +204,13 @@ EXAMPLES = {
 
 
 SECTIONS = ("reflections", "boundaries", "contacts", "experiments", "plan")
-COMMAND_MODULES = {"capture": "companion.quick", "asks": "companion.asks_commands"}
+# Which module serves which command (the journal's own commands, the default, are commands/journal.py).
+COMMAND_MODULES = {
+    "capture": "companion.quick",  # needs no journal and no passphrase: it skips importing the rest
+    "asks": "companion.commands.asks",
+    **dict.fromkeys(("check", "merge", "passwd", "recovery-key"), "companion.commands.keeping"),
+    **dict.fromkeys(("export", "backup", "restore", "import"), "companion.commands.files"),
+}
 
 
 def _in_range(day: date) -> None:
@@ -337,8 +343,7 @@ def _dispatch(args: argparse.Namespace, clock: Clock) -> int:
     sys.stdout = VisibleText(sys.stdout)
     sys.stderr = VisibleText(sys.stderr)
     name = f"cmd_{args.command.replace('-', '_')}"
-    # capture needs no journal and no passphrase: it skips importing the rest
-    module = importlib.import_module(COMMAND_MODULES.get(args.command, "companion.commands"))
+    module = importlib.import_module(COMMAND_MODULES.get(args.command, "companion.commands.journal"))
     handler: Callable[[argparse.Namespace, Path, str | None, Clock], int] = getattr(module, name)
     return handler(args, vault, passphrase_file, clock)
 

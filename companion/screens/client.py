@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol, TypeVar, cast
+from typing import Any, Protocol, TypeVar, cast
 
 from textual.screen import Screen
 
@@ -14,10 +14,15 @@ from companion.domain.reflection import Reflection
 from companion.services.journal import Journal
 from companion.settings import Settings
 
-if TYPE_CHECKING:
-    from companion.screens.editor import EditorScreen
-
 T = TypeVar("T")
+
+
+class DraftHolder(Protocol):
+    """A screen holding words being written (the editor): its draft is kept, and it is emptied on a lock."""
+
+    def draft_state(self) -> dict[str, Any] | None: ...
+
+    def wipe(self) -> None: ...
 
 
 class JournalHost(Protocol):
@@ -30,9 +35,9 @@ class JournalHost(Protocol):
     def open_editor(self, *, entry: Reflection | None = None, prompt: Prompt | None = None,
                     experiment: int | None = None, people: list[int] | None = None) -> None: ...
 
-    def editor_opened(self, editor: EditorScreen) -> None: ...
+    def editor_opened(self, editor: DraftHolder) -> None: ...
 
-    def editor_closed(self, editor: EditorScreen) -> None: ...
+    def editor_closed(self, editor: DraftHolder) -> None: ...
 
     @property
     def demo(self) -> bool: ...

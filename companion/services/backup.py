@@ -24,6 +24,15 @@ from companion.storage.vault import TABLES, Vault
 MAX_BACKUP_BYTES = 512 * 1024 * 1024
 MAX_KEY_FILE_BYTES = 1024 * 1024
 MAX_IMPORT_BYTES = 64 * 1024 * 1024  # 100,000 entries of an ordinary length fit easily
+
+
+def read_import_file(path: Path) -> bytes:
+    """Another journal's export, read whole (UsageError with a sentence when it is larger than companion imports)."""
+    raw = read_bytes(path, "read the file to import", limit=MAX_IMPORT_BYTES + 1)
+    if len(raw) > MAX_IMPORT_BYTES:
+        raise UsageError(f"{path} is larger than {MAX_IMPORT_BYTES // (1024 * 1024)} MiB; companion imports "
+                         "smaller exports (split it by year with jrnl's --from and --to).")
+    return raw
 BACKUP_FORMAT = "companion-backup"
 BACKUP_VERSION = 1
 

@@ -28,7 +28,8 @@ from companion.storage.backups import list_offered
 from companion.storage.conflicts import conflict_copies
 from companion.storage.merge import MergeReport
 from companion.storage.repositories import PreferenceRepository
-from companion.storage.vault import CheckReport, Vault
+from companion.storage.vault import CheckReport as CheckReport  # what `check` returns, for its callers
+from companion.storage.vault import Vault
 
 SPARK_DAYS = 30
 

@@ -16,7 +16,7 @@ from companion.resources import stylesheets
 ROOT = Path(__file__).resolve().parents[2]
 
 CORE = [
-    "companion.cli", "companion.commands", "companion.crypto.envelope", "companion.storage.vault",
+    "companion.cli", "companion.commands.journal", "companion.commands.keeping", "companion.commands.files", "companion.commands.asks", "companion.crypto.envelope", "companion.storage.vault",
     "companion.storage.repositories", "companion.storage.merge", "companion.services.journal",
     "companion.services.runner", "companion.services.opening", "companion.services.sharing",
     "companion.services.document", "companion.services.pdf", "companion.domain.reflection",
@@ -35,7 +35,7 @@ def test_core_and_cli_never_import_textual_or_rich() -> None:
 def test_the_app_starts_without_the_pdf_and_age_libraries() -> None:
     # fpdf2 (with fontTools and HarfBuzz) and pyrage cost about half a second: loaded when a file is made or an
     # entry captured, never to show the unlock screen.
-    code = ("import sys\nimport companion.app\nimport companion.commands\n"
+    code = ("import sys\nimport companion.app\nimport companion.commands.journal\n"
             "print(sorted({m.split('.')[0] for m in sys.modules} & {'fpdf', 'fontTools', 'uharfbuzz', 'pyrage'}))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"

@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from companion.commands import _journal, _print_json, _read
+from companion.commands.base import opened, print_json, read
 from companion.domain.clock import Clock, day_text
 from companion.domain.experiment import Experiment
 from companion.domain.text import checked
@@ -18,7 +18,7 @@ def cmd_asks(args: argparse.Namespace, vault: Path, passphrase_file: str | None,
     """`asks list | add | done`."""
     if args.action == "list":
         return _list(args, vault, passphrase_file, clock)
-    with _journal(vault, passphrase_file, clock) as journal:
+    with opened(vault, passphrase_file, clock) as journal:
         if args.action == "add":
             item = _add(args, journal)
             sys.stdout.write(f"Kept as ask experiment {item.id}, on the ladder. When you have asked: "
@@ -49,9 +49,9 @@ def _add(args: argparse.Namespace, journal: Journal) -> Experiment:
 
 
 def _list(args: argparse.Namespace, vault: Path, passphrase_file: str | None, clock: Clock) -> int:
-    items, names = _read(vault, passphrase_file, clock, lambda j: (j.asks.all(), j.contacts.names()))
+    items, names = read(vault, passphrase_file, clock, lambda j: (j.asks.all(), j.contacts.names()))
     if args.json:
-        _print_json([{"id": e.id, **e.to_record(), "whom": e.whom(names), "done": e.done} for e in items])
+        print_json([{"id": e.id, **e.to_record(), "whom": e.whom(names), "done": e.done} for e in items])
         return 0
     if not items:
         sys.stdout.write("No ask experiments yet. Write one down before you ask: companion asks add --help\n")
