@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import os
-import re
 import signal
 import threading
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -17,20 +16,16 @@ from textual.message import Message
 from textual.screen import Screen
 
 from companion.crypto.envelope import DEFAULT_KDF, KdfParams
-from companion.dialogs.editors import FormDialog
-from companion.dialogs.info import HelpDialog, SupportDialog
-from companion.dialogs.passphrase import ChangePassphraseDialog
-from companion.dialogs.recovery import PassphraseCheckDialog, RecoveryKeyDialog, SecurityDialog
+from companion.dialogs.info import SupportDialog
 from companion.domain.clock import Clock, Monotonic
 from companion.domain.prompts import Prompt
 from companion.domain.reflection import Reflection
 from companion.domain.text import visible
-from companion.errors import CompanionError, WrongPassphrase
+from companion.journal_app import JournalApp
 from companion.paths import settings_path
 from companion.screens.area import AreaScreen
 from companion.screens.asks import AsksScreen
 from companion.screens.boundaries import BoundariesScreen
-from companion.screens.client import DraftHolder
 from companion.screens.create import CreateScreen
 from companion.screens.editor import EditorScreen
 from companion.screens.gate import GateScreen, PassphraseEntered, RecoveryEntered
@@ -40,15 +35,14 @@ from companion.screens.secure_base import SecureBaseScreen
 from companion.screens.sessions import SessionsScreen
 from companion.screens.share import ShareScreen
 from companion.screens.unlock import UnlockScreen
+from companion.security import SecurityFlows, unlock_failure
 from companion.services.capture import take_captured
 from companion.services.demo import DEMO_NOTE, DEMO_PASSPHRASE, remove_demo
 from companion.services.journal import Journal
 from companion.services.opening import create_journal, open_journal, open_with_recovery_key
-from companion.services.recovery import write_recovery_key_file
 from companion.services.runner import JournalRunner
 from companion.services.safety import readable_copy
 from companion.settings import ensure_settings_file
-from companion.terminal_app import TerminalApp
 from companion.textual_private import forget_rendered_text
 
 T = TypeVar("T")
@@ -61,7 +55,6 @@ AREAS: dict[str, type[AreaScreen]] = {
     "sessions": SessionsScreen,
     "asks": AsksScreen,
 }
-KIND_WRONG_PASSPHRASE = "That passphrase didn't open your journal. Take your time and try again."
 POLL_SECONDS = 2.0  # how often the journal file is checked for a copy that changed underneath
 IDLE_CHECK_SECONDS = 0.5
 HANG_UPS = (signal.SIGHUP, signal.SIGTERM, signal.SIGINT)
@@ -69,7 +62,7 @@ HANG_UP_GRACE = 1.0  # seconds: after this, exit whatever the terminal is doing
 LOCK_WAIT = 0.6  # seconds a hang-up waits for a save in progress before locking anyway
 
 
-class CompanionApp(TerminalApp):
+class CompanionApp(JournalApp):
     """companion's terminal interface."""
 
     TITLE = "companion"
@@ -118,9 +111,7 @@ class CompanionApp(TerminalApp):
         self.monotonic = monotonic  # the idle auto-lock counts on this one (a wall clock can jump)
         self.poll_seconds = poll_seconds  # None: the journal file is looked at only when asked (tests)
         self.handle_signals = handle_signals
-        self.runner: JournalRunner | None = None
         self._modes_added: set[str] = set()
-        self._editors: list[DraftHolder] = []
         self._hanging_up = False
         self._watchdog: threading.Timer | None = None
         self._last_input = monotonic()
@@ -131,11 +122,6 @@ class CompanionApp(TerminalApp):
     def demo(self) -> bool:
         """Whether this is `companion --demo` (a throwaway journal)."""
         return self.demo_folder is not None
-
-    @property
-    def unlocked(self) -> bool:
-        """Whether a journal is open."""
-        return self.runner is not None
 
     # -- modes (our own bookkeeping: Textual keeps its own privately) --------------------------------
     def _add_mode(self, mode: str, screen: Callable[[], Screen[Any]] | type[Screen[Any]]) -> None:
@@ -197,18 +183,8 @@ class CompanionApp(TerminalApp):
         """The KDF is deliberately slow: run it off the event loop. Nothing of the secret is kept after."""
         try:
             journal, recovery_key = unlock()
-        except WrongPassphrase as exc:
-            kind = exc.message.startswith("That passphrase does not open")  # not a recovery key's sentence
-            said, _, more = exc.message.partition("; ")  # more: this file replaced the journal (vault.py)
-            if kind:
-                said = KIND_WRONG_PASSPHRASE + (f" Note that {more}." if more else "")
-            self.post_message(self.UnlockFailed(said if kind else exc.message))
-            return
-        except CompanionError as exc:
-            self.post_message(self.UnlockFailed(exc.message))
-            return
         except Exception as exc:  # never a traceback on screen
-            self.post_message(self.UnlockFailed(f"companion could not open the journal ({type(exc).__name__})."))
+            self.post_message(self.UnlockFailed(unlock_failure(exc)))
             return
         self.post_message(self.Unlocked(journal, recovery_key))
 
@@ -261,42 +237,6 @@ class CompanionApp(TerminalApp):
         if isinstance(screen, GateScreen):
             screen.failed(event.message)
 
-    # -- the journal's thread: every job in order; results and failures come back here -----------------
-    def journal_job(self, job: Callable[[Journal], T], then: Callable[[T], object] | None = None) -> None:
-        """Run `job` on the journal's thread; `then(result)` runs here. A CompanionError is told plainly."""
-        if self.runner is None:
-            return
-        future = asyncio.wrap_future(self.runner.submit(job))
-        self.run_worker(self._finish(future, then), group="journal")
-
-    async def _finish(self, future: Awaitable[T], then: Callable[[T], object] | None) -> None:
-        try:
-            result = await future
-        except CompanionError as exc:
-            self.notify(exc.message, severity="error", timeout=10)
-            return
-        finally:
-            self._tell_news()
-        if then is not None:
-            then(result)
-
-    async def journal_ask(self, job: Callable[[Journal], T], fallback: T) -> T:
-        """Run `job` on the journal's thread and wait for it; on a CompanionError, tell it and give `fallback`."""
-        if self.runner is None:
-            return fallback
-        try:
-            return await asyncio.wrap_future(self.runner.submit(job))
-        except CompanionError as exc:
-            self.notify(exc.message, severity="error", timeout=10)
-            return fallback
-        finally:
-            self._tell_news()
-
-    def _tell_news(self) -> None:
-        if self.runner is not None:
-            for line in self.runner.journal.news():
-                self.notify(line, timeout=8)
-
     def check_disk(self) -> None:
         """Fold in a copy of the journal that a sync tool (or another device) put in place, and say so."""
 
@@ -324,42 +264,6 @@ class CompanionApp(TerminalApp):
             return
         self.journal_job(lambda j: j.reflections.revision(entry.id),
                          lambda base: self.push_screen(EditorScreen(self.clock, entry=entry, base=base)))
-
-    def editor_opened(self, editor: DraftHolder) -> None:
-        """An editor is on screen (its draft is kept on lock, quit and hang-up)."""
-        self._editors.append(editor)
-
-    def editor_closed(self, editor: DraftHolder) -> None:
-        """An editor went away."""
-        if editor in self._editors:
-            self._editors.remove(editor)
-
-    def _drafts(self) -> list[dict[str, Any]]:
-        return [state for editor in self._editors if (state := editor.draft_state()) is not None]
-
-    def _open_form(self) -> dict[str, object] | None:
-        """The fields of the form on screen, if it holds typed words (a form is modal: one at most)."""
-        forms = [state for screen in self.screen_stack
-                 if isinstance(screen, FormDialog) and (state := screen.kept_state()) is not None]
-        return forms[-1] if forms else None
-
-    def _close_journal(self, timeout: float | None = None) -> None:
-        """Keep every unfinished entry (after what is queued), then lock the journal."""
-        runner, self.runner = self.runner, None
-        if runner is None:
-            return
-        drafts, form = self._drafts(), self._open_form()
-
-        def keep(journal: Journal) -> None:
-            for state in drafts:
-                journal.reflections.keep_draft(state)
-            if form is not None:
-                journal.keep_form(form)
-
-        try:
-            runner.close(keep, timeout)
-        except CompanionError as exc:
-            self.notify(exc.message, severity="error", timeout=10)
 
     # -- locking, quitting, hanging up ---------------------------------------------------------------
     def lock_if_idle(self) -> bool:
@@ -476,98 +380,18 @@ class CompanionApp(TerminalApp):
         if answer == "plan":
             self.call_later(self.run_action, "goto('secure', 'plan')")
 
-    def action_help(self) -> None:
-        """Every key of the current screen, with what it does."""
-        name = self.screen.__class__.__name__.removesuffix("Screen").removesuffix("Dialog")
-        title = re.sub(r"(?<=[a-z])(?=[A-Z])", " ", name).capitalize()  # SecureBase: "Secure base"
-        self.push_screen(HelpDialog(title, self.screen_keys()))
-
-    def screen_keys(self) -> list[tuple[str, str]]:
-        """The keys that act on the current screen now, as (key, description)."""
-        seen: list[tuple[str, str]] = []
-        for active in self.screen.active_bindings.values():
-            binding = active.binding
-            if binding.system or binding.id is None or not binding.description or not active.enabled:
-                continue
-            seen.append((self.get_key_display(binding), binding.description))
-        return seen
-
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("lock", "switch_area", "security", "goto"):
             return self.runner is not None
         return True
 
-    # -- passphrase and recovery key: dialogs ask; the journal's thread checks and re-seals ---------------
+    # -- passphrase and recovery key (security.py) ---------------------------------------------------
     @work(group="app-dialog")
     async def action_security(self) -> None:
         """Change the passphrase, or make a new recovery key."""
-        has_key = await self.journal_ask(lambda j: j.vault.has_recovery_key, False)
-        choice = await self.push_screen_wait(SecurityDialog(has_key))
-        if choice == "passphrase":
-            await self._change_passphrase()
-        elif choice == "recovery":
-            await self._new_recovery_key()
-
-    async def _change_passphrase(self) -> None:
-        answer = await self.push_screen_wait(ChangePassphraseDialog())
-        if answer is None:
-            return
-        current, new = answer
-        kdf = self.kdf
-        self.notify("Changing your passphrase…", timeout=3)
-
-        def change(journal: Journal) -> list[Path] | str:
-            try:
-                return journal.change_passphrase(current, new, kdf)
-            except WrongPassphrase:
-                return "That is not your current passphrase; nothing was changed."
-
-        result = await self.journal_ask(change, None)
-        if isinstance(result, str):
-            self.notify(result, severity="error", timeout=8)
-        elif result:
-            self.notify(f"Your passphrase has been changed, but {len(result)} older copies in backups/ could not "
-                        "be re-sealed and still open with the old one.", severity="warning", timeout=12)
-        elif result is not None:
-            self.notify("Your passphrase has been changed. The old one opens nothing companion keeps.", timeout=8)
-
-    async def _new_recovery_key(self) -> None:
-        passphrase = await self.push_screen_wait(PassphraseCheckDialog())
-        if not passphrase:
-            return
-        kdf = self.kdf
-
-        def make(journal: Journal) -> str:
-            try:
-                return journal.make_recovery_key(passphrase, kdf)[0]
-            except WrongPassphrase:
-                return ""
-
-        code = await self.journal_ask(make, None)
-        if code == "":
-            self.notify("That is not your passphrase; no recovery key was made.", severity="error", timeout=8)
-        elif code:
-            self.show_recovery_key(code)
-
-    def _recovery_writer(self, target: Path, code: str) -> Callable[[Journal], Path]:
-        vault = self.vault_path
-        return lambda _journal: write_recovery_key_file(target, code, vault)
+        await SecurityFlows(self).choose()
 
     @work(group="app-dialog")
     async def show_recovery_key(self, code: str) -> None:
         """Show a new recovery key once; save it to a file (0600) if the person asks."""
-        suggested = str(Path.home() / "companion-recovery-key.txt")
-        error = ""
-        while True:
-            path = await self.push_screen_wait(RecoveryKeyDialog(code, suggested, error))
-            if not path:
-                return
-            target = Path(path).expanduser()
-            if target.exists():
-                error, suggested = f"{target} already exists; choose another name.", path
-                continue
-            if await self.journal_ask(self._recovery_writer(target, code), None):
-                self.notify(f"Saved your recovery key to {target}. Move it somewhere safe, away from this computer.",
-                            timeout=10)
-                return
-            error, suggested = "It could not be saved there; try another place.", path
+        await SecurityFlows(self).show_recovery_key(code)

@@ -4,6 +4,7 @@ the minimum size, and keys that survive tmux and SSH. `CompanionApp` builds the 
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -13,7 +14,7 @@ from textual.app import SystemCommand
 from textual.screen import Screen
 from textual.widgets import Input, TextArea
 
-from companion.dialogs.info import TooSmallDialog, too_small
+from companion.dialogs.info import HelpDialog, TooSmallDialog, too_small
 from companion.errors import CompanionError
 from companion.palette import NAMED
 from companion.resources import stylesheets
@@ -118,3 +119,20 @@ class TerminalApp(KeysInOrder, QuietCrash):
 
     def deliver_screenshot(self, *args: object, **kwargs: object) -> None:
         self.notify(NO_SCREENSHOTS)
+
+    # -- help: every key of the screen showing ---------------------------------------------------------
+    def action_help(self) -> None:
+        """Every key of the current screen, with what it does."""
+        name = self.screen.__class__.__name__.removesuffix("Screen").removesuffix("Dialog")
+        title = re.sub(r"(?<=[a-z])(?=[A-Z])", " ", name).capitalize()  # SecureBase: "Secure base"
+        self.push_screen(HelpDialog(title, self.screen_keys()))
+
+    def screen_keys(self) -> list[tuple[str, str]]:
+        """The keys that act on the current screen now, as (key, description)."""
+        seen: list[tuple[str, str]] = []
+        for active in self.screen.active_bindings.values():
+            binding = active.binding
+            if binding.system or binding.id is None or not binding.description or not active.enabled:
+                continue
+            seen.append((self.get_key_display(binding), binding.description))
+        return seen
