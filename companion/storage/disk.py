@@ -71,7 +71,7 @@ def append_durably(path: Path, data: bytes, *, action: str) -> None:
         created = not path.exists()
         fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0), FILE_MODE)
         try:
-            _write_all(fd, data)
+            write_all(fd, data)
             sync_file(fd)
         finally:
             os.close(fd)
@@ -81,11 +81,43 @@ def append_durably(path: Path, data: bytes, *, action: str) -> None:
         raise StorageFailure(describe_os_error(exc, action, path)) from None
 
 
-def _write_all(fd: int, data: bytes) -> None:
+# -- whole reads and writes on an open descriptor (a short read or write goes on until it is done) --------
+def write_all(fd: int, data: bytes) -> None:
+    """Write all of `data` at the descriptor's position."""
     view = memoryview(data)
     while view:
         written = os.write(fd, view)
         view = view[written:]
+
+
+def write_at(fd: int, data: bytes, offset: int) -> None:
+    """Write all of `data` at `offset` (the descriptor's position is left alone)."""
+    view = memoryview(data)
+    while view:
+        written = os.pwrite(fd, view, offset)
+        view, offset = view[written:], offset + written
+
+
+def read_all(fd: int, size: int) -> bytes:
+    """Everything from the start of the file (`size`: what it is expected to hold; it may have grown)."""
+    parts: list[bytes] = []
+    offset = 0
+    while True:
+        chunk = os.pread(fd, max(size - offset, 1 << 16), offset)
+        if not chunk:
+            return b"".join(parts)
+        parts.append(chunk)
+        offset += len(chunk)
+
+
+def read_at(fd: int, offset: int, length: int) -> bytes:
+    """Up to `length` bytes from `offset` (the descriptor's position is left alone)."""
+    return os.pread(fd, length, offset)
+
+
+def reader(fd: int) -> Callable[[int, int], bytes]:
+    """read(offset, length) on an open file: the inode it was opened on, whatever its name points at later."""
+    return lambda offset, length: read_at(fd, offset, length)
 
 
 def temp_name(path: Path) -> Path:
@@ -112,7 +144,7 @@ def write_temp(path: Path, data: bytes) -> tuple[Path, os.stat_result]:
     try:
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, FILE_MODE)
         try:
-            _write_all(fd, data)
+            write_all(fd, data)
             sync_file(fd)
             stat = os.fstat(fd)
         finally:

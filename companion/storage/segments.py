@@ -25,6 +25,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from companion.crypto.envelope import NONCE_LEN, TAG_LEN, Header
 from companion.domain.schema import RECORDS
 from companion.errors import VaultDamaged
+from companion.storage.disk import reader
 
 SEGMENT_RECORDS = 256  # records of one table per segment, by document id
 KIND_SEGMENT = b"S"
@@ -281,7 +282,12 @@ def blob_reader(blob: bytes) -> Read:
 
 def fd_reader(fd: int) -> Read:
     """Read from an open file (the inode it was opened on, whatever its name points at later)."""
-    return lambda offset, length: os.pread(fd, length, offset)
+    return reader(fd)
+
+
+def deep_copy(value: Any) -> Any:
+    """A copy of a document (or any part of it) that shares nothing with it: JSON in, JSON out."""
+    return orjson.loads(orjson.dumps(value))
 
 
 Load = Callable[[str, int, SegmentRef], Records]  # (table, index, where) -> records

@@ -21,7 +21,7 @@ from companion.domain.clock import Clock
 from companion.domain.schema import SchemaError, check_structure, check_tables, damaged_records
 from companion.errors import CompanionError, StorageFailure, VaultDamaged, WrongPassphrase
 from companion.paths import backups_dir, draft_path, form_path, legacy_draft_path
-from companion.storage import backups, segments
+from companion.storage import backups, disk, segments
 from companion.storage.conflicts import conflict_copies
 from companion.storage.disk import (
     atomic_write,
@@ -180,7 +180,7 @@ class _Live:
     manifest: segments.Manifest
 
     def read(self, offset: int, length: int) -> bytes:
-        return os.pread(self.fd, length, offset)
+        return disk.read_at(self.fd, offset, length)
 
     def close(self) -> None:
         try:
@@ -296,7 +296,7 @@ class Vault:
             fd, stat = _open_live(path)
             replaced = _replaced_after_refusal(path, stat)
             try:
-                header = envelope.parse_header(os.pread(fd, envelope.HEAD_READ_LEN, 0))
+                header = envelope.parse_header(disk.read_at(fd, 0, envelope.HEAD_READ_LEN))
                 try:
                     data_key, upgraded = unlock(header)
                 except WrongPassphrase as exc:
@@ -306,7 +306,7 @@ class Vault:
                 if header.segmented:
                     manifest = segments.read_manifest(segments.fd_reader(fd), stat.st_size, data_key, header)
                 else:
-                    blob = _read_all(fd, stat)
+                    blob = disk.read_all(fd, stat.st_size)
                     document = _decode(path, envelope.open_body(blob, data_key, header))
             except VaultDamaged as exc:
                 raise VaultDamaged(damaged_sentence(path, exc.message)) from None
@@ -348,7 +348,7 @@ class Vault:
         Opening never cuts or rewrites the journal: the next save writes over what follows the last whole
         save, after this copy is kept. If it cannot be kept (a full disk), the journal opens read-only."""
         assert self._live is not None
-        data = _read_all(fd, stat)
+        data = disk.read_all(fd, stat.st_size)
         recovered = segments.recover_tail(segments.blob_reader(data), len(data), self._data_key, self._live.manifest)
         said = ("The end of your journal file could not be read (a save cut short by a crash or a power cut, "
                 "or damage), so it opened as of its last complete save")
@@ -440,7 +440,7 @@ class Vault:
         """One segment's records, read through the open file (or from the format 1 document in memory)."""
         if self._legacy is not None:
             part = segments.split(self._legacy.get(table, {})).get(index, {})
-            records: segments.Records = orjson.loads(orjson.dumps(part))
+            records: segments.Records = segments.deep_copy(part)
             return records
         if self._live is None:
             raise StorageFailure("The journal is locked.")
@@ -456,7 +456,7 @@ class Vault:
     def _saved_document(self) -> Document:
         """A fresh copy of every record as last saved (the common ancestor for a merge)."""
         if self._legacy is not None:
-            legacy: Document = orjson.loads(orjson.dumps(self._legacy))
+            legacy: Document = segments.deep_copy(self._legacy)
             return legacy
         if self._live is None:
             raise StorageFailure("The journal is locked.")
@@ -474,7 +474,7 @@ class Vault:
         self._stamp = FileStamp.of(stat)
         self._digest = _digest(blob)
         # held in memory already: a copy for the tables, the original is what was saved
-        self.storage.adopt(_legacy_tables(document), orjson.loads(orjson.dumps(document)))
+        self.storage.adopt(_legacy_tables(document), segments.deep_copy(document))
 
     # -- saving ------------------------------------------------------------------------------
     def _persist(self, changes: dict[str, dict[int, segments.Records]]) -> Saved:
@@ -523,9 +523,9 @@ class Vault:
                 raise _ChangedUnderneath  # written to in place by someone else
             if expected.size > old.end:  # what followed the last whole save (kept in backups/ when opened)
                 os.ftruncate(live.fd, old.end)
-            _write_at(live.fd, b"".join(frames), old.end)
+            disk.write_at(live.fd, b"".join(frames), old.end)
             sync_file(live.fd)
-            _write_at(live.fd, tail, offset)
+            disk.write_at(live.fd, tail, offset)
             sync_file(live.fd)
             stat = os.fstat(live.fd)
         except OSError as exc:
@@ -580,7 +580,7 @@ class Vault:
         self._replace_file(*seal_document(self._header, self._data_key, document), action=action,
                            check=check, keep=keep)
         if self._live is None:
-            self._legacy = orjson.loads(orjson.dumps(document))
+            self._legacy = segments.deep_copy(document)
             return _legacy_tables(document)
         return self._live.manifest.tables
 
@@ -622,7 +622,7 @@ class Vault:
         fd, stat = _open_live(self.path)
         kept_open = False  # the descriptor stays open only when this file becomes the one saves go to
         try:
-            blob = _read_all(fd, stat)
+            blob = disk.read_all(fd, stat.st_size)
             stamp = FileStamp.of(stat)
             header = envelope.parse_header(blob)
             live = None
@@ -663,7 +663,7 @@ class Vault:
         elif self._live is not None:  # an older-format file arrived: the next save writes it whole
             self._live.close()
             self._live = None
-            self._legacy = orjson.loads(orjson.dumps(copy.document))
+            self._legacy = segments.deep_copy(copy.document)
 
     def _merge_in(self, ours: Document, copy: _Copy) -> Document:
         merged, report = merge(ours, copy.document)
@@ -1024,24 +1024,6 @@ def _checked(path: Path, document: Document) -> Document:
 
 def _digest(blob: bytes) -> bytes:
     return hashlib.sha256(blob).digest()
-
-
-def _read_all(fd: int, stat: os.stat_result) -> bytes:
-    parts: list[bytes] = []
-    offset = 0
-    while True:
-        chunk = os.pread(fd, max(stat.st_size - offset, 1 << 16), offset)
-        if not chunk:
-            return b"".join(parts)
-        parts.append(chunk)
-        offset += len(chunk)
-
-
-def _write_at(fd: int, data: bytes, offset: int) -> None:
-    view = memoryview(data)
-    while view:
-        written = os.pwrite(fd, view, offset)
-        view, offset = view[written:], offset + written
 
 
 def _truncated(fd: int, size: int) -> FileStamp | None:

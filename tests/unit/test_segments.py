@@ -14,8 +14,7 @@ from companion.crypto import envelope
 from companion.domain.reflection import Reflection
 from companion.errors import VaultDamaged
 from companion.services.journal import Journal
-from companion.storage import backups, segments
-from companion.storage import vault as vault_module
+from companion.storage import backups, disk, segments
 from companion.storage.repositories import ReflectionRepository
 from companion.storage.vault import COMPACT_MIN_WASTE, Vault
 
@@ -270,16 +269,16 @@ def test_a_save_whose_file_is_renamed_over_mid_append_loses_nothing(make_vault: 
     path.write_bytes(original)
     with Vault.open(path, PASSPHRASE, clock=fixed_clock) as here:
         _add(here, "from this device", when=10)
-        real = vault_module._write_at
+        real = disk.write_at
 
         def sync_tool_renames(fd: int, data: bytes, offset: int) -> None:
             real(fd, data, offset)
             incoming = tmp_path / "incoming"
             incoming.write_bytes(theirs)  # the sync tool's write-beside-then-rename, right then
             os.replace(incoming, path)
-            monkeypatch.setattr(vault_module, "_write_at", real)
+            monkeypatch.setattr(disk, "write_at", real)
 
-        monkeypatch.setattr(vault_module, "_write_at", sync_tool_renames)
+        monkeypatch.setattr(disk, "write_at", sync_tool_renames)
         _add(here, "written while the file was replaced", when=15)
         assert _texts(here) == ["both had this", "from the other device", "from this device",
                                 "written while the file was replaced"]

@@ -132,8 +132,8 @@ def test_a_frame_spliced_in_from_an_older_save_cannot_win(make_vault: Callable[.
 
 def test_a_save_has_two_commit_points(two_saves: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     calls: list[str] = []
-    write_at = vault_module._write_at
-    monkeypatch.setattr(vault_module, "_write_at", lambda fd, data, offset: (
+    write_at = disk.write_at
+    monkeypatch.setattr(disk, "write_at", lambda fd, data, offset: (
         calls.append("manifest" if data.endswith(segments.TAIL_MAGIC) else "frames"), write_at(fd, data, offset)))
     monkeypatch.setattr(vault_module, "sync_file", lambda fd: (calls.append("sync"), os.fsync(fd)))
     _add(two_saves, "three")
@@ -191,14 +191,14 @@ def test_a_hang_up_during_a_save_never_closes_the_file_under_it(make_vault: Call
     journal = open_journal(path, PASSPHRASE, clock=fixed_clock)
     runner = JournalRunner(journal)
     writing, go_on = threading.Event(), threading.Event()
-    write_at = vault_module._write_at
+    write_at = disk.write_at
 
     def slow_disk(fd: int, data: bytes, offset: int) -> None:
         writing.set()
         go_on.wait(10)
         write_at(fd, data, offset)
 
-    monkeypatch.setattr(vault_module, "_write_at", slow_disk)
+    monkeypatch.setattr(disk, "write_at", slow_disk)
     saving = runner.submit(lambda j: j.add_reflection("written as the line dropped"))
     assert writing.wait(10)
     sealed: list[str] = []
