@@ -2,7 +2,11 @@
 
 TinyDB stays the query layer. Its Table rebuilds a whole table dict on every write and reads the
 storage as one document; `SegmentTable` instead works on a `TableView`, which decrypts a segment the
-first time one of its records is asked for and remembers which segments a write touched.
+first time one of its records is asked for and remembers which segments a write changed.
+
+This is the one module that reaches into TinyDB's private side (`TINYDB_PRIVATE`, which the guard test in
+tests/unit/test_tinydb_private.py checks against the installed TinyDB, so an upgrade that changes them fails
+loudly there rather than saving less than was written).
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
+import orjson
 from tinydb import TinyDB
 from tinydb.storages import Storage
 from tinydb.table import Table
@@ -25,6 +30,11 @@ class Saved:
 
     tables: Tables
     document: Document | None = None  # set when the file was rewritten with other content (a merge)
+
+
+# What SegmentTable overrides or uses of tinydb.table.Table beyond its documented API: the methods its reads,
+# writes and new ids go through, and two attributes its constructor sets.
+TINYDB_PRIVATE = ("_read_table", "_update_table", "_get_next_id", "_next_id", "_storage")
 
 
 # Saves the changed segments (table -> index -> records, {} for an emptied one) and says what is on disk.
@@ -42,7 +52,7 @@ class TableView(MutableMapping[Any, dict[str, Any]]):
         self._summarise = summarise
         self._segments: dict[int, Records] = held or {}  # segments already read (or held in memory)
         self.dirty: set[int] = set()
-        self._tracking = False
+        self._looked: dict[tuple[int, str], bytes] | None = None  # while tracking: records as first looked up
 
     def segment(self, index: int) -> Records:
         """The records of one segment (decrypted now if they were not yet)."""
@@ -87,8 +97,9 @@ class TableView(MutableMapping[Any, dict[str, Any]]):
         except (TypeError, ValueError):
             raise KeyError(key) from None
         record: dict[str, Any] = self.segment(index)[name]
-        if self._tracking:  # TinyDB's updaters change the records they look up in place
-            self.dirty.add(index)
+        if self._looked is not None and (index, name) not in self._looked:
+            # TinyDB's updaters change the records they look up in place: remember it as it was
+            self._looked[(index, name)] = orjson.dumps(record)
         return record
 
     def __setitem__(self, key: Any, value: dict[str, Any]) -> None:
@@ -129,12 +140,17 @@ class TableView(MutableMapping[Any, dict[str, Any]]):
 
     @contextmanager
     def tracking(self) -> Iterator[None]:
-        """Inside, looking a record up counts as changing it (TinyDB updates records in place)."""
-        self._tracking = True
+        """Inside, a record looked up and then changed in place (as TinyDB updates records) marks its segment as
+        changed; one only looked at (a query's condition) does not."""
+        self._looked = {}
         try:
             yield
         finally:
-            self._tracking = False
+            looked, self._looked = self._looked, None
+            for (index, name), before in looked.items():
+                now = self._segments.get(index, {}).get(name)
+                if now is None or orjson.dumps(now) != before:
+                    self.dirty.add(index)
 
     def changes(self) -> dict[int, Records]:
         """The touched segments' records."""
