@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import importlib
 import os
 import signal
 import threading
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from textual import events, on, work
 from textual.binding import Binding
@@ -18,43 +19,40 @@ from textual.screen import Screen
 from companion.crypto.envelope import DEFAULT_KDF, KdfParams
 from companion.dialogs.info import SupportDialog
 from companion.domain.clock import Clock, Monotonic
+from companion.domain.demo import DEMO_NOTE, DEMO_PASSPHRASE
 from companion.domain.prompts import Prompt
 from companion.domain.reflection import Reflection
 from companion.domain.text import visible
 from companion.journal_app import JournalApp
 from companion.paths import settings_path
-from companion.screens.area import AreaScreen
-from companion.screens.asks import AsksScreen
-from companion.screens.boundaries import BoundariesScreen
 from companion.screens.create import CreateScreen
-from companion.screens.editor import EditorScreen
 from companion.screens.gate import GateScreen, PassphraseEntered, RecoveryEntered
-from companion.screens.home import HomeScreen
-from companion.screens.reflections import ReflectionsScreen
-from companion.screens.secure_base import SecureBaseScreen
-from companion.screens.sessions import SessionsScreen
-from companion.screens.share import ShareScreen
 from companion.screens.unlock import UnlockScreen
 from companion.security import SecurityFlows, unlock_failure
-from companion.services.capture import take_captured
-from companion.services.demo import DEMO_NOTE, DEMO_PASSPHRASE, remove_demo
-from companion.services.journal import Journal
-from companion.services.opening import create_journal, open_journal, open_with_recovery_key
-from companion.services.runner import JournalRunner
-from companion.services.safety import readable_copy
 from companion.settings import ensure_settings_file
 from companion.textual_private import forget_rendered_text
 
+if TYPE_CHECKING:
+    from companion.screens.area import AreaScreen
+    from companion.services.journal import Journal
+
 T = TypeVar("T")
-AREAS: dict[str, type[AreaScreen]] = {
-    "home": HomeScreen,
-    "reflections": ReflectionsScreen,
-    "boundaries": BoundariesScreen,
-    "secure": SecureBaseScreen,
-    "share": ShareScreen,
-    "sessions": SessionsScreen,
-    "asks": AsksScreen,
+# The areas, loaded with the first unlock (in the unlock's thread, while the key is derived): the unlock screen
+# shows without them, or the journal, storage and the PDF's libraries behind them.
+AREAS: dict[str, tuple[str, str]] = {
+    "home": ("companion.screens.home", "HomeScreen"),
+    "reflections": ("companion.screens.reflections", "ReflectionsScreen"),
+    "boundaries": ("companion.screens.boundaries", "BoundariesScreen"),
+    "secure": ("companion.screens.secure_base", "SecureBaseScreen"),
+    "share": ("companion.screens.share", "ShareScreen"),
+    "sessions": ("companion.screens.sessions", "SessionsScreen"),
+    "asks": ("companion.screens.asks", "AsksScreen"),
 }
+
+
+def area_screens() -> dict[str, type[AreaScreen]]:
+    """The area screens' classes (importing them the first time)."""
+    return {mode: getattr(importlib.import_module(module), name) for mode, (module, name) in AREAS.items()}
 POLL_SECONDS = 2.0  # how often the journal file is checked for a copy that changed underneath
 IDLE_CHECK_SECONDS = 0.5
 HANG_UPS = (signal.SIGHUP, signal.SIGTERM, signal.SIGINT)
@@ -77,11 +75,13 @@ class CompanionApp(JournalApp):
     ]
 
     class Unlocked(Message):
-        """The worker opened (or created) the vault; `recovery_key` is a new one to show, once."""
+        """The worker opened (or created) the vault and loaded the areas; `recovery_key` is a new one to show,
+        once."""
 
-        def __init__(self, journal: Journal, recovery_key: str = "") -> None:
+        def __init__(self, journal: Journal, areas: dict[str, type[AreaScreen]], recovery_key: str = "") -> None:
             super().__init__()
             self.journal = journal
+            self.areas = areas
             self.recovery_key = recovery_key
 
     class UnlockFailed(Message):
@@ -156,6 +156,8 @@ class CompanionApp(JournalApp):
         passphrase, create, recovery_key, kdf = event.passphrase, event.create, event.recovery_key, self.kdf
 
         def unlock() -> tuple[Journal, str]:
+            from companion.services.opening import create_journal, open_journal
+
             if not create:
                 return open_journal(self.vault_path, passphrase, clock=self.clock), ""
             journal = create_journal(self.vault_path, passphrase, kdf=kdf, clock=self.clock)
@@ -168,6 +170,8 @@ class CompanionApp(JournalApp):
         code, new, kdf = event.code, event.new_passphrase, self.kdf
 
         def unlock() -> tuple[Journal, str]:
+            from companion.services.opening import open_with_recovery_key
+
             journal = open_with_recovery_key(self.vault_path, code, clock=self.clock)
             try:
                 journal.set_new_passphrase(new, kdf)
@@ -183,17 +187,20 @@ class CompanionApp(JournalApp):
         """The KDF is deliberately slow: run it off the event loop. Nothing of the secret is kept after."""
         try:
             journal, recovery_key = unlock()
+            areas = area_screens()
         except Exception as exc:  # never a traceback on screen
             self.post_message(self.UnlockFailed(unlock_failure(exc)))
             return
-        self.post_message(self.Unlocked(journal, recovery_key))
+        self.post_message(self.Unlocked(journal, areas, recovery_key))
 
     def on_companion_app_unlocked(self, event: Unlocked) -> None:
         if isinstance(self.screen, GateScreen):
             self.screen.forget()
+        from companion.services.runner import JournalRunner
+
         ensure_settings_file(self.settings_file)
         self.runner = JournalRunner(event.journal)
-        for mode, screen_class in AREAS.items():
+        for mode, screen_class in event.areas.items():
             self._add_mode(mode, self._area_maker(screen_class))
         self.switch_mode("home")
         self.refresh_bindings()
@@ -218,6 +225,8 @@ class CompanionApp(JournalApp):
     def _offer_draft(self, found: tuple[dict[str, Any] | None, str]) -> None:
         draft, note = found
         if draft is not None:
+            from companion.screens.editor import EditorScreen
+
             self.push_screen(EditorScreen(self.clock, draft=draft))
             self.notify(note, timeout=6)
 
@@ -227,6 +236,8 @@ class CompanionApp(JournalApp):
 
     async def _reopen_form(self, kept: dict[str, Any]) -> None:
         await self.switch_mode(kept["area"])
+        from companion.screens.area import AreaScreen
+
         screen = self.screen
         if isinstance(screen, AreaScreen):
             screen.reopen(kept)
@@ -239,6 +250,9 @@ class CompanionApp(JournalApp):
 
     def check_disk(self) -> None:
         """Fold in a copy of the journal that a sync tool (or another device) put in place, and say so."""
+
+        from companion.screens.area import AreaScreen
+        from companion.services.capture import take_captured
 
         def told(lines: list[str]) -> None:
             for line in lines:
@@ -257,6 +271,8 @@ class CompanionApp(JournalApp):
                     experiment: int | None = None, people: list[int] | None = None) -> None:
         """The editor on a new entry (to a prompt, about an ask experiment, with people), or on an existing one
         (remembering which version it started from)."""
+        from companion.screens.editor import EditorScreen
+
         if entry is None:
             new = Reflection(text="", created=self.clock(), prompt=prompt.text if prompt else None,
                              theme=prompt.theme if prompt else None, contacts=people or [], experiment=experiment)
@@ -319,6 +335,8 @@ class CompanionApp(JournalApp):
 
     def _force_exit(self, return_code: int) -> None:
         if self.demo_folder is not None:
+            from companion.services.demo import remove_demo
+
             remove_demo(self.demo_folder)
         os._exit(return_code)
 
@@ -374,6 +392,8 @@ class CompanionApp(JournalApp):
         if self.unlocked:  # the plan comes from the journal's thread; the card shows at once
             self.journal_job(lambda j: j.safety.written_text(lines), card.show_plan)
         else:  # only the copy the person chose to keep readable on this device
+            from companion.services.safety import readable_copy
+
             card.call_after_refresh(card.show_plan, readable_copy(self.vault_path))
 
     def _support_closed(self, answer: str | None) -> None:

@@ -7,14 +7,16 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from companion.dialogs.editors import FormDialog
 from companion.errors import CompanionError
 from companion.screens.client import DraftHolder
-from companion.services.journal import Journal
-from companion.services.runner import JournalRunner
 from companion.terminal_app import TerminalApp
+
+if TYPE_CHECKING:  # the journal loads with the unlock, not with the app
+    from companion.services.journal import Journal
+    from companion.services.runner import JournalRunner
 
 T = TypeVar("T")
 

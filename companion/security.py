@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from textual.screen import Screen
 
@@ -14,8 +14,9 @@ from companion.crypto.envelope import KdfParams
 from companion.dialogs.passphrase import ChangePassphraseDialog
 from companion.dialogs.recovery import PassphraseCheckDialog, RecoveryKeyDialog, SecurityDialog
 from companion.errors import CompanionError, WrongPassphrase
-from companion.services.journal import Journal
-from companion.services.recovery import write_recovery_key_file
+
+if TYPE_CHECKING:  # the journal loads with the unlock
+    from companion.services.journal import Journal
 
 T = TypeVar("T")
 KIND_WRONG_PASSPHRASE = "That passphrase didn't open your journal. Take your time and try again."
@@ -127,4 +128,6 @@ class SecurityFlows:
 
 
 def _writer(target: Path, code: str, vault: Path) -> Callable[[Journal], Path]:
+    from companion.services.recovery import write_recovery_key_file
+
     return lambda _journal: write_recovery_key_file(target, code, vault)

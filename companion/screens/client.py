@@ -5,14 +5,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Protocol, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar, cast
 
 from textual.screen import Screen
 
 from companion.domain.prompts import Prompt
 from companion.domain.reflection import Reflection
-from companion.services.journal import Journal
 from companion.settings import Settings
+
+if TYPE_CHECKING:  # the journal loads with the unlock, not with the screens that ask it
+    from companion.services.journal import Journal
 
 T = TypeVar("T")
 

@@ -15,6 +15,7 @@ from companion.crypto.envelope import KdfParams
 from companion.domain.boundary import Boundary, BoundaryEvent
 from companion.domain.clock import Clock
 from companion.domain.contact import Contact
+from companion.domain.demo import DEMO_PASSPHRASE
 from companion.domain.experiment import Experiment
 from companion.domain.prompts import BUILT_IN
 from companion.domain.reflection import Reflection
@@ -24,9 +25,7 @@ from companion.services.journal import Journal
 from companion.services.opening import create_journal
 from companion.services.safety import drop_readable_copy
 
-DEMO_PASSPHRASE = "demo journal"
 DEMO_KDF = KdfParams(memory_kib=8 * 1024, iterations=1, lanes=1)  # nothing private in it: quick to open
-DEMO_NOTE = f"This is the demo: fictional entries, deleted when you quit. Its passphrase is \"{DEMO_PASSPHRASE}\"."
 
 # Each entry: days before today, theme (None: free writing), words, mood 1-5, reliance 1-5 (None: not
 # noted), tags, marked to bring to therapy, and the person it is about (an index into the people below).

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import re
 import shutil
 import subprocess
@@ -32,13 +33,20 @@ def test_core_and_cli_never_import_textual_or_rich() -> None:
     assert out.stdout.strip() == "[]"
 
 
-def test_the_app_starts_without_the_pdf_and_age_libraries() -> None:
-    # fpdf2 (with fontTools and HarfBuzz) and pyrage cost about half a second: loaded when a file is made or an
-    # entry captured, never to show the unlock screen.
-    code = ("import sys\nimport companion.app\nimport companion.commands.journal\n"
-            "print(sorted({m.split('.')[0] for m in sys.modules} & {'fpdf', 'fontTools', 'uharfbuzz', 'pyrage'}))")
+def _loaded(module: str, watched: set[str]) -> list[str]:
+    code = f"import sys\nimport {module}\nprint(sorted(m for m in sys.modules if m in {sorted(watched)!r}))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "[]"
+    return ast.literal_eval(out.stdout.strip())
+
+
+def test_the_unlock_screen_loads_neither_the_journal_nor_the_pdf_and_age_libraries() -> None:
+    # fpdf2 (with fontTools and HarfBuzz) and pyrage cost about half a second, the journal's stack (TinyDB,
+    # storage, the services, the area screens) much of the rest: the app shows its unlock screen without them
+    # (the areas load in the unlock's thread, the libraries when a file is made or an entry captured).
+    heavy = {"fpdf", "fontTools", "uharfbuzz", "pyrage", "tinydb", "companion.storage.vault",
+             "companion.services.journal", "companion.screens.home", "companion.screens.share"}
+    assert _loaded("companion.app", heavy) == []
+    assert _loaded("companion.commands.journal", {"fpdf", "fontTools", "uharfbuzz", "pyrage"}) == []
 
 
 def test_import_linter_contracts_hold() -> None:
