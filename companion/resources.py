@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path, PurePath
 
-STYLE_FILES = ("base.tcss", "gate.tcss", "home.tcss", "lists.tcss", "editor.tcss", "dialogs.tcss", "share.tcss")
+# What the unlock screen (and any dialog) needs, read when the app starts; the journal's screens' styles are read
+# when the first of them is shown, after unlocking (Textual's Screen.CSS_PATH), so the start parses less.
+APP_STYLES = ("base.tcss", "gate.tcss", "dialogs.tcss")
+JOURNAL_STYLES = ("home.tcss", "lists.tcss", "editor.tcss", "share.tcss")
+STYLE_FILES = (*APP_STYLES, *JOURNAL_STYLES)
 
 
 def styles_dir() -> Path:
@@ -15,7 +19,7 @@ def styles_dir() -> Path:
     return Path(__file__).resolve().parent.parent / "styles"
 
 
-def stylesheets() -> list[str | PurePath]:
-    """Every stylesheet the app loads, in order."""
+def stylesheets(names: tuple[str, ...] = STYLE_FILES) -> list[str | PurePath]:
+    """These stylesheets (every one by default), in order."""
     folder = styles_dir()
-    return [folder / name for name in STYLE_FILES]
+    return [folder / name for name in names]

@@ -17,7 +17,7 @@ from textual.widgets import Input, TextArea
 from companion.dialogs.info import HelpDialog, TooSmallDialog, too_small
 from companion.errors import CompanionError
 from companion.palette import NAMED
-from companion.resources import stylesheets
+from companion.resources import APP_STYLES, stylesheets
 from companion.settings import blink_wanted, load_settings, remember
 from companion.textual_private import KeysInOrder, QuietCrash, read_escape_then_key
 from companion.themes import THEME_TITLES, THEMES
@@ -38,7 +38,7 @@ class TerminalApp(KeysInOrder, QuietCrash):
     """Themes, blink, palette, minimum size, keys in order and Escape pairs, from the settings file."""
 
     def __init__(self, settings_file: Path) -> None:
-        super().__init__(css_path=stylesheets())
+        super().__init__(css_path=stylesheets(APP_STYLES))
         read_escape_then_key()
         self.settings_file = settings_file
         self.settings = load_settings(settings_file)

@@ -11,6 +11,7 @@ from textual.screen import Screen
 
 from companion.domain.prompts import Prompt
 from companion.domain.reflection import Reflection
+from companion.resources import JOURNAL_STYLES, stylesheets
 from companion.settings import Settings
 
 if TYPE_CHECKING:  # the journal loads with the unlock, not with the screens that ask it
@@ -50,6 +51,8 @@ class JournalHost(Protocol):
 
 class JournalScreen(Screen[None]):
     """A screen that reads and changes the journal (never on the event loop)."""
+
+    CSS_PATH = stylesheets(JOURNAL_STYLES)  # read when the first of them shows (see resources.py)
 
     @property
     def host(self) -> JournalHost:
