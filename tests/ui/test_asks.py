@@ -46,6 +46,15 @@ def _highlight(app, record_id: int | None) -> None:  # type: ignore[no-untyped-d
     rows.highlighted = rows.get_option_index(str(record_id))
 
 
+async def _on_person(app, pilot, name: str) -> Contact:  # type: ignore[no-untyped-def]
+    """Secure base (4), with `name` highlighted."""
+    await pilot.press("4")
+    await settle(pilot)
+    person = next(c for c in journal_of(app).contacts.all() if c.name == name)
+    _highlight(app, person.id)
+    return person
+
+
 async def test_an_ask_written_before_moved_on_the_ladder_then_looked_at_after(make_vault: Callable[..., Path]) -> None:
     path = make_vault([])
     seed_practices(path)
@@ -117,11 +126,8 @@ async def test_an_ask_for_help_made_an_experiment_is_completed_by_logging_the_as
     path = make_vault([])
     seed_practices(path)
     async with unlocked(path) as (app, pilot):
-        await pilot.press("4")
-        await settle(pilot)
-        priya = next(c for c in journal_of(app).contacts.all() if c.name == "Priya")
+        priya = await _on_person(app, pilot, "Priya")
         before = len(priya.interactions)
-        _highlight(app, priya.id)
         await pilot.press("a")
         await settle(pilot)
         assert isinstance(app.screen, AskDialog)
@@ -164,10 +170,7 @@ async def test_a_moment_other_than_an_ask_leaves_the_experiment_waiting(make_vau
     seed_practices(path)
     seed_asks(path)  # Jonas has an ask on the ladder
     async with unlocked(path) as (app, pilot):
-        await pilot.press("4")
-        await settle(pilot)
-        jonas = next(c for c in journal_of(app).contacts.all() if c.name == "Jonas")
-        _highlight(app, jonas.id)
+        jonas = await _on_person(app, pilot, "Jonas")
         await pilot.press("l", "4", "enter")  # time together
         await settle(pilot)
         assert isinstance(app.screen, SecureBaseScreen)
@@ -214,10 +217,7 @@ async def test_a_persons_card_says_what_flowed_each_way(make_vault: Callable[...
     path = make_vault([])
     seed_practices(path)
     async with unlocked(path) as (app, pilot):
-        await pilot.press("4")
-        await settle(pilot)
-        jonas = next(c for c in journal_of(app).contacts.all() if c.name == "Jonas")
-        _highlight(app, jonas.id)
+        await _on_person(app, pilot, "Jonas")
         await pilot.press("enter")
         await settle(pilot)
         body = str(app.screen.query_one(".dialog-lines", Static).render())
@@ -299,10 +299,7 @@ async def test_an_experiment_let_go_of_still_notes_the_ask(make_vault: Callable[
     path = make_vault([])
     seed_practices(path)
     async with unlocked(path) as (app, pilot):
-        await pilot.press("4")
-        await settle(pilot)
-        jonas = next(c for c in journal_of(app).contacts.all() if c.name == "Jonas")
-        _highlight(app, jonas.id)
+        jonas = await _on_person(app, pilot, "Jonas")
         await pilot.press("a")
         await settle(pilot)
         app.screen.query_one("#message").insert("Could you help with the shelves?")
