@@ -170,7 +170,7 @@ def _experiments(journal: Journal, now: datetime, priya: int | None, tom: int | 
 
     manager = journal.asks.save(Experiment(
         "Could the report deadline move to next Friday?", "She'll think I can't manage my work", 80,
-        who="My manager", planned=day(25.5)))
+        who="my manager", planned=day(25.5)))
     journal.asks.complete(manager.id or 0, day(25.5), "She said of course, and moved it a week", 20,
                           felt="Shaky, then light", learned="A clear ask got a clear yes")
     appointment = journal.asks.save(Experiment(
