@@ -363,7 +363,7 @@ def _choose_colors(vault: Path, flag: str | None) -> None:
 def _run_tui(vault: Path, passphrase_file: str | None, color: str | None, clock: Clock) -> int:
     if passphrase_file is not None:
         raise UsageError("The app asks for the passphrase itself; --passphrase-file is for commands.")
-    from companion.services.opening import preflight
+    from companion.services.preflight import preflight
 
     preflight(vault)
     _need_terminal()

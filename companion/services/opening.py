@@ -4,15 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from companion.crypto import envelope
 from companion.crypto.envelope import DEFAULT_KDF, KdfParams
 from companion.domain.clock import Clock
-from companion.errors import VaultBusy, VaultDamaged
 from companion.services.capture import capture_on_unlock
 from companion.services.journal import Journal
-from companion.storage.disk import read_bytes
-from companion.storage.lock import BUSY_MESSAGE, is_busy
-from companion.storage.vault import Vault, damaged_sentence
+from companion.storage.vault import Vault
 
 
 def open_journal(path: Path, passphrase: str, *, clock: Clock, lock_timeout: float = 0.0) -> Journal:
@@ -41,13 +37,3 @@ def _ready(journal: Journal) -> Journal:
         raise
     return journal
 
-
-def preflight(path: Path) -> None:
-    """Before the app starts: refuse plainly if the journal is busy, unreadable or damaged."""
-    if path.parent.is_dir() and is_busy(path):
-        raise VaultBusy(BUSY_MESSAGE)
-    if path.exists() or path.is_symlink():
-        try:
-            envelope.parse_header(read_bytes(path, limit=envelope.HEAD_READ_LEN))  # the header is enough here
-        except VaultDamaged as exc:
-            raise VaultDamaged(damaged_sentence(path, exc.message)) from None

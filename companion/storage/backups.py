@@ -208,3 +208,11 @@ def newest_backup(vault: Path) -> datetime | None:
     """When the newest rolling backup was taken, or None when there is none."""
     found = list_backups(vault)
     return found[0].taken if found else None
+
+
+def damaged_sentence(path: Path, reason: str) -> str:
+    """The one sentence for a file that cannot be read as a vault (naming backups/ only when it holds any)."""
+    where = backups_dir(path)
+    if list_backups(path) or list_kept(path):
+        return f"{path} {reason}, so companion left it untouched; earlier copies are kept in {where}."
+    return f"{path} {reason}, so companion left it untouched."

@@ -22,6 +22,7 @@ from companion.domain.schema import SchemaError, check_structure, check_tables, 
 from companion.errors import CompanionError, StorageFailure, VaultDamaged, WrongPassphrase
 from companion.paths import backups_dir, draft_path, form_path, legacy_draft_path
 from companion.storage import backups, disk, segments
+from companion.storage.backups import damaged_sentence
 from companion.storage.conflicts import conflict_copies
 from companion.storage.disk import (
     atomic_write,
@@ -48,14 +49,6 @@ BACKUP_EVERY = timedelta(days=1)  # or when the newest rolling backup is older t
 
 UNCONFIRMED = ("Saved, but the disk reported an error while confirming it; "
                "companion will confirm again on the next save.")
-
-
-def damaged_sentence(path: Path, reason: str) -> str:
-    """The one sentence for a file that cannot be read as a vault (naming backups/ only when it holds any)."""
-    where = backups_dir(path)
-    if backups.list_backups(path) or backups.list_kept(path):
-        return f"{path} {reason}, so companion left it untouched; earlier copies are kept in {where}."
-    return f"{path} {reason}, so companion left it untouched."
 
 
 def _decode(path: Path, plaintext: bytes) -> Document:

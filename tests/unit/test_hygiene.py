@@ -46,6 +46,7 @@ def test_the_unlock_screen_loads_neither_the_journal_nor_the_pdf_and_age_librari
     heavy = {"fpdf", "fontTools", "uharfbuzz", "pyrage", "tinydb", "companion.storage.vault",
              "companion.services.journal", "companion.screens.home", "companion.screens.share"}
     assert _loaded("companion.app", heavy) == []
+    assert _loaded("companion.services.preflight", heavy) == []  # what the console script checks first
     assert _loaded("companion.commands.journal", {"fpdf", "fontTools", "uharfbuzz", "pyrage"}) == []
 
 

@@ -1,0 +1,23 @@
+"""Before the app starts: the journal file looked at without opening it (the app shows its unlock screen
+without loading the journal's stack; this module needs only the header and the lock)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from companion.crypto import envelope
+from companion.errors import VaultBusy, VaultDamaged
+from companion.storage.backups import damaged_sentence
+from companion.storage.disk import read_bytes
+from companion.storage.lock import BUSY_MESSAGE, is_busy
+
+
+def preflight(path: Path) -> None:
+    """Refuse plainly if the journal is busy, unreadable or damaged."""
+    if path.parent.is_dir() and is_busy(path):
+        raise VaultBusy(BUSY_MESSAGE)
+    if path.exists() or path.is_symlink():
+        try:
+            envelope.parse_header(read_bytes(path, limit=envelope.HEAD_READ_LEN))  # the header is enough here
+        except VaultDamaged as exc:
+            raise VaultDamaged(damaged_sentence(path, exc.message)) from None
