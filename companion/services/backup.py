@@ -19,7 +19,8 @@ from companion.domain.text import checked
 from companion.errors import UsageError, VaultDamaged
 from companion.services.journal import Journal
 from companion.storage.disk import read_bytes
-from companion.storage.vault import TABLES, Vault
+from companion.storage.documents import TABLES
+from companion.storage.vault import Vault
 
 MAX_BACKUP_BYTES = 512 * 1024 * 1024
 MAX_KEY_FILE_BYTES = 1024 * 1024

@@ -12,16 +12,15 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-import orjson
 from tinydb import TinyDB
 
 from companion.crypto import envelope
 from companion.crypto.envelope import DEFAULT_KDF, KdfParams
 from companion.domain.clock import Clock
-from companion.domain.schema import SchemaError, check_structure, check_tables, damaged_records
+from companion.domain.schema import SchemaError, check_structure, damaged_records
 from companion.errors import CompanionError, StorageFailure, VaultDamaged, WrongPassphrase
-from companion.paths import backups_dir, draft_path, form_path, legacy_draft_path
-from companion.storage import backups, disk, segments
+from companion.paths import backups_dir
+from companion.storage import backups, copies, disk, segments
 from companion.storage.backups import damaged_sentence
 from companion.storage.conflicts import conflict_copies
 from companion.storage.disk import (
@@ -35,79 +34,29 @@ from companion.storage.disk import (
     sync_file,
     write_temp,
 )
+from companion.storage.documents import (
+    TABLES,
+    checked,
+    cut_short,
+    decode,
+    fresh_document,
+    legacy_tables,
+    read_document,
+    seal_document,
+    summarise,
+)
 from companion.storage.lock import VaultLock
 from companion.storage.merge import TOMBSTONES, Kept, MergeReport, canonical, counted, merge, rev_of, set_aside
 from companion.storage.sealed import Saved, SegmentDB, SegmentedStorage
 from companion.storage.segments import Document
+from companion.storage.side_files import SideFiles
 
-SCHEMA_VERSION = 1
-TABLES = ("reflections", "boundaries", "contacts")
-EXTRA_TABLES = ("prompts", "sessions")
 SAVE_ATTEMPTS = 3
 COMPACT_MIN_WASTE = 1 << 20  # compact once earlier versions of segments take more than this and the live ones
 BACKUP_EVERY = timedelta(days=1)  # or when the newest rolling backup is older than this
 
 UNCONFIRMED = ("Saved, but the disk reported an error while confirming it; "
                "companion will confirm again on the next save.")
-
-
-def _decode(path: Path, plaintext: bytes) -> Document:
-    try:
-        document = orjson.loads(plaintext)
-        check_structure(document)  # every record is read (and checked) by `companion check`
-    except (orjson.JSONDecodeError, SchemaError):
-        raise VaultDamaged(damaged_sentence(path, "holds data companion cannot read")) from None
-    assert isinstance(document, dict)
-    return document
-
-
-def _fresh_document(now: datetime) -> Document:
-    return {
-        "_meta": {"1": {"schema": SCHEMA_VERSION, "created": now.isoformat()}},
-        **{name: {} for name in (*TABLES, *EXTRA_TABLES)},
-    }
-
-
-def summarise(table: str, records: segments.Records) -> dict[str, Any]:
-    """What the manifest remembers of a segment of reflections, so Home and `list -n` read few segments."""
-    if table != "reflections":
-        return {}
-    created = [r["created"] for r in records.values() if isinstance(r, dict) and isinstance(r.get("created"), str)]
-    return {"newest": max(created, default=""), "flagged": sum(1 for r in records.values()
-                                                              if isinstance(r, dict) and r.get("flagged") is True)}
-
-
-def read_document(path: Path, blob: bytes, data_key: bytes, *, whole: bool = False,
-                  recover: bool = False) -> tuple[envelope.Header, Document]:
-    """A whole vault file of any format, every record read; VaultDamaged names what is wrong.
-
-    A format 3 file whose last save was cut short is read as of its last whole save, unless `whole`;
-    with `recover`, the segments still whole after it are laid over (see segments.open_whole).
-    """
-    header = envelope.parse_header(blob)
-    if header.segmented:
-        document = segments.open_whole(blob, data_key, header, whole=whole, recover=recover)
-        try:
-            check_structure(document)
-        except SchemaError:
-            raise VaultDamaged("holds data companion cannot read") from None
-        return header, document
-    return header, _decode(path, envelope.open_body(blob, data_key, header))
-
-
-def seal_document(header: envelope.Header, data_key: bytes,
-                  document: Document) -> tuple[bytes, segments.Manifest | None]:
-    """A whole vault file holding `document`, in the format the header names (and its manifest, if any)."""
-    if header.segmented:
-        return segments.whole_file(header, data_key, document, summarise)
-    return envelope.seal(header, data_key, orjson.dumps(document)), None
-
-
-def _legacy_tables(document: Document) -> segments.Tables:
-    """Pseudo-segments for a document held in memory (a format 1 or 2 file not yet moved on)."""
-    return {name: {index: segments.SegmentRef(0, 0, "", len(part), max(int(k) for k in part), summarise(name, part))
-                   for index, part in segments.split(records).items()}
-            for name, records in document.items()}
 
 
 @dataclass(frozen=True)
@@ -217,6 +166,7 @@ class Vault:
         self.path = path
         self._header = header
         self._data_key = data_key
+        self._side = SideFiles(path, data_key)
         self._lock = lock
         self._clock = clock
         self._stamp: FileStamp | None = None
@@ -251,7 +201,7 @@ class Vault:
                 raise StorageFailure(f"A journal already exists at {path}; companion will not overwrite it.")
             header, data_key = envelope.new_envelope(passphrase, kdf)
             vault = cls(path, header, data_key, lock, clock)
-            document = _fresh_document(clock())
+            document = fresh_document(clock())
             vault.storage.adopt(vault._write_whole(document, action="create your journal", keep=False), document)
             return vault
         except BaseException:
@@ -300,7 +250,7 @@ class Vault:
                     manifest = segments.read_manifest(segments.fd_reader(fd), stat.st_size, data_key, header)
                 else:
                     blob = disk.read_all(fd, stat.st_size)
-                    document = _decode(path, envelope.open_body(blob, data_key, header))
+                    document = decode(path, envelope.open_body(blob, data_key, header))
             except VaultDamaged as exc:
                 raise VaultDamaged(damaged_sentence(path, exc.message)) from None
             for tmp in stale_temps(path):
@@ -318,7 +268,7 @@ class Vault:
                 if upgraded.segmented:
                     vault._upgrade(document)
             fd = None
-            vault._migrate_legacy_draft()
+            vault.news.extend(vault._side.migrate_legacy(vault._open_with_key))
             if replaced is not None:
                 text = _replaced_sentence(replaced)
                 vault.news.append(text[0].upper() + text[1:])
@@ -380,6 +330,7 @@ class Vault:
         self._legacy = None
         self._db = None
         self._data_key = b""
+        self._side.forget()
         self._lock.release()
 
     def __enter__(self) -> Vault:
@@ -467,7 +418,7 @@ class Vault:
         self._stamp = FileStamp.of(stat)
         self._digest = _digest(blob)
         # held in memory already: a copy for the tables, the original is what was saved
-        self.storage.adopt(_legacy_tables(document), segments.deep_copy(document))
+        self.storage.adopt(legacy_tables(document), segments.deep_copy(document))
 
     # -- saving ------------------------------------------------------------------------------
     def _persist(self, changes: dict[str, dict[int, segments.Records]]) -> Saved:
@@ -574,7 +525,7 @@ class Vault:
                            check=check, keep=keep)
         if self._live is None:
             self._legacy = segments.deep_copy(document)
-            return _legacy_tables(document)
+            return legacy_tables(document)
         return self._live.manifest.tables
 
     def _replace_file(self, blob: bytes, manifest: segments.Manifest | None, *, action: str, check: bool = False,
@@ -632,7 +583,7 @@ class Vault:
                     kept_open = True
                 return None
             _, document = read_document(self.path, blob, self._data_key)
-            document = _checked(self.path, document)
+            document = checked(self.path, document)
             kept_open = live is not None  # handed over with the copy
         except VaultDamaged:
             kept = backups.keep_copy(self.path, "unmerged", self._clock(),
@@ -696,9 +647,9 @@ class Vault:
             return
         self._header = header
         try:
-            failed = _swap_in(self._stage_copies(header))
+            failed = copies.swap_in(copies.stage_resealed(self.path, self._data_key, header))
         except StorageFailure:
-            failed = self._copies()
+            failed = copies.kept_copies(self.path)
         if failed:
             self.news.append(f"The passphrase was changed on another device; {len(failed)} older copies in "
                              f"{backups_dir(self.path)} could not be updated and still open with the old one.")
@@ -734,7 +685,7 @@ class Vault:
         blob = read_bytes(copy, "read the copy to merge")
         try:
             header, theirs = read_document(copy, blob, self._data_key, recover=True)
-            theirs = _checked(copy, theirs)
+            theirs = checked(copy, theirs)
         except VaultDamaged:
             raise VaultDamaged(f"{copy} is not a copy of this journal (or it is damaged), so companion "
                                "did not merge it; it is left where it is.") from None
@@ -746,7 +697,7 @@ class Vault:
         self._keep_versions([k for k in report.concurrent if k.local], ours)
         self._keep_versions([k for k in report.concurrent if not k.local], theirs)
         offered = copy in backups.list_offered(self.path)  # kept by companion: the person was told already
-        if not offered and _cut_short(blob, self._data_key, header):
+        if not offered and cut_short(blob, self._data_key, header):
             self.news.append(f"The end of {copy.name} could not be read, so it was merged as far as it could "
                              "be read: its last whole save, and every part of a later save still whole.")
         if offered or copy.parent != backups_dir(self.path):
@@ -767,7 +718,7 @@ class Vault:
         Returns where the replaced journal was kept.
         """
         kept = backups.keep_copy(self.path, "before-restore", self._clock(), source=self.path)
-        self._replace_document({**_fresh_document(self._clock()), **tables}, action="restore your journal",
+        self._replace_document({**fresh_document(self._clock()), **tables}, action="restore your journal",
                                keep=False)
         return kept
 
@@ -817,9 +768,9 @@ class Vault:
         try:
             tmp, stat = write_temp(self.path, blob)
         except OSError as exc:
-            raise StorageFailure(_not_changed(exc)) from None
+            raise StorageFailure(copies.not_changed(exc)) from None
         try:
-            staged = self._stage_copies(header)
+            staged = copies.stage_resealed(self.path, self._data_key, header)
         except BaseException:
             discard(tmp)
             raise
@@ -834,7 +785,7 @@ class Vault:
             for _, staged_tmp in staged:
                 discard(staged_tmp)
             if isinstance(exc, OSError):
-                raise StorageFailure(_not_changed(exc)) from None
+                raise StorageFailure(copies.not_changed(exc)) from None
             raise
         self._header = header
         try:
@@ -843,103 +794,26 @@ class Vault:
             pass  # renamed over at once: the next save merges with whatever is there now
         if self._live is not None:  # the same segments, in the new file
             self.storage.moved(self._live.manifest.tables)
-        failed = _swap_in(staged)
+        failed = copies.swap_in(staged)
         _fsync_quietly(self.path.parent, backups_dir(self.path))
         return failed
-
-    def _copies(self) -> list[Path]:
-        """Every file companion keeps that is sealed like the vault: backups, kept copies, conflict copies."""
-        return [*(b.path for b in backups.list_backups(self.path)), *backups.list_kept(self.path),
-                *conflict_copies(self.path)]
-
-    def _stage_copies(self, header: envelope.Header) -> list[tuple[Path, Path]]:
-        """Each copy that opens with this data key, sealed again under `header` into a temp file beside it.
-
-        Returns (copy, temp) pairs for _swap_in; an OSError removes them all and raises StorageFailure.
-        """
-        staged: list[tuple[Path, Path]] = []
-        try:
-            for path in self._copies():
-                try:
-                    blob = self._resealed(read_bytes(path, "read a backup"), header)
-                except CompanionError:
-                    continue  # damaged or another journal: leave it exactly as it is
-                tmp, _ = write_temp(path, blob)
-                staged.append((path, tmp))
-        except OSError as exc:
-            for _, tmp in staged:
-                discard(tmp)
-            raise StorageFailure(_not_changed(exc)) from None
-        return staged
-
-    def _resealed(self, blob: bytes, header: envelope.Header) -> bytes:
-        """A copy sealed under `header` (format 3); VaultDamaged if it is not this journal's or damaged.
-
-        A copy whose end could not be read is sealed again with what it holds after its last whole save
-        laid over it: no copy is ever sealed again into one that holds less."""
-        found = envelope.parse_header(blob)
-        if found.segmented:
-            read = segments.blob_reader(blob)
-            manifest = segments.read_manifest(read, len(blob), self._data_key, found)
-            if manifest.cut_short:
-                document = segments.open_whole(blob, self._data_key, found, recover=True)
-                return seal_document(header, self._data_key, document)[0]
-            return segments.compacted(header, self._data_key, read, manifest)[0]
-        return seal_document(header, self._data_key, _decode(self.path, envelope.open_body(blob, self._data_key)))[0]
 
     def _open_with_key(self, blob: bytes) -> bytes:
         envelope.parse_header(blob)
         return envelope.open_body(blob, self._data_key)
 
     # -- the drafts: small files sealed with the data key, so autosave never rewrites the vault ----
-    # An unfinished entry (draft_path) and the fields of a form left open (form_path), each with its label.
-    SIDE_FILES = {"draft": (draft_path, envelope.DRAFT_LABEL, "unfinished entry"),
-                  "form": (form_path, envelope.FORM_LABEL, "unfinished form")}
-
+    # -- this device's side files: the draft and an open form (side_files.py) ---------------------------
     def save_draft(self, plaintext: bytes | None, kind: str = "draft") -> None:
         """Seal `plaintext` into this device's draft file (`kind`: draft or form) beside the vault; None
         removes it."""
-        where, label, _ = self.SIDE_FILES[kind]
-        path = where(self.path)
-        if plaintext is None:
-            try:
-                path.unlink(missing_ok=True)
-            except OSError as exc:
-                raise StorageFailure(f"companion could not remove the draft at {path} "
-                                     f"({exc.strerror or type(exc).__name__}).") from None
-            return
-        atomic_write(path, envelope.seal_draft(self._data_key, plaintext, label), action="keep your draft")
+        self._side.save(plaintext, kind)
 
     def load_draft(self, kind: str = "draft") -> bytes | None:
         """The sealed draft, if one was left; a damaged or foreign one is set aside in backups/."""
-        where, label, what = self.SIDE_FILES[kind]
-        path = where(self.path)
-        if not path.exists():
-            return None
-        try:
-            return envelope.open_draft(read_bytes(path, "read the draft"), self._data_key, label)
-        except VaultDamaged:
-            kept = backups.move_in(self.path, path, "set-aside-draft")
-            self.news.append(f"An {what} could not be read (damaged, or from another journal), "
-                             f"so it was set aside as {kept}.")
-            return None
-
-    def _migrate_legacy_draft(self) -> None:
-        """companion 0.1 sealed the draft under the vault's header: re-seal it the new way, once."""
-        old = legacy_draft_path(self.path)
-        if not old.exists() or draft_path(self.path).exists():
-            return
-        try:
-            plaintext = self._open_with_key(read_bytes(old, "read the draft"))
-            value = orjson.loads(plaintext)
-            if not isinstance(value, dict) or "text" not in value:
-                raise VaultDamaged("is not a draft")
-        except (CompanionError, orjson.JSONDecodeError):
-            kept = backups.move_in(self.path, old, "set-aside-draft")
-            self.news.append(f"An unfinished entry could not be read, so it was set aside as {kept}.")
-            return
-        self.save_draft(plaintext)
-        old.unlink(missing_ok=True)
+        data, said = self._side.load(kind)
+        self.news.extend(said)
+        return data
 
     # -- checking ----------------------------------------------------------------------------
     def counts(self) -> dict[str, int]:
@@ -955,9 +829,8 @@ class Vault:
             report.backups.append(FileStatus(backup.path, self._copy_state(backup.path, passphrase), backup.taken))
         report.kept = [FileStatus(path, self._copy_state(path, passphrase, kept=True))
                        for path in backups.list_kept(self.path)]
-        for kind, (where, label, _) in self.SIDE_FILES.items():
-            if (side := where(self.path)).exists():
-                setattr(report, kind, FileStatus(side, self._draft_state(side, label)))
+        for kind, (side, state) in self._side.states().items():
+            setattr(report, kind, FileStatus(side, state))
         return report
 
     def _copy_state(self, path: Path, passphrase: str, *, kept: bool = False) -> str:
@@ -976,15 +849,6 @@ class Vault:
             return exc.message
         return "ok"
 
-    def _draft_state(self, path: Path, label: bytes) -> str:
-        try:
-            value = orjson.loads(envelope.open_draft(read_bytes(path, "read the draft"), self._data_key, label))
-        except CompanionError as exc:
-            return exc.message
-        except orjson.JSONDecodeError:
-            return "holds data companion cannot read"
-        return "ok" if isinstance(value, dict) else "holds data companion cannot read"
-
 
 def _replaced_after_refusal(path: Path, stat: os.stat_result) -> Path | None:
     """The copy of this journal kept when a file companion could not merge replaced it (see _changed_copy),
@@ -999,22 +863,6 @@ def _replaced_sentence(kept: Path) -> str:
             f"one, which is kept at {kept}")
 
 
-def _cut_short(blob: bytes, data_key: bytes, header: envelope.Header) -> bool:
-    """Whether a format 3 file ends with bytes after its last whole save."""
-    if not header.segmented:
-        return False
-    return segments.read_manifest(segments.blob_reader(blob), len(blob), data_key, header).cut_short > 0
-
-
-def _checked(path: Path, document: Document) -> Document:
-    """A document read from a file companion did not just write: every record must fit the schema."""
-    try:
-        check_tables(document)
-    except SchemaError as exc:
-        raise VaultDamaged(damaged_sentence(path, f"holds a record companion cannot read ({exc})")) from None
-    return document
-
-
 def _digest(blob: bytes) -> bytes:
     return hashlib.sha256(blob).digest()
 
@@ -1026,22 +874,6 @@ def _truncated(fd: int, size: int) -> FileStamp | None:
         return FileStamp.of(os.fstat(fd))
     except OSError:
         return None
-
-
-def _not_changed(exc: OSError | StorageFailure) -> str:
-    reason = exc.message if isinstance(exc, StorageFailure) else (exc.strerror or type(exc).__name__)
-    return f"companion could not write the re-sealed files ({reason.rstrip('.')}); your passphrase was not changed."
-
-
-def _swap_in(staged: list[tuple[Path, Path]]) -> list[Path]:
-    failed = []
-    for path, tmp in staged:
-        try:
-            os.replace(tmp, path)
-        except OSError:
-            discard(tmp)
-            failed.append(path)
-    return failed
 
 
 def _fsync_quietly(*folders: Path) -> None:
