@@ -25,10 +25,10 @@ from companion.services.reflections import ReflectionService
 from companion.services.safety import SafetyPlanService
 from companion.services.sessions import SessionService
 from companion.storage.backups import list_offered
+from companion.storage.checking import CheckReport as CheckReport  # what `check` returns, for its callers
 from companion.storage.conflicts import conflict_copies
 from companion.storage.merge import MergeReport
 from companion.storage.repositories import PreferenceRepository
-from companion.storage.vault import CheckReport as CheckReport  # what `check` returns, for its callers
 from companion.storage.vault import Vault
 
 SPARK_DAYS = 30

@@ -7,7 +7,7 @@ import hashlib
 import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -17,12 +17,12 @@ from tinydb import TinyDB
 from companion.crypto import envelope
 from companion.crypto.envelope import DEFAULT_KDF, KdfParams
 from companion.domain.clock import Clock
-from companion.domain.schema import SchemaError, check_structure, damaged_records
-from companion.errors import CompanionError, StorageFailure, VaultDamaged, WrongPassphrase
+from companion.domain.schema import SchemaError, check_structure
+from companion.errors import StorageFailure, VaultDamaged, WrongPassphrase
 from companion.paths import backups_dir
-from companion.storage import backups, copies, disk, segments
+from companion.storage import backups, checking, copies, disk, segments
 from companion.storage.backups import damaged_sentence
-from companion.storage.conflicts import conflict_copies
+from companion.storage.checking import CheckReport, FileStatus
 from companion.storage.disk import (
     atomic_write,
     describe_os_error,
@@ -80,34 +80,6 @@ class FileStamp:
             return cls.of(os.stat(path))
         except OSError:
             return None
-
-
-@dataclass
-class FileStatus:
-    """What `check` found for one file kept beside the vault."""
-
-    path: Path
-    state: str  # "ok", "other passphrase", or a damage reason
-    taken: datetime | None = None
-
-
-@dataclass
-class CheckReport:
-    """What `check` found: record counts and the state of every file companion keeps."""
-
-    counts: dict[str, int]
-    backups: list[FileStatus] = field(default_factory=list)
-    kept: list[FileStatus] = field(default_factory=list)
-    conflicts: list[Path] = field(default_factory=list)
-    offered: list[Path] = field(default_factory=list)  # kept copies holding words to bring back
-    draft: FileStatus | None = None
-    form: FileStatus | None = None
-    damaged_records: list[str] = field(default_factory=list)
-
-    @property
-    def damaged_backups(self) -> list[FileStatus]:
-        """Backups and kept copies that are neither readable nor merely under another passphrase."""
-        return [b for b in (*self.backups, *self.kept) if b.state not in ("ok", "other passphrase")]
 
 
 @dataclass
@@ -822,32 +794,8 @@ class Vault:
 
     def check(self, passphrase: str) -> CheckReport:
         """Verify every backup, kept copy and the draft (the vault itself was verified when it opened)."""
-        report = CheckReport(counts=self.counts(), conflicts=conflict_copies(self.path),
-                             offered=backups.list_offered(self.path),
-                             damaged_records=damaged_records(self.storage.document()))
-        for backup in backups.list_backups(self.path):
-            report.backups.append(FileStatus(backup.path, self._copy_state(backup.path, passphrase), backup.taken))
-        report.kept = [FileStatus(path, self._copy_state(path, passphrase, kept=True))
-                       for path in backups.list_kept(self.path)]
-        for kind, (side, state) in self._side.states().items():
-            setattr(report, kind, FileStatus(side, state))
-        return report
-
-    def _copy_state(self, path: Path, passphrase: str, *, kept: bool = False) -> str:
-        try:
-            blob = read_bytes(path, "read a backup")
-            try:
-                # a kept copy of a journal whose end could not be read is read as far as it can be
-                read_document(path, blob, self._data_key, whole=not kept, recover=kept)
-            except VaultDamaged:
-                # Sealed under another data key (say, another journal's copy): try the passphrase.
-                key = envelope.unwrap_key(envelope.parse_header(blob), passphrase)
-                read_document(path, blob, key, whole=not kept, recover=kept)
-        except WrongPassphrase:
-            return "other passphrase"
-        except CompanionError as exc:
-            return exc.message
-        return "ok"
+        return checking.check(self.path, self._data_key, passphrase, counts=self.counts(),
+                              document=self.storage.document(), side_files=self._side.states())
 
 
 def _replaced_after_refusal(path: Path, stat: os.stat_result) -> Path | None:
