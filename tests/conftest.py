@@ -17,8 +17,9 @@ import pytest
 from companion.crypto import envelope
 from companion.crypto.envelope import KdfParams
 from companion.domain.reflection import Reflection
+from companion.storage.documents import read_document
 from companion.storage.repositories import ReflectionRepository
-from companion.storage.vault import Vault, read_document
+from companion.storage.vault import Vault
 
 if "faketime" in os.environ.get("LD_PRELOAD", ""):
     # CI runs the suite a second time under `faketime --exclude-monotonic -f +400d` (see pinned.py).

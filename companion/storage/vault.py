@@ -22,7 +22,7 @@ from companion.errors import StorageFailure, VaultDamaged, WrongPassphrase
 from companion.paths import backups_dir
 from companion.storage import backups, checking, copies, disk, segments
 from companion.storage.backups import damaged_sentence
-from companion.storage.checking import CheckReport, FileStatus
+from companion.storage.checking import CheckReport
 from companion.storage.disk import (
     atomic_write,
     describe_os_error,
@@ -832,4 +832,4 @@ def _fsync_quietly(*folders: Path) -> None:
             pass
 
 
-__all__ = ["TOMBSTONES", "CheckReport", "FileStatus", "Vault", "damaged_sentence", "read_document"]
+__all__ = ["TOMBSTONES", "CheckReport", "Vault"]
