@@ -9,7 +9,8 @@ from datetime import date, timedelta
 from companion.domain.clock import Clock
 from companion.domain.contact import Contact
 from companion.domain.experiment import Experiment, ladder, tried, tried_line
-from companion.domain.insight import INSIGHT_DAYS, REACHING, Noticing, noticings
+from companion.domain.insight import INSIGHT_DAYS, REACHING, Noticing, home_line, noticings
+from companion.domain.reflection import Reflection
 from companion.domain.series import series
 from companion.errors import UsageError
 from companion.services.people import ContactService
@@ -75,19 +76,26 @@ class ExperimentService(RecordService[Experiment]):
         found = next((c for c in self._contacts.all() if c.name.casefold() == name.strip().casefold()), None)
         return (found.id, "") if found else (None, name.strip())
 
-    def tried_line(self) -> str | None:
-        """Home's one line about the asks tried (None under three)."""
-        return tried_line(self.repo.all(), self._clock().date())
+    def home_lines(self, entries: list[Reflection], people: list[Contact]) -> tuple[str | None, str | None]:
+        """Home's line about the asks tried (None under three) and its line about connection (None without
+        enough days), from the entries of the last INSIGHT_DAYS and the people Home has read already."""
+        experiments = self.repo.all()
+        return (tried_line(experiments, self._clock().date()),
+                home_line(self.noticings(entries, people, experiments)))
 
-    def noticings(self, people: list[Contact] | None = None) -> list[Noticing]:
-        """Mood and reliance on days of reaching out or being helped, and after an ask, over INSIGHT_DAYS."""
+    def noticings(self, entries: list[Reflection] | None = None, people: list[Contact] | None = None,
+                  experiments: list[Experiment] | None = None) -> list[Noticing]:
+        """Mood and reliance on days of reaching out or being helped, and after an ask, over INSIGHT_DAYS (from
+        the entries since then, the people and the experiments, read here when not given)."""
         now = self._clock()
         today = now.date()
         start = today - timedelta(days=INSIGHT_DAYS - 1)
-        entries = self._reflections.since(now - timedelta(days=INSIGHT_DAYS))
+        if entries is None:
+            entries = self._reflections.since(now - timedelta(days=INSIGHT_DAYS))
         moments = [i for c in (people if people is not None else self._contacts.all()) for i in c.interactions
                    if start <= i.day <= today]
-        done = {e.done_on for e in self.repo.all() if e.done_on and start <= e.done_on <= today}
+        done = {e.done_on for e in (experiments if experiments is not None else self.repo.all())
+                if e.done_on and start <= e.done_on <= today}
         reaching = {i.day for i in moments if i.kind in REACHING} | done
         asks = {i.day for i in moments if i.kind == "asked"} | done
         mood = series(entries, "mood", start, today, now.tzinfo, width=1)

@@ -13,7 +13,7 @@ from companion.crypto.envelope import DEFAULT_KDF, KdfParams
 from companion.domain.boundary import Boundary
 from companion.domain.clock import Clock
 from companion.domain.contact import Contact
-from companion.domain.insight import home_line
+from companion.domain.insight import INSIGHT_DAYS
 from companion.domain.prompts import Prompt
 from companion.domain.reflection import Reflection, clean_tags
 from companion.domain.series import Series, last_days
@@ -81,7 +81,13 @@ class Journal:
         """Everything the home screen shows, in one read."""
         now = self._clock()
         counts = self.vault.counts()
-        recent = self.reflections.since(now - timedelta(days=SPARK_DAYS))
+        # One read of the entries, the people and the asks for everything Home shows: the connection line looks
+        # back INSIGHT_DAYS, the charts SPARK_DAYS of the same entries (newest first, so a prefix).
+        lookback = self.reflections.since(now - timedelta(days=INSIGHT_DAYS))
+        spark_start = now - timedelta(days=SPARK_DAYS)
+        recent = [r for r in lookback if r.created >= spark_start]
+        people = self.contacts.all()
+        asks_tried, connection = self.asks.home_lines(lookback, people)
         newest_items = recent[:newest] if len(recent) >= newest else self.reflections.page(limit=newest).items
         return Summary(
             reflections=counts["reflections"],
@@ -89,7 +95,7 @@ class Journal:
             contacts=counts["contacts"],
             newest=newest_items,
             prompt=self.reflections.today_prompt(prompt_skip),
-            due_contacts=self.contacts.due(),
+            due_contacts=self.contacts.due(people),
             due_boundaries=self.boundaries.due(),
             mood=last_days(recent, "mood", now.date(), SPARK_DAYS, now.tzinfo),
             reliance=last_days(recent, "reliance", now.date(), SPARK_DAYS, now.tzinfo),
@@ -97,8 +103,8 @@ class Journal:
             waiting_session=self.sessions.waiting(),
             conflicts=[visible(c.name) for c in self.conflicts()],
             set_aside=[visible(c.name) for c in self.set_aside()],
-            asks_tried=self.asks.tried_line(),
-            connection=home_line(self.asks.noticings()),
+            asks_tried=asks_tried,
+            connection=connection,
         )
 
     # -- copies of the journal: synced, left by a sync tool, restored ------------------------------

@@ -53,10 +53,10 @@ class ContactService(RecordService[Contact]):
         """Every contact by name."""
         return sorted(self.repo.all(), key=lambda c: c.name.casefold())
 
-    def due(self) -> list[Contact]:
-        """Contacts whose reconnect rhythm says it is time."""
+    def due(self, people: list[Contact] | None = None) -> list[Contact]:
+        """Contacts (of `people`, if already read) whose reconnect rhythm says it is time."""
         today = self._clock().date()
-        return [c for c in self.all() if c.is_due(today)]
+        return [c for c in (self.all() if people is None else people) if c.is_due(today)]
 
     def log(self, contact: Contact, kind: str, note: str = "", day: date | None = None,
             support: str = "") -> Interaction:
