@@ -20,7 +20,7 @@ from companion.widgets.rows import experiment_rows
 REFLECT_PROMPT = "Looking back on asking {whom}: what did I expect, what happened, and what do I want to keep?"
 
 
-class AsksScreen(ListScreen[Experiment]):
+class AsksScreen(ListScreen[tuple[Experiment, str]]):
     """The ladder of asks and the asks tried."""
 
     AREA = "asks"
@@ -34,21 +34,20 @@ class AsksScreen(ListScreen[Experiment]):
     ]
     EMPTY = "No asks yet. n writes one down before you ask it: whom, what, the fear."
 
-    _names: dict[int, str] = {}
-
-    def find(self, journal: Journal, query: str, offset: int, limit: int) -> Found[Experiment]:
+    def find(self, journal: Journal, query: str, offset: int, limit: int) -> Found[tuple[Experiment, str]]:
+        """Each ask with whom it is to (named here, on the journal's thread), as the filter lets through."""
         names = journal.contacts.names()
-        items = [e for e in journal.asks.all()
-                 if words_match(query, e.ask, e.fear, e.whom(names), e.happened, e.felt, e.learned)]
-        self._names = names
-        waiting = sum(1 for e in items if not e.done)
+        named = [(e, e.whom(names)) for e in journal.asks.all()]
+        items = [(e, whom) for e, whom in named
+                 if words_match(query, e.ask, e.fear, whom, e.happened, e.felt, e.learned)]
+        waiting = sum(1 for e, _ in items if not e.done)
         status = self.status_of(len(items), "ask", "asks", query)
         if items:
             status += f" · {waiting} on the ladder · l how it went · K/J move an ask up or down"
         return Found(items[offset:offset + limit], len(items), status)
 
-    def rows(self, items: list[Experiment]) -> list[Option | None]:
-        return experiment_rows(items, self._names, self.size.width)
+    def rows(self, items: list[tuple[Experiment, str]]) -> list[Option | None]:
+        return experiment_rows(items, self.size.width)
 
     def card(self, journal: Journal, record_id: int) -> Card | None:
         e = journal.asks.get(record_id)

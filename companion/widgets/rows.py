@@ -73,17 +73,16 @@ def session_row(s: Session, today: date) -> Option:
                                    (shared, "dim")), id=str(s.id))
 
 
-def experiment_rows(items: list[Experiment], names: dict[int, str], width: int = 80) -> list[Option | None]:
+def experiment_rows(items: list[tuple[Experiment, str]], width: int = 80) -> list[Option | None]:
     """The ladder (small to big, the next rung marked in words), then the asks tried with the fear's belief
-    before and after; a heading for each."""
+    before and after; a heading for each. Each item: an ask, and whom it is to ("" for nobody named)."""
     rows: list[Option | None] = []
-    ladder = [e for e in items if not e.done]
-    done = [e for e in items if e.done_on]
+    ladder = [(e, whom) for e, whom in items if not e.done]
+    done = [(e, whom) for e, whom in items if e.done_on]
     if ladder:
         rows.append(Option(Content.styled("The ladder: small asks first", "bold"), disabled=True))
-    for rung, e in enumerate(ladder, start=1):
+    for rung, (e, whom) in enumerate(ladder, start=1):
         mark = ("next ", "bold") if rung == 1 else ("     ", "")
-        whom = e.whom(names)
         # the figures before the words, so a long ask is shortened, never the belief
         fear = f"fear {e.belief_before:>3}  " if width >= NARROW else ""
         rows.append(Option(Content.assemble(f"  {rung:>2} ", mark, (fear, "dim"),
@@ -92,8 +91,7 @@ def experiment_rows(items: list[Experiment], names: dict[int, str], width: int =
         if rows:
             rows.append(None)
         rows.append(Option(Content.styled("Tried", "bold"), disabled=True))
-    for e in done:
-        whom = e.whom(names)
+    for e, whom in done:
         when = f"{e.done_on:%d %b}" if e.done_on else ""
         rows.append(Option(Content.assemble((f"  {when}  ", "dim"), (f"fear {e.belief_before:>3} → "
                                                                      f"{e.belief_after:<3}  ", "dim"),
