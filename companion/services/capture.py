@@ -58,9 +58,9 @@ def take_captured(journal: Journal) -> None:
 def _telling(journal: Journal, work: Callable[[], list[str]]) -> None:
     """Run `work`, telling what happened (or why it could not happen yet) through the journal's news."""
     try:
-        journal.vault.news.extend(work())
+        journal.vault.tell(*work())
     except CompanionError as exc:
-        journal.vault.news.append(f"Entries captured without unlocking could not be taken in yet: {exc.message}")
+        journal.vault.tell(f"Entries captured without unlocking could not be taken in yet: {exc.message}")
 
 
 def identities(journal: Journal) -> list[pyrage.x25519.Identity]:

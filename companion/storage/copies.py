@@ -12,7 +12,7 @@ from companion.errors import CompanionError, StorageFailure
 from companion.storage import backups, segments
 from companion.storage.conflicts import conflict_copies
 from companion.storage.disk import discard, read_bytes, write_temp
-from companion.storage.documents import decode, seal_document
+from companion.storage.documents import blob_source, read_document, seal_document
 
 
 def kept_copies(vault: Path) -> list[Path]:
@@ -46,15 +46,10 @@ def resealed(vault: Path, blob: bytes, data_key: bytes, header: envelope.Header)
 
     A copy whose end could not be read is sealed again with what it holds after its last whole save
     laid over it: no copy is ever sealed again into one that holds less."""
-    found = envelope.parse_header(blob)
-    if found.segmented:
-        read = segments.blob_reader(blob)
-        manifest = segments.read_manifest(read, len(blob), data_key, found)
-        if manifest.cut_short:
-            document = segments.open_whole(blob, data_key, found, recover=True)
-            return seal_document(header, data_key, document)[0]
-        return segments.compacted(header, data_key, read, manifest)[0]
-    return seal_document(header, data_key, decode(vault, envelope.open_body(blob, data_key)))[0]
+    source = blob_source(vault, blob, data_key)[1]
+    if source.manifest.cut_short:
+        return seal_document(header, data_key, read_document(vault, blob, data_key, recover=True)[1])[0]
+    return segments.compacted(header, data_key, source.read, source.manifest)[0]
 
 
 def swap_in(staged: list[tuple[Path, Path]]) -> list[Path]:

@@ -1,9 +1,14 @@
 """Whole journal documents in any of the three file formats: read one (formats 1 and 2, one sealed body, and
 format 3, segments bound by a manifest, all into the same document), seal one, check a document that came from
-elsewhere, and what a new journal holds. The vault appends and compacts; this reads and writes whole files."""
+elsewhere, and what a new journal holds. The vault appends and compacts; this reads and writes whole files.
+
+This is the only module that knows formats 1 and 2: an older file is turned into a format 3 source at this edge
+(`open_source`, held sealed in memory until the next save writes it whole), whether it was opened (an upgrade,
+a recovery-key open) or synced from an older device; `check` and resealing kept copies read through here too."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -13,9 +18,10 @@ import orjson
 from companion.crypto import envelope
 from companion.domain.schema import SchemaError, check_structure, check_tables
 from companion.errors import VaultDamaged
-from companion.storage import segments
+from companion.storage import disk, segments
 from companion.storage.backups import damaged_sentence
 from companion.storage.segments import Document
+from companion.storage.state import Source, digest_of
 
 SCHEMA_VERSION = 1
 TABLES = ("reflections", "boundaries", "contacts")
@@ -76,11 +82,46 @@ def seal_document(header: envelope.Header, data_key: bytes,
     return envelope.seal(header, data_key, orjson.dumps(document)), None
 
 
-def legacy_tables(document: Document) -> segments.Tables:
-    """Pseudo-segments for a document held in memory (a format 1 or 2 file not yet moved on)."""
-    return {name: {index: segments.SegmentRef(0, 0, "", len(part), max(int(k) for k in part), summarise(name, part))
-                   for index, part in segments.split(records).items()}
-            for name, records in document.items()}
+def memory_source(header: envelope.Header, data_key: bytes, document: Document) -> Source:
+    """`document` sealed in format 3 in memory: what an older file is read as until a save writes it whole."""
+    blob, manifest = segments.whole_file(replace(header, segmented=True), data_key, document, summarise)
+    return Source(manifest, blob=blob)
+
+
+def open_source(path: Path, fd: int, size: int, header: envelope.Header, data_key: bytes) -> tuple[Source, bytes]:
+    """The file open on `fd` as a format 3 source, and its digest. A format 3 file is read through `fd` (only
+    its manifest now); an older one is read whole and sealed in memory (the source has no descriptor)."""
+    if header.segmented:
+        manifest = segments.read_manifest(segments.fd_reader(fd), size, data_key, header)
+        return Source(manifest, fd=fd), manifest.digest
+    blob = disk.read_all(fd, size)
+    document = decode(path, envelope.open_body(blob, data_key, header))
+    return memory_source(header, data_key, document), digest_of(blob)
+
+
+def blob_source(path: Path, blob: bytes, data_key: bytes,
+                fd: int | None = None) -> tuple[envelope.Header, Source, bytes]:
+    """A whole file read into memory (a copy a sync tool put in place) as a header, a source and a digest; a
+    format 3 file is then read through `fd`, its descriptor, when one is given (the caller keeps it open)."""
+    header = envelope.parse_header(blob)
+    if header.segmented:
+        manifest = segments.read_manifest(segments.blob_reader(blob), len(blob), data_key, header)
+        source = Source(manifest, fd=fd) if fd is not None else Source(manifest, blob=blob)
+        return header, source, manifest.digest
+    document = decode(path, envelope.open_body(blob, data_key, header))
+    return header, memory_source(header, data_key, document), digest_of(blob)
+
+
+def upgrade_due(source: Source, header: envelope.Header) -> bool:
+    """Whether an older file just opened (held in memory) is to be written in format 3 now: its header was moved
+    on by the passphrase (a recovery-key open waits for the new passphrase)."""
+    return not source.appendable and header.segmented
+
+
+def header_to_keep(ours: envelope.Header, found: envelope.Header) -> envelope.Header:
+    """The header to save under once another device's file was taken in: its own when it changed the
+    passphrase; ours when an older companion wrote it (format 3 is kept)."""
+    return found if found.segmented else ours
 
 
 def cut_short(blob: bytes, data_key: bytes, header: envelope.Header) -> bool:

@@ -19,7 +19,8 @@ from companion.domain.reflection import Reflection
 from companion.domain.safety_plan import SafetyPlan
 from companion.domain.session import Session
 from companion.domain.text import visible
-from companion.storage.merge import TOMBSTONES, Kept, ancestors, new_rev, next_version, record_uid, rev_of, tombstone
+from companion.storage.lineage import ancestors, new_rev, next_version, record_uid, rev_of
+from companion.storage.merge import TOMBSTONES, Kept, tombstone
 from companion.storage.sealed import SegmentTable, TableView
 
 

@@ -58,14 +58,16 @@ class SideFiles:
             return None, [f"An {what} could not be read (damaged, or from another journal), so it was set aside "
                           f"as {kept}."]
 
-    def migrate_legacy(self, open_sealed: Callable[[bytes], bytes]) -> list[str]:
-        """companion 0.1 sealed the draft under the vault's header (`open_sealed` opens it): re-seal it the new
+    def migrate_legacy(self) -> list[str]:
+        """companion 0.1 sealed the draft like a whole journal file under the vault's header: re-seal it the new
         way, once. What to tell."""
         old = legacy_draft_path(self._vault)
         if not old.exists() or draft_path(self._vault).exists():
             return []
         try:
-            plaintext = open_sealed(read_bytes(old, "read the draft"))
+            blob = read_bytes(old, "read the draft")
+            envelope.parse_header(blob)
+            plaintext = envelope.open_body(blob, self._key)
             value = orjson.loads(plaintext)
             if not isinstance(value, dict) or "text" not in value:
                 raise VaultDamaged("is not a draft")

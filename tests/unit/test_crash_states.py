@@ -12,6 +12,7 @@ import pytest
 
 from companion.domain.reflection import Reflection
 from companion.errors import WrongPassphrase
+from companion.storage import saving
 from companion.storage.repositories import ReflectionRepository
 from companion.storage.vault import Vault
 
@@ -87,7 +88,7 @@ def test_every_crash_state_of_a_save_opens_as_a_whole_save(make_vault: Callable[
     step, after = SCENARIOS[name]
     with Vault.open(path, PASSPHRASE, clock=fixed_clock) as vault:
         if compacting:
-            monkeypatch.setattr(Vault, "_compaction_due", lambda self: True)
+            monkeypatch.setattr(saving, "compaction_due", lambda site, known: True)
         with recording(path.parent, monkeypatch) as rec:
             step(vault)
             rec.acknowledge()

@@ -61,7 +61,7 @@ def test_the_draft_opens_as_the_format_doc_says(make_vault: Callable[..., Path],
 def test_legacy_uids_are_derived_as_the_format_doc_says() -> None:
     import hashlib
 
-    from companion.storage.merge import record_uid
+    from companion.storage.lineage import record_uid
 
     assert '"legacy-" + sha256(table + "\\x1f" + id + "\\x1f" + anchor)[:24 hex]' in DOC.read_text()
     record = {"text": "old", "created": "2025-01-01T00:00:00+00:00"}
@@ -73,7 +73,7 @@ def test_revisions_from_before_lineage_are_derived_as_the_format_doc_says() -> N
     import hashlib
     import json
 
-    from companion.storage.merge import rev_of
+    from companion.storage.lineage import rev_of
 
     assert '"c-" + sha256(the record without\nrev and ancestors, as JSON with sorted keys)[:16 hex]' in DOC.read_text()
     record = {"uid": "a", "text": "old words, naïve", "created": "2025-01-01T00:00:00+00:00", "tags": ["x"]}

@@ -87,7 +87,7 @@ def _vault_with(tmp_path_factory: pytest.TempPathFactory, write: Any) -> Path:
     """A journal whose contents `write(path, header, key)` replaces, under the journal's own key."""
     path = tmp_path_factory.mktemp("fuzz") / "vault.companion"
     with Vault.create(path, PASSPHRASE, FAST_KDF, clock=fixed_clock) as vault:
-        key = vault._data_key  # the test writes a document of its own under the journal's key
+        key = vault._site.data_key  # the test writes a document of its own under the journal's key
         header = envelope.parse_header(path.read_bytes())
     write(path, header, key)
     return path

@@ -68,7 +68,7 @@ def test_an_edit_saved_here_survives_the_other_devices_older_copy(make_vault: Ca
         if arrival == "merge-file":
             conflict = path.with_name("vault.sync-conflict-20261127-193000-PHONE.companion")
             shutil.copy2(phone, conflict)
-            here.news.append(here.merge_copy(conflict)[0].sentence())  # `companion merge` prints it
+            here.tell(here.merge_copy(conflict)[0].sentence())  # `companion merge` prints it
         else:
             _arrives(path, phone)
             if arrival == "poll":

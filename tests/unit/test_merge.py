@@ -13,15 +13,13 @@ from typing import Any
 import pytest
 
 from companion.domain.schema import RECORDS
+from companion.storage.lineage import next_version, record_uid, rev_of
 from companion.storage.merge import (
     LINK_ORDER,
     NOUNS,
     TOMBSTONES,
     canonical,
     merge,
-    next_version,
-    record_uid,
-    rev_of,
     set_aside,
     tombstone,
 )

@@ -16,7 +16,8 @@ from companion.errors import VaultDamaged
 from companion.services.journal import Journal
 from companion.storage import backups, disk, segments
 from companion.storage.repositories import ReflectionRepository
-from companion.storage.vault import COMPACT_MIN_WASTE, Vault
+from companion.storage.saving import COMPACT_MIN_WASTE
+from companion.storage.vault import Vault
 
 from conftest import FAST_KDF, NOW, PASSPHRASE, fixed_clock, open_vault_file
 
@@ -224,9 +225,9 @@ def test_a_version_1_copy_from_an_older_companion_on_another_device_is_merged(ma
                                                                               tmp_path: Path) -> None:
     path = make_vault(["mine"])
     with Vault.open(path, PASSPHRASE, clock=fixed_clock) as vault:
-        old_style = envelope.seal(envelope.Header(vault._header.kdf, vault._header.salt, vault._header.wrap_nonce,
-                                                  vault._header.wrapped_key, segmented=False),
-                                  vault._data_key, orjson.dumps({**vault.document(), "reflections": {
+        old_style = envelope.seal(envelope.Header(vault.header.kdf, vault.header.salt, vault.header.wrap_nonce,
+                                                  vault.header.wrapped_key, segmented=False),
+                                  vault._site.data_key, orjson.dumps({**vault.document(), "reflections": {
                                       **vault.document()["reflections"],
                                       "9": {"text": "from the old device", "created": NOW.isoformat()}}}))
         incoming = tmp_path / "incoming"

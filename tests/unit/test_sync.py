@@ -282,7 +282,7 @@ def test_a_full_disk_during_passwd_changes_nothing(make_vault: Callable[..., Pat
         return real(target, data)
 
     with Vault.open(path, PASSPHRASE, clock=fixed_clock) as vault:
-        monkeypatch.setattr("companion.storage.vault.write_temp", fills_up)  # the journal's new file
+        monkeypatch.setattr("companion.storage.rekeying.write_temp", fills_up)  # the journal's new file (storage/rekeying.py)
         monkeypatch.setattr("companion.storage.copies.write_temp", fills_up)  # the copies' (storage/copies.py)
         with pytest.raises(StorageFailure, match="your passphrase was not changed"):
             vault.change_passphrase(NEW_PASSPHRASE, FAST_KDF)

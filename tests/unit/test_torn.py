@@ -16,7 +16,7 @@ from companion.crypto import envelope
 from companion.domain.reflection import Reflection
 from companion.errors import StorageFailure
 from companion.storage import backups, disk, segments
-from companion.storage import vault as vault_module
+from companion.storage import saving as saving_module
 from companion.storage.repositories import ReflectionRepository
 from companion.storage.vault import Vault
 
@@ -135,7 +135,7 @@ def test_a_save_has_two_commit_points(two_saves: Path, monkeypatch: pytest.Monke
     write_at = disk.write_at
     monkeypatch.setattr(disk, "write_at", lambda fd, data, offset: (
         calls.append("manifest" if data.endswith(segments.TAIL_MAGIC) else "frames"), write_at(fd, data, offset)))
-    monkeypatch.setattr(vault_module, "sync_file", lambda fd: (calls.append("sync"), os.fsync(fd)))
+    monkeypatch.setattr(saving_module, "sync_file", lambda fd: (calls.append("sync"), os.fsync(fd)))
     _add(two_saves, "three")
     assert calls == ["frames", "sync", "manifest", "sync"]
 

@@ -18,7 +18,6 @@ from companion.domain.reflection import Reflection
 from companion.errors import StorageFailure, VaultBusy, VaultDamaged, WrongPassphrase
 from companion.paths import backups_dir, lock_path
 from companion.storage import backups, disk
-from companion.storage import vault as vault_module
 from companion.storage.repositories import ReflectionRepository
 from companion.storage.vault import Vault
 
@@ -132,7 +131,7 @@ def test_a_save_that_fails_half_way_leaves_the_file_as_it_was(
             real(fd, bytes(data[: len(data) // 2]), offset)
             raise OSError(errno.EIO, "Input/output error")
 
-        monkeypatch.setattr(vault_module.os, "pwrite", half)
+        monkeypatch.setattr(os, "pwrite", half)
         with pytest.raises(StorageFailure, match="could not save"):
             _add(vault, "never saved")
         monkeypatch.undo()
@@ -151,7 +150,7 @@ def test_disk_full_keeps_old_file(make_vault: Callable[..., Path], monkeypatch: 
         def full(fd: int, data: object, offset: int) -> int:
             raise OSError(errno.ENOSPC, "No space left on device")
 
-        monkeypatch.setattr(vault_module.os, "pwrite", full)
+        monkeypatch.setattr(os, "pwrite", full)
         with pytest.raises(StorageFailure, match="disk is full") as info:
             _add(vault, "never saved")
         monkeypatch.undo()
