@@ -40,19 +40,16 @@ class ReflectionService:
         self._clock = clock
         self.repo = ReflectionRepository(vault)
         self.prompts = PromptRepository(vault)
-        self._sorted: list[tuple[int, dict[str, Any]]] | None = None
-        self._sorted_generation = -1
         self._haystacks: dict[int, str] = {}
+        self._hay_rows: list[tuple[int, dict[str, Any]]] | None = None  # the sorted rows the haystacks are of
 
     # -- reading -------------------------------------------------------------------------------
     def _all(self) -> list[tuple[int, dict[str, Any]]]:
-        # Sorted once per change (a merge or a restore moves the vault's generation on); Reflection
-        # objects are built only for the rows shown.
-        if self._sorted is None or not self.prepared:
-            self._sorted = self.repo.rows()
-            self._sorted_generation = self._vault.generation
-            self._haystacks = {}
-        return self._sorted
+        # Sorted by the repository once per change; Reflection objects are built only for the rows shown.
+        rows = self.repo.rows()
+        if rows is not self._hay_rows:
+            self._hay_rows, self._haystacks = rows, {}
+        return rows
 
     def _haystack(self, doc_id: int, record: dict[str, Any]) -> str:
         hay = self._haystacks.get(doc_id)
@@ -68,14 +65,10 @@ class ReflectionService:
         for doc_id, record in self._all():
             self._haystack(doc_id, record)
 
-    def forget_cache(self) -> None:
-        """Records changed behind this service's back (an import, a restore): sort again next time."""
-        self._sorted = None
-
     @property
     def prepared(self) -> bool:
         """Whether every entry is read and sorted already (else the segments' summaries answer)."""
-        return self._sorted is not None and self._sorted_generation == self._vault.generation
+        return self.repo.sorted_already
 
     def count(self) -> int:
         """How many reflections there are."""
@@ -139,13 +132,11 @@ class ReflectionService:
         else:
             entry.edited = self._clock()
             self.repo.update(entry, since=base)
-        self._sorted = None
         return entry
 
     def delete(self, reflection_id: int) -> None:
         """Remove a reflection."""
         self.repo.delete(reflection_id)
-        self._sorted = None
 
     # -- prompts -------------------------------------------------------------------------------
     def today_prompt(self, skip: int = 0, day: date | None = None) -> Prompt:
@@ -195,7 +186,6 @@ class ReflectionService:
     def insert_records(self, records: list[dict[str, Any]]) -> None:
         """Store many new entries in one save (an import)."""
         self.repo.insert_many(records)
-        self._sorted = None
 
     def now(self) -> datetime:
         """The injected clock."""

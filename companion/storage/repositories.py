@@ -162,10 +162,22 @@ class ReflectionRepository(Repository[Reflection]):
 
     def __init__(self, store: Store) -> None:
         super().__init__(store, Reflection.from_record)
+        self._sorted: tuple[TableView, int, list[tuple[int, dict[str, Any]]]] | None = None
 
     def rows(self) -> list[tuple[int, dict[str, Any]]]:
-        """(id, stored dict) pairs, newest first, without building Reflection objects."""
-        return _newest_first([(int(k), r) for k, r in self._view.records().items()])  # no copies
+        """(id, stored dict) pairs, newest first, without building Reflection objects: sorted once, and again
+        only after a record changed (here, or by a merge or a restore, which bring new tables)."""
+        view = self._view
+        if not self.sorted_already:
+            self._sorted = (view, view.version, _newest_first([(int(k), r) for k, r in view.records().items()]))
+        assert self._sorted is not None
+        return self._sorted[2]  # no copies
+
+    @property
+    def sorted_already(self) -> bool:
+        """Whether `rows` holds every entry sorted since the last change (else summaries answer cheaper)."""
+        view = self._view
+        return self._sorted is not None and self._sorted[0] is view and self._sorted[1] == view.version
 
     @property
     def _view(self) -> TableView:

@@ -53,6 +53,7 @@ class TableView(MutableMapping[Any, dict[str, Any]]):
         self._segments: dict[int, Records] = held or {}  # segments already read (or held in memory)
         self.dirty: set[int] = set()
         self._looked: dict[tuple[int, str], bytes] | None = None  # while tracking: records as first looked up
+        self.version = 0  # goes up whenever a record is written, changed in place or rolled back
 
     def segment(self, index: int) -> Records:
         """The records of one segment (decrypted now if they were not yet)."""
@@ -105,12 +106,16 @@ class TableView(MutableMapping[Any, dict[str, Any]]):
     def __setitem__(self, key: Any, value: dict[str, Any]) -> None:
         index, name = self._key(key)
         self.segment(index)[name] = value
-        self.dirty.add(index)
+        self._touched(index)
 
     def __delitem__(self, key: Any) -> None:
         index, name = self._key(key)
         del self.segment(index)[name]
+        self._touched(index)
+
+    def _touched(self, index: int) -> None:
         self.dirty.add(index)
+        self.version += 1
 
     def __contains__(self, key: object) -> bool:
         try:
@@ -150,7 +155,7 @@ class TableView(MutableMapping[Any, dict[str, Any]]):
             for (index, name), before in looked.items():
                 now = self._segments.get(index, {}).get(name)
                 if now is None or orjson.dumps(now) != before:
-                    self.dirty.add(index)
+                    self._touched(index)
 
     def changes(self) -> dict[int, Records]:
         """The touched segments' records."""
@@ -166,6 +171,7 @@ class TableView(MutableMapping[Any, dict[str, Any]]):
         for index in self.dirty:
             self._segments.pop(index, None)
         self.dirty.clear()
+        self.version += 1
 
     def forget(self) -> None:
         """Drop the decrypted records (locking)."""

@@ -19,7 +19,7 @@ from typing import Any
 from tinydb import TinyDB
 
 from companion.crypto import envelope
-from companion.crypto.envelope import DEFAULT_KDF, KdfParams
+from companion.crypto.kdf import DEFAULT_KDF, KdfParams
 from companion.domain.clock import Clock
 from companion.domain.schema import SchemaError, check_structure
 from companion.errors import StorageFailure, VaultDamaged, WrongPassphrase
@@ -153,11 +153,6 @@ class Vault:
             self._db = SegmentDB(storage=lambda: storage)
             self._db_generation = storage.generation
         return self._db
-
-    @property
-    def generation(self) -> int:
-        """Goes up whenever the document changed other than by a plain write (a merge, a restore)."""
-        return self.storage.generation
 
     def now(self) -> datetime:
         """The vault's clock (for change stamps)."""
