@@ -25,7 +25,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from companion.clocks import local_now
-from companion.crypto.envelope import KdfParams
+from companion.crypto.kdf import KdfParams
 from companion.domain.reflection import Reflection
 from companion.errors import CompanionError
 from companion.storage.disk import stale_temps

@@ -29,7 +29,8 @@ from typing import Any
 import orjson
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from companion.crypto.envelope import DEFAULT_KDF, derive_key
+from companion.crypto.envelope import derive_key
+from companion.crypto.kdf import DEFAULT_KDF
 from companion.domain.query import parse_filter
 from companion.services.opening import create_journal, open_journal
 

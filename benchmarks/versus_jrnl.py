@@ -20,7 +20,8 @@ import time
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from companion.crypto.envelope import DEFAULT_KDF, derive_key
+from companion.crypto.envelope import derive_key
+from companion.crypto.kdf import DEFAULT_KDF
 
 COMPANION = str(Path(sys.executable).parent / "companion")
 PASSWORD = "benchmark passphrase"

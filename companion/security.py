@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from textual.screen import Screen
 
-from companion.crypto.envelope import KdfParams
+from companion.crypto.kdf import KdfParams
 from companion.dialogs.passphrase import ChangePassphraseDialog
 from companion.dialogs.recovery import PassphraseCheckDialog, RecoveryKeyDialog, SecurityDialog
 from companion.errors import CompanionError, WrongPassphrase

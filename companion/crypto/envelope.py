@@ -1,4 +1,7 @@
-"""The vault envelope: Argon2id-wrapped data key, AES-256-GCM body (see docs/FORMAT.md)."""
+"""The vault envelope: Argon2id-wrapped data key, AES-256-GCM body (see docs/FORMAT.md).
+
+cryptography is imported where a key is derived or a frame sealed or opened, so reading a header (the app's
+unlock screen, `companion --version`) does not load it."""
 
 from __future__ import annotations
 
@@ -11,12 +14,7 @@ import struct
 import unicodedata
 from dataclasses import dataclass, replace
 
-from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
-
+from companion.crypto.kdf import DEFAULT_KDF, KdfParams
 from companion.errors import VaultDamaged, WrongPassphrase
 
 MAGIC = b"\x89CMP\r\n\x1a\n"
@@ -41,32 +39,6 @@ HEAD_READ_LEN = HEADER_LEN_V2 + NONCE_LEN + TAG_LEN  # enough bytes to check a h
 RECOVERY_BYTES = 20  # 160 random bits
 RECOVERY_LABEL = b"companion recovery key"
 
-# Bounds a header must respect before we run its KDF: a hostile file must not ask for gigabytes of
-# memory or minutes of work. Twice the strongest setting companion writes (DEFAULT_KDF) is the ceiling.
-MAX_MEMORY_KIB = 2 * 64 * 1024  # 128 MiB
-MAX_ITERATIONS = 2 * 3
-MAX_LANES = 2 * 4
-
-
-@dataclass(frozen=True)
-class KdfParams:
-    """Argon2id cost parameters, stored in the header."""
-
-    memory_kib: int
-    iterations: int
-    lanes: int
-
-    def check(self) -> None:
-        """Raise VaultDamaged when the parameters are outside sane bounds."""
-        if not 1 <= self.lanes <= MAX_LANES:
-            raise VaultDamaged("asks for an unsupported key-derivation setting (lanes)")
-        if not 1 <= self.iterations <= MAX_ITERATIONS:
-            raise VaultDamaged("asks for an unsupported key-derivation setting (iterations)")
-        if not 8 * self.lanes <= self.memory_kib <= MAX_MEMORY_KIB:
-            raise VaultDamaged("asks for an unsupported key-derivation setting (memory)")
-
-
-DEFAULT_KDF = KdfParams(memory_kib=64 * 1024, iterations=3, lanes=4)
 
 
 @dataclass(frozen=True)
@@ -126,6 +98,8 @@ def _normalise(passphrase: str) -> bytes:
 
 def derive_key(passphrase: str, salt: bytes, params: KdfParams) -> bytes:
     """Derive the 256-bit passphrase key with Argon2id (deliberately slow)."""
+    from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
+
     params.check()
     kdf = Argon2id(
         salt=salt,
@@ -138,6 +112,8 @@ def derive_key(passphrase: str, salt: bytes, params: KdfParams) -> bytes:
 
 
 def _wrap(data_key: bytes, passphrase: str, params: KdfParams, recovery: RecoverySlot | None = None) -> Header:
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
     salt = os.urandom(SALT_LEN)
     nonce = os.urandom(NONCE_LEN)
     draft = Header(kdf=params, salt=salt, wrap_nonce=nonce, wrapped_key=b"\0" * (KEY_LEN + TAG_LEN), recovery=recovery)
@@ -146,8 +122,11 @@ def _wrap(data_key: bytes, passphrase: str, params: KdfParams, recovery: Recover
     return replace(draft, wrapped_key=wrapped)
 
 
+
 def new_envelope(passphrase: str, params: KdfParams = DEFAULT_KDF) -> tuple[Header, bytes]:
     """A fresh random data key and a header that wraps it under the passphrase."""
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
     data_key = AESGCM.generate_key(bit_length=256)
     return _wrap(data_key, passphrase, params), data_key
 
@@ -177,11 +156,17 @@ def _recovery_bytes(code: str) -> bytes:
 
 
 def _recovery_kek(code: str, salt: bytes) -> bytes:
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
     return HKDF(algorithm=hashes.SHA256(), length=KEY_LEN, salt=salt, info=RECOVERY_LABEL).derive(_recovery_bytes(code))
+
 
 
 def recovery_slot(data_key: bytes, code: str) -> RecoverySlot:
     """The data key wrapped under a recovery key (fast: the key is 160 random bits, no KDF is needed)."""
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
     salt, nonce = os.urandom(SALT_LEN), os.urandom(NONCE_LEN)
     wrapped = AESGCM(_recovery_kek(code, salt)).encrypt(nonce, data_key, RECOVERY_LABEL)
     return RecoverySlot(salt, nonce, wrapped)
@@ -189,6 +174,9 @@ def recovery_slot(data_key: bytes, code: str) -> RecoverySlot:
 
 def unwrap_with_recovery(header: Header, code: str) -> bytes:
     """The data key, from the recovery key; WrongPassphrase when it does not open this header."""
+    from cryptography.exceptions import InvalidTag
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
     slot = header.recovery
     if slot is None:
         raise WrongPassphrase("This journal has no recovery key; only its passphrase opens it.")
@@ -238,6 +226,9 @@ def unlock(header: Header, passphrase: str) -> tuple[bytes, Header]:
     The upgrade wraps the same key under the same passphrase key (same salt, a fresh nonce), so the
     KDF runs once.
     """
+    from cryptography.exceptions import InvalidTag
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
     kek = derive_key(passphrase, header.salt, header.kdf)
     try:
         data_key = AESGCM(kek).decrypt(header.wrap_nonce, header.wrapped_key, header.kdf_part())
@@ -252,6 +243,8 @@ def unlock(header: Header, passphrase: str) -> tuple[bytes, Header]:
 
 def seal(header: Header, data_key: bytes, plaintext: bytes) -> bytes:
     """The whole file: header, then the body sealed with a fresh nonce and the header as AAD."""
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
     head = header.to_bytes()
     nonce = os.urandom(NONCE_LEN)
     return head + nonce + AESGCM(data_key).encrypt(nonce, plaintext, head)
@@ -259,6 +252,9 @@ def seal(header: Header, data_key: bytes, plaintext: bytes) -> bytes:
 
 def open_body(blob: bytes, data_key: bytes, header: Header | None = None) -> bytes:
     """Decrypt the body of a whole file (its header parsed here unless given); VaultDamaged if altered."""
+    from cryptography.exceptions import InvalidTag
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
     length = (header or parse_header(blob)).length
     head = blob[:length]
     nonce = blob[length : length + NONCE_LEN]
@@ -296,6 +292,8 @@ def seal_draft(data_key: bytes, plaintext: bytes, label: bytes = DRAFT_LABEL) ->
     Its associated data names what it is (`label`), so a vault can never pass as a draft, nor an entry's
     draft as a form's, or the reverse.
     """
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
     head = _DRAFT_HEAD.pack(DRAFT_MAGIC, DRAFT_VERSION)
     nonce = os.urandom(NONCE_LEN)
     return head + nonce + AESGCM(data_key).encrypt(nonce, plaintext, head + label)
@@ -303,6 +301,9 @@ def seal_draft(data_key: bytes, plaintext: bytes, label: bytes = DRAFT_LABEL) ->
 
 def open_draft(blob: bytes, data_key: bytes, label: bytes = DRAFT_LABEL) -> bytes:
     """The draft's plaintext; VaultDamaged when it is damaged, foreign, or not this kind of draft at all."""
+    from cryptography.exceptions import InvalidTag
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
     size = _DRAFT_HEAD.size
     if len(blob) < size + NONCE_LEN + TAG_LEN or blob[: len(DRAFT_MAGIC)] != DRAFT_MAGIC:
         raise VaultDamaged("is not a companion draft")

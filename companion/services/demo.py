@@ -11,7 +11,7 @@ import tempfile
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
-from companion.crypto.envelope import KdfParams
+from companion.crypto.kdf import KdfParams
 from companion.domain.boundary import Boundary, BoundaryEvent
 from companion.domain.clock import Clock
 from companion.domain.contact import Contact

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from companion.crypto.envelope import DEFAULT_KDF, KdfParams
+from companion.crypto.kdf import DEFAULT_KDF, KdfParams
 from companion.domain.clock import Clock
 from companion.services.capture import capture_on_unlock
 from companion.services.journal import Journal

@@ -44,7 +44,8 @@ def test_the_unlock_screen_loads_neither_the_journal_nor_the_pdf_and_age_librari
     # storage, the services, the area screens) much of the rest: the app shows its unlock screen without them
     # (the areas load in the unlock's thread, the libraries when a file is made or an entry captured).
     heavy = {"fpdf", "fontTools", "uharfbuzz", "pyrage", "tinydb", "companion.storage.vault",
-             "companion.services.journal", "companion.screens.home", "companion.screens.share"}
+             "companion.services.journal", "companion.screens.home", "companion.screens.share",
+             "cryptography", "companion.dialogs.editors"}  # the KDF and the forms load with the unlock too
     assert _loaded("companion.app", heavy) == []
     assert _loaded("companion.services.preflight", heavy) == []  # what the console script checks first
     assert _loaded("companion.commands.journal", {"fpdf", "fontTools", "uharfbuzz", "pyrage"}) == []
