@@ -1,66 +1,41 @@
-"""The App: wiring only — modes, global bindings, the lock/unlock lifecycle, and the journal's thread."""
+"""The App: wiring only: the areas, global bindings, unlocking, the support card. The lock, the quit and the
+hang-up are locking.py's; the journal's thread and the words kept are journal_app.py's."""
 
 from __future__ import annotations
 
-import asyncio
-import importlib
-import os
-import signal
-import threading
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
 from textual import events, on, work
 from textual.binding import Binding
 from textual.message import Message
-from textual.screen import Screen
 
-from companion.crypto.envelope import DEFAULT_KDF, KdfParams
+from companion.areas import AREAS, area_screens
+from companion.crypto.kdf import DEFAULT_KDF, KdfParams
 from companion.dialogs.info import SupportDialog
 from companion.domain.clock import Clock, Monotonic
-from companion.domain.demo import DEMO_NOTE, DEMO_PASSPHRASE
-from companion.domain.prompts import Prompt
-from companion.domain.reflection import Reflection
+from companion.domain.demo import DEMO_PASSPHRASE
 from companion.domain.text import visible
-from companion.journal_app import JournalApp
+from companion.locking import LockingApp, Relaunch
 from companion.paths import settings_path
+from companion.relaunch import Handover
 from companion.screens.create import CreateScreen
 from companion.screens.gate import GateScreen, PassphraseEntered, RecoveryEntered
 from companion.screens.unlock import UnlockScreen
 from companion.security import SecurityFlows, unlock_failure
 from companion.settings import ensure_settings_file
-from companion.textual_private import forget_rendered_text
 
 if TYPE_CHECKING:
+    from companion.domain.prompts import Prompt
+    from companion.domain.reflection import Reflection
     from companion.screens.area import AreaScreen
-    from companion.services.journal import Journal
+    from companion.services.journal import Journal, Welcome
 
-T = TypeVar("T")
-# The areas, loaded with the first unlock (in the unlock's thread, while the key is derived): the unlock screen
-# shows without them, or the journal, storage and the PDF's libraries behind them.
-AREAS: dict[str, tuple[str, str]] = {
-    "home": ("companion.screens.home", "HomeScreen"),
-    "reflections": ("companion.screens.reflections", "ReflectionsScreen"),
-    "boundaries": ("companion.screens.boundaries", "BoundariesScreen"),
-    "secure": ("companion.screens.secure_base", "SecureBaseScreen"),
-    "share": ("companion.screens.share", "ShareScreen"),
-    "sessions": ("companion.screens.sessions", "SessionsScreen"),
-    "asks": ("companion.screens.asks", "AsksScreen"),
-}
-
-
-def area_screens() -> dict[str, type[AreaScreen]]:
-    """The area screens' classes (importing them the first time)."""
-    return {mode: getattr(importlib.import_module(module), name) for mode, (module, name) in AREAS.items()}
 POLL_SECONDS = 2.0  # how often the journal file is checked for a copy that changed underneath
-IDLE_CHECK_SECONDS = 0.5
-HANG_UPS = (signal.SIGHUP, signal.SIGTERM, signal.SIGINT)
-HANG_UP_GRACE = 1.0  # seconds: after this, exit whatever the terminal is doing
-LOCK_WAIT = 0.6  # seconds a hang-up waits for a save in progress before locking anyway
 
 
-class CompanionApp(JournalApp):
+class CompanionApp(LockingApp):
     """companion's terminal interface."""
 
     TITLE = "companion"
@@ -102,37 +77,16 @@ class CompanionApp(JournalApp):
         handle_signals: bool = False,
         demo_folder: Path | None = None,
         poll_seconds: float | None = POLL_SECONDS,
+        relaunch: Relaunch | None = None,
+        locked_from: Handover | None = None,
     ) -> None:
-        super().__init__(settings_file or settings_path(vault_path))
-        self.demo_folder = demo_folder  # --demo: a throwaway journal, removed however the app ends
-        self.vault_path = vault_path
+        super().__init__(settings_file or settings_path(vault_path), vault_path, monotonic=monotonic,
+                         handle_signals=handle_signals, demo_folder=demo_folder, relaunch=relaunch,
+                         locked_from=locked_from)
         self.kdf = kdf
         self.clock = clock  # the wall clock: dates, "today", greetings, backups' daily rule
-        self.monotonic = monotonic  # the idle auto-lock counts on this one (a wall clock can jump)
         self.poll_seconds = poll_seconds  # None: the journal file is looked at only when asked (tests)
-        self.handle_signals = handle_signals
-        self._modes_added: set[str] = set()
-        self._hanging_up = False
-        self._watchdog: threading.Timer | None = None
-        self._last_input = monotonic()
         self._told_auto_lock_off = False
-        self._lock_note = ""
-
-    @property
-    def demo(self) -> bool:
-        """Whether this is `companion --demo` (a throwaway journal)."""
-        return self.demo_folder is not None
-
-    # -- modes (our own bookkeeping: Textual keeps its own privately) --------------------------------
-    def _add_mode(self, mode: str, screen: Callable[[], Screen[Any]] | type[Screen[Any]]) -> None:
-        if mode not in self._modes_added:
-            self.add_mode(mode, screen)
-            self._modes_added.add(mode)
-
-    async def _remove_mode(self, mode: str) -> None:
-        if mode in self._modes_added:
-            self._modes_added.discard(mode)
-            await self.remove_mode(mode)
 
     # -- lifecycle ----------------------------------------------------------------------------
     def on_mount(self) -> None:
@@ -140,19 +94,17 @@ class CompanionApp(JournalApp):
         self._add_mode(gate, UnlockScreen if gate == "unlock" else CreateScreen)
         self.switch_mode(gate)
         self.call_after_refresh(self.check_size)
-        if self.handle_signals:
-            loop = asyncio.get_running_loop()
-            for sig in HANG_UPS:
-                loop.add_signal_handler(sig, self.hang_up, sig)
-        if self.demo_folder is not None:
+        self.start_locking()
+        if self.demo_folder is not None and self.locked_from is None:
             self.post_message(PassphraseEntered(DEMO_PASSPHRASE, create=False))
         if self.poll_seconds is not None:
             self.set_interval(self.poll_seconds, self.check_disk)
-        self.set_interval(IDLE_CHECK_SECONDS, self.lock_if_idle)
         self.app_resume_signal.subscribe(self, lambda _: self.check_disk())
 
     @on(PassphraseEntered)
     def _passphrase_entered(self, event: PassphraseEntered) -> None:
+        if self.took_passphrase(event):
+            return
         passphrase, create, recovery_key, kdf = event.passphrase, event.create, event.recovery_key, self.kdf
 
         def unlock() -> tuple[Journal, str]:
@@ -205,10 +157,8 @@ class CompanionApp(JournalApp):
         self.switch_mode("home")
         self.refresh_bindings()
         self.call_after_refresh(self.check_size)
-        self.journal_job(lambda j: j.reflections.draft(), self._offer_draft)
-        self.journal_job(lambda j: j.kept_form(), self._offer_form)
-        lines = self.settings.crisis_lines  # the readable copy of the plan, if kept, is rewritten from the journal
-        self.journal_job(lambda j: j.safety.refresh_readable_copy(lines))
+        lines = self.settings.crisis_lines
+        self.journal_job(lambda j: j.welcome(lines), self._welcome)
         if event.recovery_key:
             self.show_recovery_key(event.recovery_key)
         self._last_input = self.monotonic()
@@ -222,17 +172,15 @@ class CompanionApp(JournalApp):
         clock = self.clock
         return lambda: screen_class(clock)
 
-    def _offer_draft(self, found: tuple[dict[str, Any] | None, str]) -> None:
-        draft, note = found
-        if draft is not None:
+    def _welcome(self, back: Welcome) -> None:
+        """Give back what the last session left open: the unfinished entry, then the form."""
+        if back.draft is not None:
             from companion.screens.editor import EditorScreen
 
-            self.push_screen(EditorScreen(self.clock, draft=draft))
-            self.notify(note, timeout=6)
-
-    def _offer_form(self, kept: dict[str, Any] | None) -> None:
-        if kept is not None and kept.get("area") in AREAS:
-            self.call_later(self._reopen_form, kept)
+            self.push_screen(EditorScreen(self.clock, draft=back.draft))
+            self.notify(back.draft_note, timeout=6)
+        if back.form is not None and back.form.get("area") in AREAS:
+            self.call_later(self._reopen_form, back.form)
 
     async def _reopen_form(self, kept: dict[str, Any]) -> None:
         await self.switch_mode(kept["area"])
@@ -271,6 +219,7 @@ class CompanionApp(JournalApp):
                     experiment: int | None = None, people: list[int] | None = None) -> None:
         """The editor on a new entry (to a prompt, about an ask experiment, with people), or on an existing one
         (remembering which version it started from)."""
+        from companion.domain.reflection import Reflection
         from companion.screens.editor import EditorScreen
 
         if entry is None:
@@ -280,81 +229,6 @@ class CompanionApp(JournalApp):
             return
         self.journal_job(lambda j: j.reflections.revision(entry.id),
                          lambda base: self.push_screen(EditorScreen(self.clock, entry=entry, base=base)))
-
-    # -- locking, quitting, hanging up ---------------------------------------------------------------
-    def lock_if_idle(self) -> bool:
-        """Lock when no key was pressed for the settings' auto-lock minutes (checked twice a second)."""
-        minutes = self.settings.auto_lock_minutes
-        if self.runner is None or minutes <= 0 or self.monotonic() - self._last_input < minutes * 60:
-            return False
-        self._lock_note = f"Locked after {minutes:g} minute{'s' if minutes != 1 else ''} without a key press."
-        self.run_worker(self.action_lock(), group="lock")
-        return True
-
-    async def action_lock(self) -> None:
-        """Keep any draft, drop every screen that held decrypted text, release the vault."""
-        if self.runner is None:
-            return
-        self._close_journal()  # the drafts are sealed first
-        for editor in list(self._editors):
-            editor.wipe()  # a Textual TextArea outlives its screen (a theme watcher): leave it empty
-        self._add_mode("unlock", UnlockScreen)
-        await self.switch_mode("unlock")
-        for mode in (*AREAS, "create"):
-            await self._remove_mode(mode)
-        self._editors.clear()
-        forget_rendered_text()
-        screen = self.screen
-        if isinstance(screen, UnlockScreen):
-            screen.reset(DEMO_NOTE if self.demo_folder is not None else self._lock_note)
-        self._lock_note = ""
-        self.refresh_bindings()
-        self.check_size()
-
-    async def action_quit(self) -> None:
-        """Quit; an unfinished entry is kept as a sealed draft and comes back on the next unlock."""
-        self._close_journal()
-        self.exit()
-
-    def hang_up(self, signum: int) -> None:
-        """A dropped SSH connection, SIGTERM or a SIGINT from outside: keep every word, then go.
-
-        The draft is sealed up to the last keystroke and the lock released at once; nothing
-        half-done is saved. If the terminal is gone and exiting stalls, a timer ends the process.
-        """
-        if self._hanging_up:
-            return
-        self._hanging_up = True
-        if self.handle_signals:  # a real process (not a test's app): it must end, whatever the terminal does
-            self._watchdog = threading.Timer(HANG_UP_GRACE, self._force_exit, (128 + signum,))
-            self._watchdog.daemon = True
-            self._watchdog.start()
-        # Keys already read from the terminal wait to act, in turn: seal the drafts after them, so they
-        # hold every keystroke that arrived.
-        self.call_later(self.after_keys, self._hung_up, 128 + signum)  # behind the keys in the App's queue
-
-    def _force_exit(self, return_code: int) -> None:
-        if self.demo_folder is not None:
-            from companion.services.demo import remove_demo
-
-            remove_demo(self.demo_folder)
-        os._exit(return_code)
-
-    def _hung_up(self, return_code: int) -> None:
-        self._close_journal(timeout=LOCK_WAIT)
-        self.exit(return_code=return_code)
-
-    def exited(self) -> None:
-        """The app has finished on its own: the hang-up timer is no longer needed."""
-        if self._watchdog is not None:
-            self._watchdog.cancel()
-
-    def on_unmount(self) -> None:
-        self._close_journal(timeout=LOCK_WAIT)
-        if self.handle_signals:
-            loop = asyncio.get_running_loop()
-            for sig in HANG_UPS:
-                loop.remove_signal_handler(sig)
 
     # -- what reaches the terminal: control characters shown, never obeyed ---------------------------
     def notify(self, message: str, *args: Any, **kwargs: Any) -> None:

@@ -12,6 +12,7 @@ import os
 import signal
 import sys
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, NoReturn, TextIO
@@ -21,6 +22,7 @@ from companion.domain.clock import Clock, in_range
 from companion.domain.text import visible
 from companion.errors import CompanionError, UsageError
 from companion.hardening import harden_process
+from companion.relaunch import Handover, relaunch, take_handover
 from companion.settings import COLORS, color_environment, load_settings
 
 
@@ -308,12 +310,15 @@ def main(argv: Sequence[str] | None = None, *, clock: Clock | None = None) -> in
     harden_process()  # first: before any secret is read or textual imported
     for sig in (signal.SIGTERM, signal.SIGHUP):
         signal.signal(sig, _stop)  # the app installs its own handlers when it starts
-    args = build_parser().parse_args(argv)
+    handover = take_handover() if argv is None else None  # this process replaced a locked app
+    args = build_parser().parse_args([] if handover is not None else argv)
     if clock is None:
         from companion.clocks import local_now  # the one place the machine's time is read
 
         clock = local_now
     try:
+        if handover is not None:
+            return _run_locked(handover, clock)
         return _dispatch(args, clock)
     except CompanionError as exc:
         print(exc.message, file=sys.stderr)
@@ -383,13 +388,31 @@ def _run_demo(color: str | None, clock: Clock) -> int:
         remove_demo(folder)
 
 
+def _run_locked(handover: Handover, clock: Clock) -> int:
+    """The app on the lock screen of the process this one replaced (a demo's folder still removed on quit)."""
+    vault, demo = Path(handover.vault), Path(handover.demo_folder) if handover.demo_folder else None
+    if demo is None:
+        return _run_app(vault, handover.color, clock, locked_from=handover)
+    from companion.services.demo import DEMO_KDF, remove_demo
+
+    try:
+        return _run_app(vault, handover.color, clock, kdf=DEMO_KDF, demo_folder=demo, locked_from=handover)
+    finally:
+        remove_demo(demo)
+
+
 def _run_app(vault: Path, color: str | None, clock: Clock, **options: Any) -> int:
-    """The full-screen app on `vault`, in the colours chosen; its exit code."""
+    """The full-screen app on `vault`, in the colours chosen; its exit code. After a lock, the process is
+    replaced by a fresh one on the lock screen (relaunch.py)."""
     _choose_colors(vault, color)
     from companion.app import CompanionApp  # only now: subcommands never import textual
     from companion.clocks import monotonic
 
-    app = CompanionApp(vault_path=vault, clock=clock, monotonic=monotonic, handle_signals=True, **options)
+    def forget_everything(handover: Handover) -> NoReturn:
+        relaunch(replace(handover, color=color))
+
+    app = CompanionApp(vault_path=vault, clock=clock, monotonic=monotonic, handle_signals=True,
+                       relaunch=forget_everything, **options)
     app.run()
     app.exited()
     return int(app.return_code or 0)

@@ -7,9 +7,10 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
-from companion.dialogs.editors import FormDialog
+from textual.screen import Screen
+
 from companion.errors import CompanionError
 from companion.screens.client import DraftHolder
 from companion.terminal_app import TerminalApp
@@ -21,6 +22,13 @@ if TYPE_CHECKING:  # the journal loads with the unlock, not with the app
 T = TypeVar("T")
 
 
+class OnScreen(NamedTuple):
+    """Words on the screens when the journal closes: each editor's draft, and the open form's fields."""
+
+    drafts: list[dict[str, Any]]
+    form: dict[str, object] | None
+
+
 class JournalApp(TerminalApp):
     """The journal's thread, and the editors and forms whose words are kept when it closes."""
 
@@ -28,6 +36,18 @@ class JournalApp(TerminalApp):
         super().__init__(settings_file)
         self.runner: JournalRunner | None = None
         self._editors: list[DraftHolder] = []
+        self._modes_added: set[str] = set()
+
+    # -- modes (our own bookkeeping: Textual keeps its own privately) --------------------------------
+    def _add_mode(self, mode: str, screen: Callable[[], Screen[Any]] | type[Screen[Any]]) -> None:
+        if mode not in self._modes_added:
+            self.add_mode(mode, screen)
+            self._modes_added.add(mode)
+
+    async def _remove_mode(self, mode: str) -> None:
+        if mode in self._modes_added:
+            self._modes_added.discard(mode)
+            await self.remove_mode(mode)
 
     @property
     def unlocked(self) -> bool:
@@ -85,16 +105,23 @@ class JournalApp(TerminalApp):
 
     def _open_form(self) -> dict[str, object] | None:
         """The fields of the form on screen, if it holds typed words (a form is modal: one at most)."""
+        from companion.dialogs.editors import FormDialog  # loaded with the journal, not with the app
+
         forms = [state for screen in self.screen_stack
                  if isinstance(screen, FormDialog) and (state := screen.kept_state()) is not None]
         return forms[-1] if forms else None
 
-    def _close_journal(self, timeout: float | None = None) -> None:
-        """Keep every unfinished entry (after what is queued), then lock the journal."""
+    def _words_on_screen(self) -> OnScreen:
+        """The unfinished entries and the open form's fields, as they are now."""
+        return OnScreen(self._drafts(), self._open_form())
+
+    def _close_journal(self, timeout: float | None = None, words: OnScreen | None = None) -> None:
+        """Keep every unfinished entry (after what is queued), then lock the journal. `words`: what was on the
+        screens when the lock came (taken now when not given)."""
         runner, self.runner = self.runner, None
         if runner is None:
             return
-        drafts, form = self._drafts(), self._open_form()
+        drafts, form = words if words is not None else self._words_on_screen()
 
         def keep(journal: Journal) -> None:
             for state in drafts:

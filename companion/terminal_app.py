@@ -19,7 +19,7 @@ from companion.errors import CompanionError
 from companion.palette import NAMED
 from companion.resources import APP_STYLES, stylesheets
 from companion.settings import blink_wanted, load_settings, remember
-from companion.textual_private import KeysInOrder, QuietCrash, read_escape_then_key
+from companion.textual_private import KeysInOrder, QuietCrash, tune_linux_drivers
 from companion.themes import THEME_TITLES, THEMES
 
 NO_SCREENSHOTS = "Screenshots are turned off so your writing never lands on disk."
@@ -39,7 +39,7 @@ class TerminalApp(KeysInOrder, QuietCrash):
 
     def __init__(self, settings_file: Path) -> None:
         super().__init__(css_path=stylesheets(APP_STYLES))
-        read_escape_then_key()
+        tune_linux_drivers()
         self.settings_file = settings_file
         self.settings = load_settings(settings_file)
         for theme in THEMES:

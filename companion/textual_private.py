@@ -29,6 +29,15 @@
    started (a worker preparing a dialog, a save) has ended or opened its screen, for at most WORK_WAIT
    seconds. Waiting on a widget or a worker needs its task (`_task`), so as not to wait on one that ended.
 
+6. Handing the terminal to the process that replaces this one (relaunch.py). Textual offers only stopping the
+   application mode, which leaves the alternate screen, puts the terminal back in cooked mode (keys typed then
+   would be echoed, a passphrase among them) and flushes unread keys. `stop_reading_keys` stops the Linux
+   driver's input thread only (`exit_event`, `_key_thread`): keys not yet read stay in the terminal for the
+   fresh process (its selector, `QuickToStop`, put in the driver module's `selectors`, lets it stop within one
+   select of 0.1 s instead of two). `finish_writing` stops its writer thread (`_writer_thread`), so no escape
+   sequence is cut in half, and returns the terminal settings from before the first app started (`attrs_before`), which
+   `restore_on_exit` gives the fresh process's driver, so quitting later restores the shell's own settings.
+
 tests/ui/test_textual_private.py fails loudly if a Textual upgrade changes any of this.
 """
 
@@ -37,9 +46,12 @@ from __future__ import annotations
 import asyncio
 import functools
 import gc
+import selectors
+import threading
+import types
 from collections import deque
 from collections.abc import Callable, Iterable
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from rich.segment import Segment
 from textual import events
@@ -56,6 +68,7 @@ CRASH_MESSAGE = (
     "and any unfinished entry was kept as a draft."
 )
 PRIVATE_NAMES = ("_fatal_error", "_exit_renderables", "_close_messages_no_wait")
+DRIVER_PRIVATE = ("exit_event", "_key_thread", "_writer_thread", "attrs_before")
 SEQUENCE_STARTS = frozenset("[O]P_^\\X\x1b")  # what may follow Escape in a terminal's own sequence
 CACHING_LIBRARIES = ("textual", "rich")
 
@@ -94,10 +107,29 @@ class EscapeThenKey(XTermParser):
         yield from super()._sequence_to_key_events(sequence, alt)
 
 
-def read_escape_then_key() -> None:
-    """Have the Linux drivers build `EscapeThenKey` as their parser."""
+def tune_linux_drivers() -> None:
+    """Have the Linux drivers build `EscapeThenKey` as their parser, and stop reading keys at once when told."""
     for driver in (linux_driver, linux_inline_driver):
         setattr(driver, "XTermParser", EscapeThenKey)  # noqa: B010 (a module's global, not a typed attribute)
+    setattr(linux_driver, "selectors", _QUICK_SELECTORS)  # noqa: B010
+
+
+class QuickToStop(selectors.SelectSelector):
+    """The Linux driver's selector. Told to stop, its input thread unregisters the terminal and waits on an empty
+    selector for 0.1 s more; once a lock hands the terminal over (`handing_over`), this one returns at once when
+    nothing is registered, so the fresh process starts sooner. Otherwise it is SelectSelector, unchanged."""
+
+    handing_over = False  # set by stop_reading_keys: this process is about to be replaced
+
+    def select(self, timeout: float | None = None) -> list[tuple[selectors.SelectorKey, int]]:
+        if QuickToStop.handing_over and not self.get_map():
+            return []
+        return super().select(timeout)
+
+
+_QUICK_SELECTORS = types.ModuleType("selectors")
+_QUICK_SELECTORS.__dict__.update(vars(selectors))
+_QUICK_SELECTORS.SelectSelector = QuickToStop  # type: ignore[attr-defined]
 
 
 MARK = "►"
@@ -280,3 +312,50 @@ async def _after_queued(node: MessagePump) -> None:
         return
     await asyncio.wait([done] if task is None else [done, task], return_when=asyncio.FIRST_COMPLETED)
 
+
+
+def stop_reading_keys(app: App[Any]) -> threading.Thread | None:
+    """Tell the driver's input thread to stop reading the terminal (keys not read by then stay there for the next
+    program); the thread, to join once it has stopped (within 0.2 s: its select times out), or None when there
+    is no terminal to stop reading (a test's headless driver)."""
+    driver = app._driver
+    if not isinstance(driver, linux_driver.LinuxDriver) or driver._key_thread is None:
+        return None
+    QuickToStop.handing_over = True
+    driver.exit_event.set()
+    return driver._key_thread
+
+
+def finish_writing(app: App[Any]) -> list[Any] | None:
+    """Write out everything queued for the terminal, staying in application mode; the terminal's settings from
+    before the first app started, to restore on quitting."""
+    driver = app._driver
+    if not isinstance(driver, linux_driver.LinuxDriver):
+        return None
+    if driver._writer_thread is not None:
+        driver._writer_thread.stop()
+        driver._writer_thread = None
+    return driver.attrs_before
+
+
+def restore_on_exit(app: App[Any], settings: list[Any] | None) -> None:
+    """On quitting, put the terminal back as it was before the first app started (not as this one found it)."""
+    driver = app._driver
+    if settings is not None and isinstance(driver, linux_driver.LinuxDriver):
+        driver.attrs_before = settings
+
+
+def give_back_terminal(settings: list[Any] | None) -> None:
+    """When handing over failed after `finish_writing`: leave the alternate screen and restore the settings, by
+    hand (the driver can no longer write)."""
+    import sys
+    import termios
+
+    if sys.__stdout__ is not None:
+        sys.__stdout__.write("\x1b[?1049l\x1b[?25h")
+        sys.__stdout__.flush()
+    if settings is not None and sys.__stdin__ is not None:
+        try:
+            termios.tcsetattr(sys.__stdin__.fileno(), termios.TCSANOW, settings)
+        except (termios.error, OSError, ValueError):
+            pass

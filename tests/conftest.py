@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from companion.crypto import envelope
-from companion.crypto.envelope import KdfParams
+from companion.crypto.kdf import KdfParams
 from companion.domain.reflection import Reflection
 from companion.storage.documents import read_document
 from companion.storage.repositories import ReflectionRepository
@@ -189,7 +189,7 @@ def make_app(path: Path, settings_file: Path = SHOWN_SETTINGS, **options: Any): 
 
 # Workers that finish by themselves (the journal's jobs, the KDF, encrypting an export); the others
 # wait on a dialog and are left alone.
-BACKGROUND = {"journal", "unlock", "export", "share-written", "passphrase"}
+BACKGROUND = {"journal", "unlock", "export", "share-written", "passphrase", "lock"}
 
 
 async def settle(pilot) -> None:  # type: ignore[no-untyped-def]

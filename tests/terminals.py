@@ -151,6 +151,19 @@ def pid_below(root: int, name: str, timeout: float = 20.0) -> int:
     raise AssertionError(f"no process running {name} below pid {root}")
 
 
+def replaced(pid: int, timeout: float = 20.0) -> None:
+    """Wait until process `pid` runs a fresh image of companion (a lock replaces the process: relaunch.py)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            if b"\0-P\0-m\0companion" in Path(f"/proc/{pid}/cmdline").read_bytes():
+                return
+        except OSError:
+            pass
+        time.sleep(0.02)
+    raise AssertionError(f"process {pid} was not replaced by a fresh companion within {timeout} s")
+
+
 def running(pid: int) -> bool:
     """Whether `pid` is still alive (a zombie waiting for its parent counts as gone)."""
     try:

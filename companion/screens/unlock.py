@@ -16,6 +16,7 @@ class UnlockScreen(GateScreen):
     """Asks for the passphrase without echo and shows an unlocking state."""
 
     BUSY_TEXT = "Unlocking…"
+    note = ""  # why it locked, as the lead line says
     BINDINGS = [Binding("ctrl+r", "forgot", "Forgot my passphrase", id="unlock.forgot")]
 
     @work(group="gate-dialog")
@@ -43,12 +44,20 @@ class UnlockScreen(GateScreen):
         self.query_one("#passphrase", Input).value = ""
         super().failed(message)
 
-    def reset(self, note: str = "") -> None:
-        """Back to a clean, empty state (after locking); `note` says why, when it locked by itself."""
+    def reset(self, note: str = "", typed: str = "") -> None:
+        """Back to a clean state (after locking); `note` says why, when it locked by itself; `typed` is what was
+        typed into the field while the lock changed processes."""
         self.busy = False
         self.error = ""
+        self.note = note
         lead = self.query_one("#gate-lead", Static)
         lead.update(f"{note} Your journal is locked." if note else "Your journal is locked. Welcome back.")
         field = self.query_one("#passphrase", Input)
-        field.value = ""
+        field.value = typed
+        field.cursor_position = len(typed)
         field.focus()
+
+    @property
+    def typed(self) -> str:
+        """What is typed in the passphrase field so far."""
+        return self.query_one("#passphrase", Input).value

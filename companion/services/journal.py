@@ -9,7 +9,7 @@ from typing import Any
 
 import orjson
 
-from companion.crypto.envelope import DEFAULT_KDF, KdfParams
+from companion.crypto.kdf import DEFAULT_KDF, KdfParams
 from companion.domain.boundary import Boundary
 from companion.domain.clock import Clock
 from companion.domain.contact import Contact
@@ -53,6 +53,16 @@ class Summary:
     set_aside: list[str] = field(default_factory=list)  # kept copies in backups/ holding words to bring back
     asks_tried: str | None = None  # one line about the ask experiments tried (from three)
     connection: str | None = None  # one line about days of reaching out (when there are enough days)
+
+
+@dataclass(frozen=True)
+class Welcome:
+    """What an unlock brings back, read in one job: the unfinished entry (and a line about it), and the form
+    left open by a lock, a quit or a hang-up."""
+
+    draft: dict[str, Any] | None
+    draft_note: str
+    form: dict[str, Any] | None
 
 
 class Journal:
@@ -106,6 +116,14 @@ class Journal:
             asks_tried=asks_tried,
             connection=connection,
         )
+
+    def welcome(self, crisis_lines: list[str]) -> Welcome:
+        """Just unlocked: the draft and the open form to give back; this device's readable copy of the safety
+        plan, if kept, rewritten from the journal (so a copy changed on disk by anyone else is put right)."""
+        draft, note = self.reflections.draft()
+        form = self.kept_form()
+        self.safety.refresh_readable_copy(crisis_lines)
+        return Welcome(draft, note, form)
 
     # -- copies of the journal: synced, left by a sync tool, restored ------------------------------
     def sync(self) -> list[str]:

@@ -20,10 +20,19 @@ class JournalRunner:
         self.journal = journal
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="journal")
         self._closed = False
+        self._pending: set[Future[object]] = set()
 
     def submit(self, job: Callable[[Journal], T]) -> Future[T]:
         """Queue `job(journal)`; its result (or its exception) arrives in the returned future."""
-        return self._executor.submit(job, self.journal)
+        future = self._executor.submit(job, self.journal)
+        self._pending.add(future)  # type: ignore[arg-type]
+        future.add_done_callback(self._pending.discard)
+        return future
+
+    @property
+    def busy(self) -> bool:
+        """Whether a job is running or waiting (a save, say)."""
+        return bool(self._pending)
 
     def close(self, last: Callable[[Journal], object] | None = None, timeout: float | None = None) -> None:
         """After what is queued, run `last` (keep the drafts), then lock the journal and stop the thread.

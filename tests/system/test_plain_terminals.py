@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from terminals import COMPANION, Tmux
+from terminals import COMPANION, Tmux, replaced
 
 PLAIN = {"no-colour": {"NO_COLOR": "1", "TERM": "xterm-256color"}, "xterm-16": {"TERM": "xterm"},
          "linux-console": {"TERM": "linux"}}
@@ -78,6 +78,12 @@ def test_the_demo_leaves_nothing_behind(tmux: Tmux, places: dict[str, Path]) -> 
     assert folder.name.startswith("companion-demo-") and (folder / "vault.companion").exists()
     tmux.keys("2")
     tmux.wait_for("reflections")
+    pid = tmux.program_pid()
+    tmux.keys("C-l")  # the lock replaces the process: the fresh one still knows it is the demo
+    replaced(pid)
+    tmux.type("x")
+    tmux.wait_for("Passphrase  ║•")
+    assert "This is the demo" in tmux.screen() and folder.exists()
     tmux.keys("C-q")
     tmux.wait_for("companion-exited=0")
     assert list(places["tmp"].iterdir()) == []

@@ -4,6 +4,7 @@ fail loudly instead of a crash printing decrypted text or a burst of keys landin
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -55,9 +56,9 @@ def test_the_render_caches_it_clears_are_still_there() -> None:
 def test_escape_then_a_key_is_read_as_both() -> None:
     from textual.drivers import linux_driver, linux_inline_driver
 
-    from companion.textual_private import EscapeThenKey, read_escape_then_key
+    from companion.textual_private import EscapeThenKey, tune_linux_drivers
 
-    read_escape_then_key()
+    tune_linux_drivers()
     assert linux_driver.XTermParser is EscapeThenKey, "Textual's Linux driver no longer builds its parser by name"
     assert linux_inline_driver.XTermParser is EscapeThenKey
     assert "_sequence_to_key_events" in vars(XTermParser), "Textual's parser changed: see textual_private"
@@ -141,3 +142,37 @@ async def test_the_highlighted_row_is_marked_in_the_characters(seeded_vault: Pat
         await pilot.press("j")
         await settle(pilot)
         assert "".join(s.text for s in rows.render_line(1)).startswith(MARK)
+
+
+def test_the_driver_still_has_what_handing_the_terminal_over_uses(monkeypatch: pytest.MonkeyPatch) -> None:
+    import inspect
+    import selectors
+
+    from textual.drivers import linux_driver
+
+    from companion.textual_private import DRIVER_PRIVATE, QuickToStop, tune_linux_drivers
+
+    made = inspect.getsource(linux_driver.LinuxDriver.__init__)
+    for name in DRIVER_PRIVATE:
+        assert f"self.{name}" in made, f"Textual's LinuxDriver no longer has {name}: update textual_private.py"
+    source = inspect.getsource(linux_driver.LinuxDriver.run_input_thread)
+    assert "selectors.SelectSelector()" in source and "exit_event" in source, "the input thread changed"
+    tune_linux_drivers()
+    assert linux_driver.selectors.SelectSelector is QuickToStop
+    quick = QuickToStop()
+    waits: list[float | None] = []
+    monkeypatch.setattr(selectors.SelectSelector, "select", lambda self, timeout=None: waits.append(timeout) or [])
+    assert quick.select(0.1) == [] and waits == [0.1]  # SelectSelector's own wait, until a lock hands over
+    monkeypatch.undo()
+    QuickToStop.handing_over = True
+    try:
+        assert quick.select(5.0) == []  # handing over, nothing registered: at once, not after the timeout
+    finally:
+        QuickToStop.handing_over = False
+    read_end, write_end = os.pipe()
+    quick.register(read_end, selectors.EVENT_READ)
+    os.write(write_end, b"x")
+    assert [key.fd for key, _ in quick.select(1.0)] == [read_end]  # and a selector like any other otherwise
+    quick.close()
+    os.close(read_end)
+    os.close(write_end)
