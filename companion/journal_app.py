@@ -37,6 +37,7 @@ class JournalApp(TerminalApp):
         self.runner: JournalRunner | None = None
         self._editors: list[DraftHolder] = []
         self._modes_added: set[str] = set()
+        self._words_kept: OnScreen | None = None  # taken when a lock came, before its screens went
 
     # -- modes (our own bookkeeping: Textual keeps its own privately) --------------------------------
     def _add_mode(self, mode: str, screen: Callable[[], Screen[Any]] | type[Screen[Any]]) -> None:
@@ -115,12 +116,13 @@ class JournalApp(TerminalApp):
         """The unfinished entries and the open form's fields, as they are now."""
         return OnScreen(self._drafts(), self._open_form())
 
-    def _close_journal(self, timeout: float | None = None, words: OnScreen | None = None) -> None:
-        """Keep every unfinished entry (after what is queued), then lock the journal. `words`: what was on the
-        screens when the lock came (taken now when not given)."""
+    def _close_journal(self, timeout: float | None = None) -> None:
+        """Keep every unfinished entry (after what is queued), then lock the journal: the words taken when a
+        lock came (its screens are gone), else those on the screens now."""
         runner, self.runner = self.runner, None
         if runner is None:
             return
+        words, self._words_kept = self._words_kept, None
         drafts, form = words if words is not None else self._words_on_screen()
 
         def keep(journal: Journal) -> None:

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, NoReturn
 from companion.areas import AREAS
 from companion.domain.clock import Monotonic
 from companion.domain.demo import DEMO_NOTE
-from companion.journal_app import JournalApp, OnScreen
+from companion.journal_app import JournalApp
 from companion.relaunch import Handover
 from companion.screens.gate import PassphraseEntered
 from companion.screens.unlock import UnlockScreen
@@ -101,7 +101,7 @@ class LockingApp(JournalApp):
         if runner is None or self._locking:
             return
         self._locking = True
-        words = self._words_on_screen()  # before the screens that hold them go
+        self._words_kept = self._words_on_screen()  # before the screens that hold them go: sealed on closing
         # A real process stops reading keys now: those typed meanwhile wait in the terminal for the fresh one.
         reading = stop_reading_keys(self) if self.relaunch is not None else None
         for editor in list(self._editors):
@@ -115,11 +115,13 @@ class LockingApp(JournalApp):
         self.refresh_bindings()
         if runner.busy:  # a save in progress finishes first, and the screen says so meanwhile
             self.notify("Finishing what is being saved, then locking.", timeout=4)
-        self.run_worker(self._finish_lock(runner, words, reading), group="lock")
+        self.run_worker(self._finish_lock(runner, reading), group="lock")
 
-    async def _finish_lock(self, runner: JournalRunner, words: OnScreen, reading: threading.Thread | None) -> None:
+    async def _finish_lock(self, runner: JournalRunner, reading: threading.Thread | None) -> None:
         await asyncio.wrap_future(runner.submit(lambda journal: None))  # after what was queued (a save)
-        self._close_journal(words=words)
+        if self.runner is not runner:
+            return  # quit or hung up meanwhile: that closed the journal, with the same words sealed
+        self._close_journal()
         if reading is not None:
             await asyncio.to_thread(reading.join)
             # The keys the driver read before it stopped land on the lock screen first: those in the App's queue

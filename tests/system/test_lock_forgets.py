@@ -6,6 +6,8 @@ rights (root, as CI runs): a run without them fails here rather than pass blind.
 
 from __future__ import annotations
 
+import os
+import signal
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from pinned import pinned_env
-from terminals import COMPANION, Tmux, replaced
+from terminals import COMPANION, Tmux, replaced, seconds_until_gone
 
 PASSPHRASE = "lantern ostrich quietly 42"  # a canary itself: it must not outlive the lock
 OLDER = "OlderQuokkaWord"  # an entry written before, that Home shows
@@ -134,3 +136,30 @@ def test_keys_typed_with_the_lock_reach_the_fresh_lock_screen(journal: Path, tmu
     tmux.type(PASSPHRASE[3:])
     tmux.keys("Enter")
     tmux.wait_for("Today's prompt")
+
+
+def test_the_fresh_process_still_ends_on_a_hang_up_or_a_closed_terminal(journal: Path, tmux: Tmux) -> None:
+    tmux.start([COMPANION, "--data", str(journal)])
+    tmux.unlock(PASSPHRASE)
+    tmux.wait_for("Today's prompt")
+    pid = tmux.program_pid()
+    tmux.keys("C-l")
+    replaced(pid)
+    tmux.type("x")
+    tmux.wait_for("Passphrase  ║•")
+    os.kill(pid, signal.SIGHUP)  # a dropped SSH connection
+    tmux.wait_for("companion-exited=129")
+
+    again = Tmux("lock-closed")
+    try:
+        again.start([COMPANION, "--data", str(journal)])
+        again.unlock(PASSPHRASE)
+        again.wait_for("Today's prompt")
+        pid = again.program_pid()
+        again.keys("C-l")
+        replaced(pid)
+        again.type("x")
+        again.wait_for("Passphrase  ║•")
+    finally:
+        again.kill()  # the terminal itself goes away: the process must not linger
+    assert seconds_until_gone(pid, timeout=10) < 10

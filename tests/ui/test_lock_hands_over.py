@@ -10,9 +10,10 @@ import os
 import threading
 from pathlib import Path
 
-from textual.widgets import Input
+from textual.widgets import Input, TextArea
 
 from companion.relaunch import ENV, Handover, take_handover
+from companion.screens.editor import EditorScreen
 from companion.screens.home import HomeScreen
 from companion.screens.unlock import UnlockScreen
 
@@ -103,3 +104,20 @@ async def test_a_passphrase_entered_while_the_journal_closes_unlocks_after_it(se
         release.set()
         await pressing
         await wait_until(pilot, lambda: isinstance(app.screen, HomeScreen), "the journal opening again")
+
+
+async def test_a_quit_while_the_lock_waits_on_a_save_still_keeps_the_words(seeded_vault: Path) -> None:
+    async with unlocked(seeded_vault) as (app, pilot):
+        await pilot.press("w")
+        await wait_until(pilot, lambda: isinstance(app.screen, EditorScreen), "the editor")
+        await pilot.press(*"Half a thought")
+        release = threading.Event()
+        app.runner.submit(lambda journal: release.wait(10))
+        pressing = asyncio.create_task(pilot.press("ctrl+l"))
+        await wait_until(pilot, lambda: isinstance(app.screen, UnlockScreen), "the lock screen")
+        threading.Timer(0.2, release.set).start()
+        await pilot.press("ctrl+q")  # the editor is gone from the screen already: its words were taken
+        await pressing
+    async with unlocked(seeded_vault) as (app, pilot):
+        await wait_until(pilot, lambda: isinstance(app.screen, EditorScreen), "the draft offered back")
+        assert "Half a thought" in app.screen.query_one(TextArea).text
