@@ -89,10 +89,13 @@ class CompanionApp(LockingApp):
         self._told_auto_lock_off = False
 
     # -- lifecycle ----------------------------------------------------------------------------
-    def on_mount(self) -> None:
+    async def on_mount(self) -> None:
         gate = "unlock" if self.vault_path.exists() else "create"
+        handed = self.locked_from
+        if handed is not None:  # the lock screen as the locked process left it, before any key acts
+            self._add_mode("unlock", lambda: UnlockScreen(handed.note, handed.typed))
         self._add_mode(gate, UnlockScreen if gate == "unlock" else CreateScreen)
-        self.switch_mode(gate)
+        await self.switch_mode(gate)
         self.call_after_refresh(self.check_size)
         self.start_locking()
         if self.demo_folder is not None and self.locked_from is None:

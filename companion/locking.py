@@ -155,13 +155,13 @@ class LockingApp(JournalApp):
             os._exit(1)
 
     def _locked_before(self) -> None:
-        """The lock screen as the locked process left it: its note, and what was typed meanwhile."""
+        """Enter was pressed on the locked process's lock screen while it changed hands: unlock with what it
+        holds (what was typed there, and anything this process read after it)."""
         screen = self.screen
-        if isinstance(screen, UnlockScreen) and self.locked_from is not None:
-            typed = self.locked_from.typed + screen.typed  # and what this process read before it got here
-            screen.reset(self.locked_from.note, typed)
-            if self.locked_from.submitted and typed:
-                screen.submit(typed, create=False)  # Enter was pressed while it changed hands
+        handed = self.locked_from
+        if isinstance(screen, UnlockScreen) and handed is not None and handed.submitted and screen.typed \
+                and not screen.busy:
+            screen.submit(screen.typed, create=False)
 
     async def action_quit(self) -> None:
         """Quit; an unfinished entry is kept as a sealed draft and comes back on the next unlock."""

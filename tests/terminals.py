@@ -12,7 +12,7 @@ import time
 import uuid
 from pathlib import Path
 
-from pinned import pinned_shell
+from pinned import pinned_env, pinned_shell
 
 COMPANION = str(Path(sys.executable).parent / "companion")
 
@@ -116,6 +116,19 @@ class Tmux:
         """From Home: write to today's prompt."""
         self.keys("w")
         self.wait_for("A new reflection")
+
+
+def made_journal(folder: Path, passphrase: str, *texts: str) -> tuple[Path, Path]:
+    """A journal made by the real program (`init`, then `add` for each text), pinned at conftest.NOW: the vault
+    and its passphrase file."""
+    vault = folder / "journal" / "vault.companion"
+    pw = folder / "pw"
+    pw.write_text(passphrase + "\n")
+    base = [COMPANION, "--data", str(vault), "--passphrase-file", str(pw)]
+    subprocess.run([*base, "init"], check=True, capture_output=True, env=pinned_env())
+    for text in texts:
+        subprocess.run([*base, "add", text], check=True, capture_output=True, env=pinned_env())
+    return vault, pw
 
 
 # -- processes: found below the pid a test started, never by a machine-wide search ----------------------

@@ -16,8 +16,12 @@ class UnlockScreen(GateScreen):
     """Asks for the passphrase without echo and shows an unlocking state."""
 
     BUSY_TEXT = "Unlocking…"
-    note = ""  # why it locked, as the lead line says
     BINDINGS = [Binding("ctrl+r", "forgot", "Forgot my passphrase", id="unlock.forgot")]
+
+    def __init__(self, note: str = "", typed: str = "") -> None:
+        super().__init__()
+        self.note = note  # why it locked, as the lead line says
+        self._typed = typed  # typed into the field before this screen existed (while a lock changed processes)
 
     @work(group="gate-dialog")
     async def action_forgot(self) -> None:
@@ -30,10 +34,16 @@ class UnlockScreen(GateScreen):
 
     def compose_fields(self) -> ComposeResult:
         yield Static("companion", id="gate-title")
-        yield Static("Your journal is locked. Welcome back.", id="gate-lead")
+        yield Static(_lead(self.note), id="gate-lead")
         with Horizontal(classes="field"):
             yield Label("Passphrase", classes="field-label")
             yield Input(password=True, id="passphrase", compact=True, placeholder="then press Enter")
+
+    def on_mount(self) -> None:
+        if self._typed:  # with the cursor after it, so what is typed next follows
+            field = self.query_one("#passphrase", Input)
+            field.value = self._typed
+            field.cursor_position = len(self._typed)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
@@ -50,8 +60,7 @@ class UnlockScreen(GateScreen):
         self.busy = False
         self.error = ""
         self.note = note
-        lead = self.query_one("#gate-lead", Static)
-        lead.update(f"{note} Your journal is locked." if note else "Your journal is locked. Welcome back.")
+        self.query_one("#gate-lead", Static).update(_lead(note))
         field = self.query_one("#passphrase", Input)
         field.value = typed
         field.cursor_position = len(typed)
@@ -61,3 +70,7 @@ class UnlockScreen(GateScreen):
     def typed(self) -> str:
         """What is typed in the passphrase field so far."""
         return self.query_one("#passphrase", Input).value
+
+
+def _lead(note: str) -> str:
+    return f"{note} Your journal is locked." if note else "Your journal is locked. Welcome back."

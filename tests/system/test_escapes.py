@@ -4,23 +4,16 @@ turns the escape in a pasted buffer into keys, so it cannot stand in for a termi
 
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
 
 from conftest import PASSPHRASE
-from pinned import pinned_env
-from terminals import COMPANION, Tmux, pane_title
+from terminals import COMPANION, Tmux, made_journal, pane_title
 
 ESCAPES = "\x1b[2J\x1b]0;pwned\x07\x1b]52;c;aGVsbG8=\x07"
 
 
 def test_escapes_in_an_entry_and_in_a_paste_stay_harmless(tmp_path: Path) -> None:
-    vault = tmp_path / "journal" / "vault.companion"
-    pw = tmp_path / "pw"
-    pw.write_text(PASSPHRASE + "\n")
-    base = [COMPANION, "--data", str(vault), "--passphrase-file", str(pw)]
-    subprocess.run([*base, "init"], check=True, capture_output=True, env=pinned_env())
-    subprocess.run([*base, "add", f"Imported {ESCAPES} words"], check=True, capture_output=True, env=pinned_env())
+    vault, _ = made_journal(tmp_path, PASSPHRASE, f"Imported {ESCAPES} words")
     tmux = Tmux("escapes")
     try:
         tmux.start([COMPANION, "--data", str(vault)])

@@ -8,14 +8,12 @@ from __future__ import annotations
 
 import os
 import signal
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from pinned import pinned_env
-from terminals import COMPANION, Tmux, replaced, seconds_until_gone
+from terminals import COMPANION, Tmux, made_journal, replaced, seconds_until_gone
 
 PASSPHRASE = "lantern ostrich quietly 42"  # a canary itself: it must not outlive the lock
 OLDER = "OlderQuokkaWord"  # an entry written before, that Home shows
@@ -58,13 +56,7 @@ def copies_in_memory(pid: int, words: tuple[str, ...]) -> dict[str, int]:
 
 @pytest.fixture
 def journal(tmp_path: Path) -> Path:
-    vault = tmp_path / "journal" / "vault.companion"
-    pw = tmp_path / "pw"
-    pw.write_text(PASSPHRASE + "\n")
-    cli = [COMPANION, "--data", str(vault), "--passphrase-file", str(pw)]
-    subprocess.run([*cli, "init"], check=True, capture_output=True, env=pinned_env())
-    subprocess.run([*cli, "add", f"Written last week: {OLDER} and asking for help"], check=True,
-                   capture_output=True, env=pinned_env())
+    vault, pw = made_journal(tmp_path, PASSPHRASE, f"Written last week: {OLDER} and asking for help")
     pw.unlink()
     return vault
 
@@ -131,35 +123,31 @@ def test_keys_typed_with_the_lock_reach_the_fresh_lock_screen(journal: Path, tmu
     replaced(pid)
     tmux.wait_for("Today's prompt")  # the fresh process unlocked with it
     tmux.burst("C-l", "lan")  # and keys with no Enter wait in its field
-
     tmux.wait_for("Passphrase  ║•••")
     tmux.type(PASSPHRASE[3:])
     tmux.keys("Enter")
     tmux.wait_for("Today's prompt")
 
 
-def test_the_fresh_process_still_ends_on_a_hang_up_or_a_closed_terminal(journal: Path, tmux: Tmux) -> None:
-    tmux.start([COMPANION, "--data", str(journal)])
-    tmux.unlock(PASSPHRASE)
-    tmux.wait_for("Today's prompt")
-    pid = tmux.program_pid()
-    tmux.keys("C-l")
+def _locked_afresh(pane: Tmux, journal: Path) -> int:
+    """companion started, unlocked and locked in `pane`: the pid of the fresh process on its lock screen."""
+    pane.start([COMPANION, "--data", str(journal)])
+    pane.unlock(PASSPHRASE)
+    pane.wait_for("Today's prompt")
+    pid = pane.program_pid()
+    pane.keys("C-l")
     replaced(pid)
-    tmux.type("x")
-    tmux.wait_for("Passphrase  ║•")
-    os.kill(pid, signal.SIGHUP)  # a dropped SSH connection
-    tmux.wait_for("companion-exited=129")
+    pane.type("x")
+    pane.wait_for("Passphrase  ║•")
+    return pid
 
+
+def test_the_fresh_process_still_ends_on_a_hang_up_or_a_closed_terminal(journal: Path, tmux: Tmux) -> None:
+    os.kill(_locked_afresh(tmux, journal), signal.SIGHUP)  # a dropped SSH connection
+    tmux.wait_for("companion-exited=129")
     again = Tmux("lock-closed")
     try:
-        again.start([COMPANION, "--data", str(journal)])
-        again.unlock(PASSPHRASE)
-        again.wait_for("Today's prompt")
-        pid = again.program_pid()
-        again.keys("C-l")
-        replaced(pid)
-        again.type("x")
-        again.wait_for("Passphrase  ║•")
+        pid = _locked_afresh(again, journal)
     finally:
         again.kill()  # the terminal itself goes away: the process must not linger
     assert seconds_until_gone(pid, timeout=10) < 10

@@ -121,3 +121,12 @@ async def test_a_quit_while_the_lock_waits_on_a_save_still_keeps_the_words(seede
     async with unlocked(seeded_vault) as (app, pilot):
         await wait_until(pilot, lambda: isinstance(app.screen, EditorScreen), "the draft offered back")
         assert "Half a thought" in app.screen.query_one(TextArea).text
+
+
+async def test_keys_typed_after_the_handover_follow_what_was_handed(seeded_vault: Path) -> None:
+    app = make_app(seeded_vault, locked_from=Handover(str(seeded_vault), typed=PASSPHRASE[:3]))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press(*PASSPHRASE[3:], "enter")
+        await settle(pilot)
+        await wait_until(pilot, lambda: isinstance(app.screen, HomeScreen), "the unlock")
