@@ -140,6 +140,8 @@ class LockingApp(JournalApp):
 
     def _forget_everything(self) -> None:
         """Replace this process with a fresh one on the lock screen: no page of this one outlives the lock."""
+        if self._hanging_up:
+            return  # the terminal is gone: the hang-up ends this process instead
         screen = self.screen
         note, typed = (screen.note, screen.typed) if isinstance(screen, UnlockScreen) else ("", "")
         terminal = finish_writing(self)
@@ -151,8 +153,8 @@ class LockingApp(JournalApp):
             give_back_terminal(terminal)
             reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else type(exc).__name__
             print(f"Your journal is locked and companion closed: it could not start itself again ({reason}). "
-                  "Run companion to unlock.", file=sys.stderr)
-            os._exit(1)
+                  "Run companion to unlock.", file=sys.__stderr__)  # past Textual's capture of stderr
+            self._force_exit(1)
 
     def _locked_before(self) -> None:
         """Enter was pressed on the locked process's lock screen while it changed hands: unlock with what it

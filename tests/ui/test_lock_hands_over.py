@@ -130,3 +130,25 @@ async def test_keys_typed_after_the_handover_follow_what_was_handed(seeded_vault
         await pilot.press(*PASSPHRASE[3:], "enter")
         await settle(pilot)
         await wait_until(pilot, lambda: isinstance(app.screen, HomeScreen), "the unlock")
+
+
+async def test_a_program_that_cannot_start_again_closes_locked_with_one_sentence(
+        seeded_vault: Path, monkeypatch, capfd) -> None:  # type: ignore[no-untyped-def]
+    from companion import locking
+
+    def cannot(handover: Handover) -> None:
+        raise FileNotFoundError(2, "No such file or directory")
+
+    ended: list[int] = []
+    given_back: list[object] = []
+    monkeypatch.setattr(locking, "finish_writing", lambda app: ["settings"])
+    monkeypatch.setattr(locking, "give_back_terminal", given_back.append)
+    app = make_app(seeded_vault, relaunch=cannot)
+    monkeypatch.setattr(app, "_force_exit", ended.append)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app._forget_everything()  # what a lock does last, in a real terminal
+    assert ended == [1] and given_back == [["settings"]]
+    said = capfd.readouterr().err.strip()
+    assert said == ("Your journal is locked and companion closed: it could not start itself again "
+                    "(No such file or directory). Run companion to unlock.")
