@@ -54,16 +54,14 @@ class UnlockScreen(GateScreen):
         self.query_one("#passphrase", Input).value = ""
         super().failed(message)
 
-    def reset(self, note: str = "", typed: str = "") -> None:
-        """Back to a clean state (after locking); `note` says why, when it locked by itself; `typed` is what was
-        typed into the field while the lock changed processes."""
+    def reset(self, note: str = "") -> None:
+        """Back to a clean, empty state (after locking); `note` says why, when it locked by itself."""
         self.busy = False
         self.error = ""
         self.note = note
         self.query_one("#gate-lead", Static).update(_lead(note))
         field = self.query_one("#passphrase", Input)
-        field.value = typed
-        field.cursor_position = len(typed)
+        field.value = ""
         field.focus()
 
     @property
