@@ -94,9 +94,8 @@ def open_source(path: Path, fd: int, size: int, header: envelope.Header, data_ke
     if header.segmented:
         manifest = segments.read_manifest(segments.fd_reader(fd), size, data_key, header)
         return Source(manifest, fd=fd), manifest.digest
-    blob = disk.read_all(fd, size)
-    document = decode(path, envelope.open_body(blob, data_key, header))
-    return memory_source(header, data_key, document), digest_of(blob)
+    _, source, digest = blob_source(path, disk.read_all(fd, size), data_key)
+    return source, digest
 
 
 def blob_source(path: Path, blob: bytes, data_key: bytes,

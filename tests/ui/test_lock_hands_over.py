@@ -6,6 +6,7 @@ terminal: tests/system/test_lock_forgets.py."""
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import threading
 from pathlib import Path
@@ -71,7 +72,7 @@ def test_the_handover_comes_through_an_inherited_pipe_once(monkeypatch) -> None:
     read_end, write_end = os.pipe()
     from companion import relaunch
 
-    payload = relaunch.json.dumps({"vault": "/j/vault.companion", "color": "16", "demo_folder": None,
+    payload = json.dumps({"vault": "/j/vault.companion", "color": "16", "demo_folder": None,
                                    "note": "n", "typed": "pass", "terminal": relaunch._settings_out(settings),
                                    "submitted": True}).encode()
     os.write(write_end, payload)
