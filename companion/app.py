@@ -20,9 +20,7 @@ from companion.domain.text import visible
 from companion.locking import LockingApp, Relaunch
 from companion.paths import settings_path
 from companion.relaunch import Handover
-from companion.screens.create import CreateScreen
 from companion.screens.gate import GateScreen, PassphraseEntered, RecoveryEntered
-from companion.screens.unlock import UnlockScreen
 from companion.security import SecurityFlows, unlock_failure
 from companion.settings import ensure_settings_file
 
@@ -89,13 +87,7 @@ class CompanionApp(LockingApp):
         self._told_auto_lock_off = False
 
     # -- lifecycle ----------------------------------------------------------------------------
-    async def on_mount(self) -> None:
-        gate = "unlock" if self.vault_path.exists() else "create"
-        handed = self.locked_from
-        if handed is not None:  # the lock screen as the locked process left it, before any key acts
-            self._add_mode("unlock", lambda: UnlockScreen(handed.note, handed.typed))
-        self._add_mode(gate, UnlockScreen if gate == "unlock" else CreateScreen)
-        await self.switch_mode(gate)
+    def on_mount(self) -> None:
         self.call_after_refresh(self.check_size)
         self.start_locking()
         if self.demo_folder is not None and self.locked_from is None:

@@ -19,7 +19,7 @@ from companion.domain.clock import Monotonic
 from companion.domain.demo import DEMO_NOTE
 from companion.journal_app import JournalApp
 from companion.relaunch import Handover
-from companion.screens.gate import PassphraseEntered
+from companion.screens.gate import GateScreen, PassphraseEntered
 from companion.screens.unlock import UnlockScreen
 from companion.textual_private import (
     finish_writing,
@@ -41,7 +41,9 @@ LOCK_WAIT = 0.6  # seconds a hang-up waits for a save in progress before locking
 
 
 class LockingApp(JournalApp):
-    """The lock, the quit and the hang-up."""
+    """The lock, the quit and the hang-up; the first screen, which a lock comes back to."""
+
+    DEFAULT_MODE = "gate"  # built as the app composes, so its styles are parsed with the app's, once
 
     def __init__(self, settings_file: Path, vault_path: Path, *, monotonic: Monotonic, handle_signals: bool,
                  demo_folder: Path | None, relaunch: Relaunch | None, locked_from: Handover | None) -> None:
@@ -59,6 +61,31 @@ class LockingApp(JournalApp):
         self._entered_meanwhile: PassphraseEntered | None = None
         self._hanging_up = False
         self._watchdog: threading.Timer | None = None
+        self._gate: GateScreen | None = None
+        self._add_mode(self.DEFAULT_MODE, self._gate_screen)
+
+    def _gate_screen(self) -> GateScreen:
+        """The first screen: the lock screen as a locked process left it, the unlock screen, or the one that
+        creates a journal."""
+        handed = self.locked_from
+        if handed is not None:
+            self._gate = UnlockScreen(handed.note, handed.typed)
+        elif self.vault_path.exists():
+            self._gate = UnlockScreen()
+        else:
+            from companion.screens.create import CreateScreen  # only on a first start
+
+            self._gate = CreateScreen()
+        return self._gate
+
+    async def _show_lock_screen(self) -> UnlockScreen:
+        """The first screen again, an unlock screen (after creating a journal, in place of that screen)."""
+        if not isinstance(self._gate, UnlockScreen):
+            await self._remove_mode(self.DEFAULT_MODE)
+            self._add_mode(self.DEFAULT_MODE, self._gate_screen)  # the journal exists now: an unlock screen
+        await self.switch_mode(self.DEFAULT_MODE)
+        assert isinstance(self.screen, UnlockScreen)
+        return self.screen
 
     @property
     def demo(self) -> bool:
@@ -106,11 +133,8 @@ class LockingApp(JournalApp):
         reading = stop_reading_keys(self) if self.relaunch is not None else None
         for editor in list(self._editors):
             editor.wipe()  # a Textual TextArea outlives its screen (a theme watcher): leave it empty
-        self._add_mode("unlock", UnlockScreen)
-        await self.switch_mode("unlock")
-        screen = self.screen
-        if isinstance(screen, UnlockScreen):
-            screen.reset(DEMO_NOTE if self.demo_folder is not None else self._lock_note)
+        screen = await self._show_lock_screen()
+        screen.reset(DEMO_NOTE if self.demo_folder is not None else self._lock_note)
         self._lock_note = ""
         self.refresh_bindings()
         if runner.busy:  # a save in progress finishes first, and the screen says so meanwhile
@@ -128,7 +152,7 @@ class LockingApp(JournalApp):
             # are taken in (so after_keys knows of them), then each acts, then the process is replaced.
             self.call_later(self.after_keys, self._forget_everything)
             return
-        for mode in (*AREAS, "create"):
+        for mode in AREAS:
             await self._remove_mode(mode)
         self._editors.clear()
         forget_rendered_text()
