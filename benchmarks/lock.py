@@ -26,7 +26,7 @@ import termios
 import time
 from pathlib import Path
 
-from launch import MINIMAL, PASSPHRASE, journal_of, until_shown
+from launch import MINIMAL, PASSPHRASE, as_installed, journal_of, until_shown
 
 COMPANION = str(Path(sys.executable).parent / "companion")
 
@@ -88,6 +88,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
+    as_installed()
     with tempfile.TemporaryDirectory() as folder_name:
         folder = Path(folder_name)
         vault = journal_of(folder, 100)
