@@ -21,7 +21,6 @@ from companion.locking import LockingApp, Relaunch
 from companion.paths import settings_path
 from companion.relaunch import Handover
 from companion.screens.gate import GateScreen, PassphraseEntered, RecoveryEntered
-from companion.security import SecurityFlows, unlock_failure
 from companion.settings import ensure_settings_file
 
 if TYPE_CHECKING:
@@ -132,6 +131,8 @@ class CompanionApp(LockingApp):
     @work(thread=True, exclusive=True, group="unlock")
     def _unlock(self, unlock: Callable[[], tuple[Journal, str]]) -> None:
         """The KDF is deliberately slow: run it off the event loop. Nothing of the secret is kept after."""
+        from companion.security import unlock_failure  # the journal's side is loaded here, off the event loop
+
         try:
             journal, recovery_key = unlock()
             areas = area_screens()
@@ -278,9 +279,13 @@ class CompanionApp(LockingApp):
     @work(group="app-dialog")
     async def action_security(self) -> None:
         """Change the passphrase, or make a new recovery key."""
+        from companion.security import SecurityFlows
+
         await SecurityFlows(self).choose()
 
     @work(group="app-dialog")
     async def show_recovery_key(self, code: str) -> None:
         """Show a new recovery key once; save it to a file (0600) if the person asks."""
+        from companion.security import SecurityFlows
+
         await SecurityFlows(self).show_recovery_key(code)

@@ -10,7 +10,6 @@ library only: the fresh process reads this before anything else."""
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 from dataclasses import asdict, dataclass, field
@@ -35,6 +34,8 @@ class Handover:
 
 def relaunch(handover: Handover) -> NoReturn:
     """Replace this process with a fresh companion on its lock screen (never returns)."""
+    import json  # here, as in take_handover: a start that is not a handover does without it
+
     data = json.dumps({**asdict(handover), "terminal": _settings_out(handover.terminal)}).encode()
     read_end, write_end = os.pipe()  # a pipe buffer (64 KiB) holds this whole: the write never blocks
     os.write(write_end, data)
@@ -50,6 +51,8 @@ def take_handover() -> Handover | None:
     fd_text = os.environ.pop(ENV, None)
     if fd_text is None:
         return None
+    import json
+
     try:
         fd = int(fd_text)
         chunks = []

@@ -12,7 +12,6 @@ from typing import Any
 from textual import events
 from textual.app import SystemCommand
 from textual.screen import Screen
-from textual.widgets import Input, TextArea
 
 from companion.dialogs.info import HelpDialog, TooSmallDialog, too_small
 from companion.errors import CompanionError
@@ -65,9 +64,9 @@ class TerminalApp(KeysInOrder, QuietCrash):
 
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
         # Each blink redraws a line: over SSH the cursor stays still unless the settings ask for a blink.
-        widget = event.widget
-        if isinstance(widget, Input | TextArea) and widget.cursor_blink != self.blink:
-            widget.cursor_blink = self.blink
+        widget = event.widget  # an Input or a TextArea (not imported: the start does without the editor)
+        if getattr(widget, "cursor_blink", self.blink) != self.blink:
+            widget.cursor_blink = self.blink  # type: ignore[attr-defined]
 
     # -- sizes: below the minimum, one plain message covers everything (nothing underneath changes) ----
     def on_resize(self, event: events.Resize) -> None:

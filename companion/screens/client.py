@@ -9,12 +9,12 @@ from typing import TYPE_CHECKING, Any, Protocol, TypeVar, cast
 
 from textual.screen import Screen
 
-from companion.domain.prompts import Prompt
-from companion.domain.reflection import Reflection
 from companion.resources import JOURNAL_STYLES, stylesheets
 from companion.settings import Settings
 
 if TYPE_CHECKING:  # the journal loads with the unlock, not with the screens that ask it
+    from companion.domain.prompts import Prompt
+    from companion.domain.reflection import Reflection
     from companion.services.journal import Journal
 
 T = TypeVar("T")

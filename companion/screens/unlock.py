@@ -8,7 +8,6 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.widgets import Input, Label, Static
 
-from companion.dialogs.recovery import ForgotPassphraseDialog, Recovery
 from companion.screens.gate import GateScreen, RecoveryEntered
 
 
@@ -26,6 +25,8 @@ class UnlockScreen(GateScreen):
     @work(group="gate-dialog")
     async def action_forgot(self) -> None:
         """Open with the recovery key and choose a new passphrase."""
+        from companion.dialogs.recovery import ForgotPassphraseDialog, Recovery  # seldom: not at the start
+
         answer = await self.app.push_screen_wait(ForgotPassphraseDialog())
         if isinstance(answer, Recovery):
             self.error = ""

@@ -5,7 +5,6 @@ from __future__ import annotations
 import errno
 import fcntl
 import os
-import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -122,7 +121,7 @@ def reader(fd: int) -> Callable[[int, int], bytes]:
 
 def temp_name(path: Path) -> Path:
     """A fresh hidden temp path beside `path` (same folder, so os.replace stays atomic)."""
-    return path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
+    return path.with_name(f".{path.name}.{os.urandom(6).hex()}.tmp")
 
 
 def stale_temps(path: Path) -> list[Path]:
