@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path, PurePath
 
-# What the unlock screen (and any dialog) needs, read when the app starts; the journal's screens' styles are read
-# when the first of them is shown, after unlocking (Textual's Screen.CSS_PATH), so the start parses less.
-APP_STYLES = ("base.tcss", "gate.tcss", "dialogs.tcss")
+# What the unlock screen needs is read when the app starts (a screen's own CSS_PATH would cost the start one more
+# parse). The rest comes with the screens that use it (Textual's Screen.CSS_PATH): the dialogs' when the first
+# opens, the journal's screens' when the first shows after unlocking. Textual parses every stylesheet it holds
+# again each time, so the start parses less.
+APP_STYLES = ("base.tcss", "gate.tcss")
+DIALOG_STYLES = ("dialogs.tcss",)
 JOURNAL_STYLES = ("home.tcss", "lists.tcss", "editor.tcss", "share.tcss")
-STYLE_FILES = (*APP_STYLES, *JOURNAL_STYLES)
+STYLE_FILES = (*APP_STYLES, *DIALOG_STYLES, *JOURNAL_STYLES)
 
 
 def styles_dir() -> Path:

@@ -7,6 +7,8 @@ from typing import Generic, TypeVar
 from textual.binding import Binding
 from textual.screen import ModalScreen
 
+from companion.resources import DIALOG_STYLES, stylesheets
+
 T = TypeVar("T")
 
 
@@ -14,6 +16,7 @@ class Dialog(ModalScreen[T], Generic[T]):
     """A modal card that dismisses with a value; it never saves anything itself."""
 
     BINDINGS = [Binding("escape", "close", "Close", id="dialog.close")]
+    CSS_PATH = stylesheets(DIALOG_STYLES)  # read when the first dialog opens (see resources.py)
 
     def action_close(self) -> None:
         """Close without a value."""
