@@ -84,7 +84,9 @@ class ShareScreen(AreaScreen):
         self._left_out = set()
         self._candidates = ExportContent(ExportChoice(), self.clock())  # filled by reload when shown
         self._names: dict[int, str] = {}
-        self._asked: ExportChoice | None = None
+        self._asked: ExportChoice | None = None  # the choice whose candidates are being listed, or were
+        self._listing = True  # the candidates are on their way from the journal's thread (from the first showing)
+        self._export_when_listed = False  # a kept export form waits for the candidates (see open_kept)
         self._form = ExportForm(author="", note="", session=None, fmt="pdf", passphrase="", recipients="",
                                 path=str(Path.home() / f"companion-{self.clock().date().isoformat()}.pdf"))
 
@@ -110,8 +112,9 @@ class ShareScreen(AreaScreen):
             choice.check()
         except (ValueError, CompanionError) as exc:
             self._status(getattr(exc, "message", str(exc)), error=True)
+            self._listing_done()
             return
-        self._asked = choice
+        self._asked, self._listing = choice, True
         self.run(lambda j: (candidates(j, choice), j.contacts.names(), j.preferences.get(AUTHOR_KEY)),
                  lambda found: self._listed(choice, *found))
 
@@ -143,6 +146,13 @@ class ShareScreen(AreaScreen):
         if items.option_count:  # a row stays highlighted (where it was), so the cursor is always visible
             items.highlighted = min(highlighted or 0, items.option_count - 1)
         self._count()
+        self._listing_done()
+
+    def _listing_done(self) -> None:
+        self._listing = False
+        if self._export_when_listed:  # a kept export form waited for this listing
+            self._export_when_listed = False
+            self.action_export()
 
     @on(Checkbox.Changed)
     def _sections_changed(self) -> None:
@@ -198,7 +208,12 @@ class ShareScreen(AreaScreen):
                             actions=False)
 
     def open_kept(self, kept: dict[str, object]) -> None:
-        self.action_export()  # the export dialog opens with the kept fields
+        """The export dialog opens with the kept fields, once the candidates are listed: a Share screen just
+        shown is still listing them on the journal's thread (it would say "Nothing is chosen yet")."""
+        if self._listing:
+            self._export_when_listed = True
+        else:
+            self.action_export()
 
     @work(exclusive=True, group="share-dialog")
     async def action_export(self) -> None:

@@ -5,6 +5,7 @@ or a hang-up with a form open seals its fields (never a passphrase), and they co
 from __future__ import annotations
 
 import signal
+import threading
 from collections.abc import Callable
 from pathlib import Path
 
@@ -28,6 +29,7 @@ from conftest import (
     settle,
     submit_passphrase,
     unlocked,
+    wait_until,
 )
 
 # How each form is opened from Home, and the keys that type words into it (the first text field it offers).
@@ -114,8 +116,10 @@ async def test_a_lock_keeps_an_open_form_and_gives_it_back(make_vault: Callable[
         await pilot.press(*words)
         typed = form.fields()
         await _lock_and_unlock(app, pilot)
+        # The form comes back through its area's own worker (which may ask the journal first): wait for it.
+        await wait_until(pilot, lambda: isinstance(app.screen, type(form)), "the form given back")
         back = app.screen
-        assert isinstance(back, type(form)) and back is not form
+        assert back is not form
         assert back.fields() == typed  # every field as it was, the words included
         assert CANARY_FREE(form_path(path))
         await pilot.press("escape", "d")  # asked, then discarded: the kept fields are done with
@@ -185,3 +189,38 @@ async def test_a_kept_form_is_checked_and_a_passphrase_never_kept(make_vault: Ca
         assert "a passphrase typed" not in str(kept)
         report = journal.check(PASSPHRASE)
     assert report.form is not None and report.form.state == "ok"
+
+
+async def test_a_kept_export_form_waits_for_the_share_screen_to_list_what_it_can_share(
+        make_vault: Callable[..., Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    """The Share screen lists its candidates on the journal's thread when shown; the export form kept by a lock
+    came back only if that listing had already arrived (under load it had not: "Nothing is chosen yet", and no
+    form). Here the listing is held until the form has been asked back, the order a slow journal gives."""
+    import companion.screens.share as share
+
+    path = make_vault([])
+    seed_practices(path)
+    async with unlocked(path, size=(100, 40)) as (app, pilot):
+        keys, words = FORMS["the export's note"]
+        form = await _open(pilot, keys)
+        await pilot.press(*words)
+        typed = form.fields()
+        await pilot.press("ctrl+l")
+        await settle(pilot)
+        asked_back, listed = threading.Event(), share.candidates
+
+        def slow_listing(*args, **kwargs):  # type: ignore[no-untyped-def]
+            asked_back.wait(10)  # the journal's thread: the listing arrives after the form was asked back
+            return listed(*args, **kwargs)
+
+        reopen = share.ShareScreen.open_kept
+
+        def asking_back(screen: share.ShareScreen, kept: dict[str, object]) -> None:
+            reopen(screen, kept)
+            asked_back.set()
+
+        monkeypatch.setattr(share, "candidates", slow_listing)
+        monkeypatch.setattr(share.ShareScreen, "open_kept", asking_back)
+        await submit_passphrase(pilot, PASSPHRASE)
+        await wait_until(pilot, lambda: isinstance(app.screen, type(form)), "the export form given back")
+        assert asked_back.is_set() and app.screen.fields() == typed
