@@ -100,7 +100,7 @@ def journal_of(folder: Path, entries: int) -> Path:
 
     now = datetime(2026, 11, 27, 20, tzinfo=UTC)
     path = folder / "vault.companion"
-    journal = create_journal(path, PASSPHRASE, clock=lambda: now)
+    journal = create_journal(path, PASSPHRASE, clock=lambda: now).journal
     try:
         records = [Reflection(text=f"Entry {n}: asked for help and it went fine.", mood=3,
                               created=now - timedelta(minutes=105 * n)).to_record() for n in range(entries)]

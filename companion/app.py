@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from companion.domain.reflection import Reflection
     from companion.screens.area import AreaScreen
     from companion.services.journal import Journal, Welcome
+    from companion.services.opening import Opened
 
 POLL_SECONDS = 2.0  # how often the journal file is checked for a copy that changed underneath
 
@@ -47,12 +48,13 @@ class CompanionApp(LockingApp):
     ]
 
     class Unlocked(Message):
-        """The worker opened (or created) the vault and loaded the areas; `recovery_key` is a new one to show,
-        once."""
+        """The worker opened (or created) the vault and loaded the areas; `told` is what the opening had to say,
+        `recovery_key` a new one to show, once."""
 
-        def __init__(self, journal: Journal, areas: dict[str, type[AreaScreen]], recovery_key: str = "") -> None:
+        def __init__(self, opened: Opened, areas: dict[str, type[AreaScreen]], recovery_key: str = "") -> None:
             super().__init__()
-            self.journal = journal
+            self.journal = opened.journal
+            self.told = opened.told
             self.areas = areas
             self.recovery_key = recovery_key
 
@@ -101,13 +103,13 @@ class CompanionApp(LockingApp):
             return
         passphrase, create, recovery_key, kdf = event.passphrase, event.create, event.recovery_key, self.kdf
 
-        def unlock() -> tuple[Journal, str]:
+        def unlock() -> tuple[Opened, str]:
             from companion.services.opening import create_journal, open_journal
 
             if not create:
                 return open_journal(self.vault_path, passphrase, clock=self.clock), ""
-            journal = create_journal(self.vault_path, passphrase, kdf=kdf, clock=self.clock)
-            return journal, (journal.make_recovery_key(passphrase, kdf)[0] if recovery_key else "")
+            made = create_journal(self.vault_path, passphrase, kdf=kdf, clock=self.clock)
+            return made, (made.journal.make_recovery_key(passphrase, kdf)[0] if recovery_key else "")
 
         self._unlock(unlock)
 
@@ -115,31 +117,31 @@ class CompanionApp(LockingApp):
     def _recovery_entered(self, event: RecoveryEntered) -> None:
         code, new, kdf = event.code, event.new_passphrase, self.kdf
 
-        def unlock() -> tuple[Journal, str]:
+        def unlock() -> tuple[Opened, str]:
             from companion.services.opening import open_with_recovery_key
 
-            journal = open_with_recovery_key(self.vault_path, code, clock=self.clock)
+            opened = open_with_recovery_key(self.vault_path, code, clock=self.clock)
             try:
-                journal.set_new_passphrase(new, kdf)
+                opened.journal.set_new_passphrase(new, kdf)
             except BaseException:
-                journal.close()
+                opened.journal.close()
                 raise
-            return journal, ""
+            return opened, ""
 
         self._unlock(unlock)
 
     @work(thread=True, exclusive=True, group="unlock")
-    def _unlock(self, unlock: Callable[[], tuple[Journal, str]]) -> None:
+    def _unlock(self, unlock: Callable[[], tuple[Opened, str]]) -> None:
         """The KDF is deliberately slow: run it off the event loop. Nothing of the secret is kept after."""
         from companion.security import unlock_failure  # the journal's side is loaded here, off the event loop
 
         try:
-            journal, recovery_key = unlock()
+            opened, recovery_key = unlock()
             areas = area_screens()
         except Exception as exc:  # never a traceback on screen
             self.post_message(self.UnlockFailed(unlock_failure(exc)))
             return
-        self.post_message(self.Unlocked(journal, areas, recovery_key))
+        self.post_message(self.Unlocked(opened, areas, recovery_key))
 
     def on_companion_app_unlocked(self, event: Unlocked) -> None:
         if isinstance(self.screen, GateScreen):
@@ -147,7 +149,7 @@ class CompanionApp(LockingApp):
         from companion.services.runner import JournalRunner
 
         ensure_settings_file(self.settings_file)
-        self.runner = JournalRunner(event.journal)
+        self.runner = JournalRunner(event.journal, tell=lambda told: self.post_message(self.Told(told)))
         for mode, screen_class in event.areas.items():
             self._add_mode(mode, self._area_maker(screen_class))
         self.switch_mode("home")
@@ -155,6 +157,7 @@ class CompanionApp(LockingApp):
         self.call_after_refresh(self.check_size)
         lines = self.settings.crisis_lines
         self.journal_job(lambda j: j.welcome(lines), self._welcome)
+        self.tell(event.told)
         if event.recovery_key:
             self.show_recovery_key(event.recovery_key)
         self._last_input = self.monotonic()
@@ -199,14 +202,13 @@ class CompanionApp(LockingApp):
         from companion.services.capture import take_captured
 
         def told(lines: list[str]) -> None:
-            for line in lines:
-                self.notify(line, timeout=8)
+            self.tell(lines)
             if lines and isinstance(self.screen, AreaScreen):
                 self.screen.reload()
 
         def job(journal: Journal) -> list[str]:
-            take_captured(journal)  # entries captured (companion capture) while the journal is open
-            return journal.sync()
+            # entries captured (companion capture) while the journal is open, then a copy that changed underneath
+            return [*take_captured(journal), *journal.sync()]
 
         self.journal_job(job, told)
 

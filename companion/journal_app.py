@@ -9,6 +9,7 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
+from textual.message import Message
 from textual.screen import Screen
 
 from companion.errors import CompanionError
@@ -69,8 +70,6 @@ class JournalApp(TerminalApp):
         except CompanionError as exc:
             self.notify(exc.message, severity="error", timeout=10)
             return
-        finally:
-            self._tell_news()
         if then is not None:
             then(result)
 
@@ -83,13 +82,21 @@ class JournalApp(TerminalApp):
         except CompanionError as exc:
             self.notify(exc.message, severity="error", timeout=10)
             return fallback
-        finally:
-            self._tell_news()
 
-    def _tell_news(self) -> None:
-        if self.runner is not None:
-            for line in self.runner.journal.news():
-                self.notify(line, timeout=8)
+    class Told(Message):
+        """What a job on the journal had to tell (a merge, a save not confirmed), handed on as it ended."""
+
+        def __init__(self, lines: list[str]) -> None:
+            super().__init__()
+            self.lines = lines
+
+    def on_journal_app_told(self, event: Told) -> None:
+        self.tell(event.lines)
+
+    def tell(self, lines: list[str]) -> None:
+        """Each sentence for the person, in a notice of its own."""
+        for line in lines:
+            self.notify(line, timeout=8)
 
     # -- editors and forms: their words are kept when the journal closes -------------------------------
     def editor_opened(self, editor: DraftHolder) -> None:

@@ -335,5 +335,5 @@ def cli_vault(tmp_path: Path, passphrase_file: Callable[..., Path]) -> tuple[Pat
     from companion.services.opening import create_journal
 
     vault = tmp_path / "home" / "vault.companion"
-    create_journal(vault, PASSPHRASE, clock=fixed_clock, kdf=FAST_KDF).close()
+    create_journal(vault, PASSPHRASE, clock=fixed_clock, kdf=FAST_KDF).journal.close()
     return vault, passphrase_file()

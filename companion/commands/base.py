@@ -16,7 +16,7 @@ from companion.domain.clock import Clock
 from companion.errors import StorageFailure, UsageError
 from companion.passphrase_input import ask, read_passphrase_file
 from companion.services.journal import Journal
-from companion.services.opening import open_journal
+from companion.services.opening import Opened, open_journal
 
 CLI_LOCK_WAIT = 3.0
 
@@ -37,11 +37,19 @@ def passphrase_of(passphrase_file: str | None) -> str:
 def opened(vault: Path, passphrase_file: str | None, clock: Clock,
              passphrase: str | None = None) -> Iterator[Journal]:
     """The unlocked journal for one command; closed after, and what happened underneath told on stderr."""
-    journal = open_journal(vault, passphrase if passphrase is not None else passphrase_of(passphrase_file),
-                           clock=clock, lock_timeout=CLI_LOCK_WAIT)
+    with held(open_journal(vault, passphrase if passphrase is not None else passphrase_of(passphrase_file),
+                           clock=clock, lock_timeout=CLI_LOCK_WAIT)) as journal:
+        yield journal
+
+
+@contextmanager
+def held(opened: Opened) -> Iterator[Journal]:
+    """A journal just opened (or created), for one command: what the opening and the command had to tell is
+    printed on stderr after it, and the journal is closed."""
+    journal = opened.journal
     try:
         yield journal
-        for line in journal.news():
+        for line in [*opened.told, *journal.news()]:
             print(line, file=sys.stderr)
     finally:
         journal.close()

@@ -10,7 +10,15 @@ from datetime import UTC
 from pathlib import Path
 
 from companion import paths
-from companion.commands.base import CLI_LOCK_WAIT, forcing_hint, opened, passphrase_of, show_generated, stdin_once
+from companion.commands.base import (
+    CLI_LOCK_WAIT,
+    forcing_hint,
+    held,
+    opened,
+    passphrase_of,
+    show_generated,
+    stdin_once,
+)
 from companion.domain.clock import Clock, day_text
 from companion.domain.text import plural
 from companion.errors import StorageFailure, UsageError
@@ -91,14 +99,12 @@ def cmd_restore(args: argparse.Namespace, vault: Path, passphrase_file: str | No
             print("Nothing was changed.")
             return 0
     if vault.exists():
-        journal = open_journal(vault, passphrase_of(passphrase_file), clock=clock, lock_timeout=CLI_LOCK_WAIT)
+        opening = open_journal(vault, passphrase_of(passphrase_file), clock=clock, lock_timeout=CLI_LOCK_WAIT)
     else:
-        journal = create_journal(vault, check_new(read_passphrase_file(passphrase_file)) if passphrase_file
+        opening = create_journal(vault, check_new(read_passphrase_file(passphrase_file)) if passphrase_file
                                  else ask_new(), clock=clock)
-    try:
+    with held(opening) as journal:
         kept = journal.restore(tables)
-    finally:
-        journal.close()
     print(f"Restored. The journal it replaced is kept at {kept}.")
     return 0
 

@@ -9,7 +9,7 @@ from datetime import tzinfo
 from pathlib import Path
 
 from companion import paths
-from companion.commands.base import opened, passphrase_of, print_json, read
+from companion.commands.base import held, opened, passphrase_of, print_json, read
 from companion.domain.boundary import STATUSES
 from companion.domain.clock import Clock, day_text
 from companion.domain.contact import ROLES
@@ -31,7 +31,8 @@ def cmd_init(args: argparse.Namespace, vault: Path, passphrase_file: str | None,
         print("A forgotten passphrase cannot be recovered: nobody, not even companion, can open the "
               "journal without it.", file=sys.stderr)
         passphrase = ask_new()
-    create_journal(vault, passphrase, clock=clock).close()
+    with held(create_journal(vault, passphrase, clock=clock)):
+        pass
     print(f"Created your journal at {vault}.")
     return 0
 

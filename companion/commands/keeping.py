@@ -7,7 +7,7 @@ import shlex
 import sys
 from pathlib import Path
 
-from companion.commands.base import CLI_LOCK_WAIT, opened, passphrase_of
+from companion.commands.base import CLI_LOCK_WAIT, held, opened, passphrase_of
 from companion.domain.clock import Clock
 from companion.errors import StorageFailure, UsageError, VaultDamaged
 from companion.passphrase_input import ask_new, check_new, read_passphrase_file
@@ -100,12 +100,9 @@ def _new_passphrase(args: argparse.Namespace) -> str:
 def _passwd_with_recovery_key(args: argparse.Namespace, vault: Path, recovery_file: str, clock: Clock) -> int:
     """The passphrase was forgotten: open with the recovery key, then seal everything under a new one."""
     code = read_recovery_key_file(Path(recovery_file))
-    journal = open_with_recovery_key(vault, code, clock=clock, lock_timeout=CLI_LOCK_WAIT)
-    try:
+    with held(open_with_recovery_key(vault, code, clock=clock, lock_timeout=CLI_LOCK_WAIT)) as journal:
         failed = journal.set_new_passphrase(_new_passphrase(args))
         print("Your journal has a new passphrase. The recovery key still works; keep it safe.")
-    finally:
-        journal.close()
     if failed:
         print(f"{len(failed)} older copies could not be re-sealed: " + ", ".join(str(p) for p in failed),
               file=sys.stderr)

@@ -45,29 +45,38 @@ CAPTURED_TAG = "captured"
 BATCH = 64  # entries added in one save while taking an inbox in
 
 
-def capture_on_unlock(journal: Journal) -> None:
-    """On unlock: the capture key in place beside the journal and pinned here, then every inbox taken in."""
-    _telling(journal, lambda: _key_in_place(journal) + take_inbox(journal))
+def capture_on_unlock(journal: Journal) -> list[str]:
+    """On unlock: the capture key in place beside the journal and pinned here, then every inbox taken in;
+    sentences about what happened (or why it could not happen yet)."""
+    def work() -> list[str]:
+        said, keys = _key_in_place(journal)
+        return said + take_inbox(journal, keys)  # the keys as just read: the preferences are read once
+
+    return _telling(work)
 
 
-def take_captured(journal: Journal) -> None:
-    """While the journal is open (the app's poll): take in whatever was captured meanwhile."""
-    _telling(journal, lambda: take_inbox(journal))
+def take_captured(journal: Journal) -> list[str]:
+    """While the journal is open (the app's poll): take in whatever was captured meanwhile; sentences."""
+    return _telling(lambda: take_inbox(journal))
 
 
-def _telling(journal: Journal, work: Callable[[], list[str]]) -> None:
-    """Run `work`, telling what happened (or why it could not happen yet) through the journal's news."""
+def _telling(work: Callable[[], list[str]]) -> list[str]:
+    """What `work` says happened, or why it could not happen yet."""
     try:
-        journal.vault.tell(*work())
+        return work()
     except CompanionError as exc:
-        journal.vault.tell(f"Entries captured without unlocking could not be taken in yet: {exc.message}")
+        return [f"Entries captured without unlocking could not be taken in yet: {exc.message}"]
 
 
 def identities(journal: Journal) -> list[pyrage.x25519.Identity]:
     """Every capture key this journal ever had (the current one first)."""
+    current, others = journal.preferences.get(CAPTURE_IDENTITY), journal.preferences.get(CAPTURE_IDENTITIES)
+    return _identities([current, *others.split()])
+
+
+def _identities(texts: list[str]) -> list[pyrage.x25519.Identity]:
     import pyrage
 
-    texts = [journal.preferences.get(CAPTURE_IDENTITY), *journal.preferences.get(CAPTURE_IDENTITIES).split()]
     found: list[pyrage.x25519.Identity] = []
     for text in dict.fromkeys(t for t in texts if t):
         try:
@@ -77,12 +86,12 @@ def identities(journal: Journal) -> list[pyrage.x25519.Identity]:
     return found
 
 
-def take_inbox(journal: Journal) -> list[str]:
+def take_inbox(journal: Journal, keys: list[pyrage.x25519.Identity] | None = None) -> list[str]:
     """Take every inbox in, as an import of entries not seen before; sentences about what happened.
 
     Inboxes kept in backups/ because some lines could not be opened are tried again once the journal has
     a capture key it did not have then (a merge brought another device's): what opens comes in."""
-    keys = identities(journal)
+    keys = identities(journal) if keys is None else keys
     if not keys:
         return []
     vault = journal.vault.path
@@ -151,9 +160,10 @@ def _lines(path: Path) -> Iterator[bytes | None]:
         raise StorageFailure(describe_os_error(exc, "read the capture inbox", path)) from None
 
 
-def _key_in_place(journal: Journal) -> list[str]:
+def _key_in_place(journal: Journal) -> tuple[list[str], list[pyrage.x25519.Identity]]:
     """The key pair made once (the secret sealed in the journal); its public half written beside it and
-    pinned for this device."""
+    pinned for this device. A sentence if the key beside had been changed; and every capture key the journal
+    has had (the current one first)."""
     import pyrage
 
     secret = journal.preferences.get(CAPTURE_IDENTITY)
@@ -164,6 +174,7 @@ def _key_in_place(journal: Journal) -> list[str]:
             journal.preferences.set(CAPTURE_IDENTITY, str(identity))
         if str(identity) not in known:
             journal.preferences.set(CAPTURE_IDENTITIES, "\n".join([*known, str(identity)]))
+    keys = _identities([str(identity), *known])
     public = str(identity.to_public())
     _pin(journal.vault.path, public)
     path = key_path(journal.vault.path)
@@ -172,13 +183,13 @@ def _key_in_place(journal: Journal) -> list[str]:
     except (OSError, UnicodeDecodeError):
         current = ""
     if current == public:
-        return []
+        return [], keys
     atomic_write(path, (public + "\n").encode("ascii"), action="write the capture key")
     if not current:
-        return []
+        return [], keys
     return [f"The capture key beside your journal ({path.name}) had been changed, and is set right again. "
             "This device seals to the key it was given, so what it captured meanwhile is safe; another device "
-            "that has not opened the journal since may have sealed to the wrong key."]
+            "that has not opened the journal since may have sealed to the wrong key."], keys
 
 
 def _pin(vault: Path, public: str) -> None:

@@ -101,7 +101,7 @@ def make_demo(clock: Clock) -> tuple[Path, Journal]:
     """A new temporary folder holding a demo journal (unlocked): the folder, and the journal."""
     folder = Path(tempfile.mkdtemp(prefix="companion-demo-"))
     try:
-        journal = create_journal(folder / "vault.companion", DEMO_PASSPHRASE, kdf=DEMO_KDF, clock=clock)
+        journal = create_journal(folder / "vault.companion", DEMO_PASSPHRASE, kdf=DEMO_KDF, clock=clock).journal
         fill(journal, clock())
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)

@@ -203,7 +203,8 @@ class Journal:
         self.vault.save_draft(None, "form")
 
     def news(self) -> list[str]:
-        """Sentences about what happened underneath (a merged copy, an unconfirmed save), each told once."""
+        """Sentences about what happened underneath since the last call (a merged copy, an unconfirmed save),
+        each told once: taken where a job ends, on its thread (JournalRunner, a command)."""
         return self.vault.take_news()
 
     def restore(self, tables: dict[str, Any]) -> Path:

@@ -11,23 +11,35 @@ from typing import TypeVar
 from companion.services.journal import Journal
 
 T = TypeVar("T")
+Tell = Callable[[list[str]], object]  # given what a job had to tell (a merge, a save not confirmed), as it ends
 
 
 class JournalRunner:
     """Runs jobs on the journal one at a time, in the order they were handed in."""
 
-    def __init__(self, journal: Journal) -> None:
+    def __init__(self, journal: Journal, tell: Tell | None = None) -> None:
         self.journal = journal
+        self._tell = tell
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="journal")
         self._closed = False
         self._pending: set[Future[object]] = set()
 
     def submit(self, job: Callable[[Journal], T]) -> Future[T]:
         """Queue `job(journal)`; its result (or its exception) arrives in the returned future."""
-        future = self._executor.submit(job, self.journal)
+        future = self._executor.submit(self._run, job)
         self._pending.add(future)  # type: ignore[arg-type]
         future.add_done_callback(self._pending.discard)
         return future
+
+    def _run(self, job: Callable[[Journal], T]) -> T:
+        """`job`, then what it had to tell, taken here on the journal's thread as it ends (failed or not), and
+        handed on: the sentences are the job's, never read from another thread while the next one runs."""
+        try:
+            return job(self.journal)
+        finally:
+            told = self.journal.news()
+            if told and self._tell is not None:
+                self._tell(told)
 
     @property
     def busy(self) -> bool:

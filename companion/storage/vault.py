@@ -112,7 +112,7 @@ class Vault:
             if upgrade_due(known.open_source, known.header):
                 vault._known = saving.upgrade(site, known, vault._saved_document())
             vault.storage.adopt(vault._tables)
-            vault.tell(*vault._side.migrate_legacy(), *replaced)
+            vault._tell(*vault._side.migrate_legacy(), *replaced)
             return vault
         except BaseException:
             vault.close()
@@ -169,16 +169,17 @@ class Vault:
         return self._saved_document()
 
     def take_news(self) -> list[str]:
-        """What the steps so far had to tell the person (merges, warnings), each told once.
+        """What the steps since the last call had to tell the person (merges, warnings), each told once.
 
         Every step returns what it has to tell with the state it leaves; saves run inside TinyDB's calls, which
-        return nothing of their own, so the app takes the sentences after each job."""
+        return nothing of their own, so the sentences are taken where a job ends, on the thread that ran it (the
+        journal's runner, a command): they come back as that job's."""
         news = list(self._known.news)
         self._known = replace(self._known, news=())
         return news
 
-    def tell(self, *lines: str) -> None:
-        """More to tell the person with the rest (what a service did on unlocking, say)."""
+    def _tell(self, *lines: str) -> None:
+        """More for the person, with what the steps return (a side file set aside, say)."""
         self._known = self._known.told(*lines)
 
     @property
@@ -290,7 +291,7 @@ class Vault:
         self._known = syncing.keep_lost(self._site, self._known, report, ours, theirs)
         offered = copy in backups.list_offered(self.path)  # kept by companion: the person was told already
         if not offered and cut_short(blob, self._site.data_key, header):
-            self.tell(f"The end of {copy.name} could not be read, so it was merged as far as it could "
+            self._tell(f"The end of {copy.name} could not be read, so it was merged as far as it could "
                       "be read: its last whole save, and every part of a later save still whole.")
         if offered or copy.parent != backups_dir(self.path):
             return report, backups.move_in(self.path, copy, "merged")
@@ -362,7 +363,7 @@ class Vault:
     def load_draft(self, kind: str = "draft") -> bytes | None:
         """The sealed draft, if one was left; a damaged or foreign one is set aside in backups/."""
         data, said = self._side.load(kind)
-        self.tell(*said)
+        self._tell(*said)
         return data
 
     # -- checking (checking.py) ----------------------------------------------------------------------

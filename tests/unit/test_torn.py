@@ -188,7 +188,7 @@ def test_a_hang_up_during_a_save_never_closes_the_file_under_it(make_vault: Call
     from companion.services.runner import JournalRunner
 
     path = make_vault(["one"])
-    journal = open_journal(path, PASSPHRASE, clock=fixed_clock)
+    journal = open_journal(path, PASSPHRASE, clock=fixed_clock).journal
     runner = JournalRunner(journal)
     writing, go_on = threading.Event(), threading.Event()
     write_at = disk.write_at
