@@ -78,7 +78,7 @@ class AreaScreen(JournalScreen):
     async def form(self, dialog: FormDialog, act: str, record: int | None = None, *, area: str = "") -> object:
         """Show `dialog` and wait for its answer. It knows how to open it again (`act` on `record` in `area`),
         so a lock, a quit or a hang-up keeps its fields; kept fields waiting here are put back in it."""
-        dialog.kept_as = {"area": area or self.AREA, "act": act, "record": record}
+        dialog.kept_as = {"area": area or self.AREA, "act": act, "record": record, **self.kept_with_form()}
         refilled, dialog.refill, self._refill = self._refill is not None, self._refill, None
         result = await self.app.push_screen_wait(dialog)
         if refilled:
@@ -91,6 +91,11 @@ class AreaScreen(JournalScreen):
         fields = kept.get("fields")
         self._refill = fields if isinstance(fields, dict) else None
         self.open_kept(kept)
+
+    def kept_with_form(self) -> dict[str, object]:
+        """What of this screen a kept form needs to open again as it was (the Share screen's choice); plain
+        data, sealed with the form's fields."""
+        return {}
 
     def open_kept(self, kept: dict[str, object]) -> None:
         """Open the form `kept` names (`act` on `record`); nothing here by default."""

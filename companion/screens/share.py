@@ -207,13 +207,39 @@ class ShareScreen(AreaScreen):
         return DetailDialog("Preview: exactly what the file will hold", page_content(preview(content, self._names)),
                             actions=False)
 
+    def kept_with_form(self) -> dict[str, object]:
+        """The choice the export form was opened on (its boxes, dates, and the items left out), so the form
+        comes back to the same choice: a fresh Share screen starts from "only marked for therapy"."""
+        items = self.query_one("#items", SelectionList)
+        shown = {items.get_option_at_index(i).value for i in range(items.option_count)}
+        ticks = {box.id: box.value for box in self.query(TickBox) if box.id is not None}
+        return {"choice": {"ticks": ticks, "since": self.query_one("#since", Input).value,
+                           "until": self.query_one("#until", Input).value,
+                           "left_out": sorted(self._left_out | (shown - set(items.selected)))}}
+
     def open_kept(self, kept: dict[str, object]) -> None:
-        """The export dialog opens with the kept fields, once the candidates are listed: a Share screen just
-        shown is still listing them on the journal's thread (it would say "Nothing is chosen yet")."""
+        """The export dialog opens with the kept fields, on the choice it was opened on, once the candidates are
+        listed (on the journal's thread: until then there is "Nothing chosen yet")."""
+        choice = kept.get("choice")
+        if isinstance(choice, dict):
+            self._restore_choice(choice)
         if self._listing:
             self._export_when_listed = True
         else:
             self.action_export()
+
+    def _restore_choice(self, choice: dict[str, object]) -> None:
+        ticks = choice.get("ticks")
+        for box in self.query(TickBox):
+            if isinstance(ticks, dict) and isinstance(ticks.get(box.id), bool):
+                box.value = ticks[box.id]
+        for name in ("since", "until"):
+            if isinstance(value := choice.get(name), str):
+                self.query_one(f"#{name}", Input).value = value
+        left_out = choice.get("left_out")
+        self._left_out = {v for v in left_out if isinstance(v, str)} if isinstance(left_out, list) else set()
+        self.query_one("#items", SelectionList).clear_options()  # an earlier listing's ticks must not count
+        self.reload()  # the listing for this choice (the boxes' and dates' own changes ask again, harmlessly)
 
     @work(exclusive=True, group="share-dialog")
     async def action_export(self) -> None:

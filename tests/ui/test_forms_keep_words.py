@@ -10,7 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from textual.widgets import Input
+from textual.widgets import Checkbox, Input, SelectionList
 
 from companion.dialogs.confirm import UnsavedDialog
 from companion.dialogs.editors import BoundaryDialog, ContactDialog, FormDialog
@@ -224,3 +224,31 @@ async def test_a_kept_export_form_waits_for_the_share_screen_to_list_what_it_can
         await submit_passphrase(pilot, PASSPHRASE)
         await wait_until(pilot, lambda: isinstance(app.screen, type(form)), "the export form given back")
         assert asked_back.is_set() and app.screen.fields() == typed
+
+
+async def test_a_kept_export_form_comes_back_on_the_choice_it_was_opened_on(make_vault: Callable[..., Path]) -> None:
+    """Found driving the app in tmux: with "only marked for therapy" unticked (nothing was marked) and an item
+    left out, the export form was kept by the lock, but the fresh Share screen started from the default choice,
+    found nothing to share and never showed the form ("here it is" said nonetheless)."""
+    path = make_vault([])
+    seed_practices(path)
+    async with unlocked(path, size=(100, 40)) as (app, pilot):
+        await pilot.press("5")
+        await settle(pilot)
+        share = app.screen
+        share.query_one("#flagged", Checkbox).value = False
+        await settle(pilot)
+        items = share.query_one("#items", SelectionList)
+        everything = set(items.selected)
+        left_out = items.get_option_at_index(0).value
+        items.deselect(left_out)
+        await settle(pilot)
+        form = await _open(pilot, ("ctrl+e", "tab"))
+        await pilot.press(*"the move")
+        typed = form.fields()
+        await _lock_and_unlock(app, pilot)
+        await wait_until(pilot, lambda: isinstance(app.screen, type(form)), "the export form given back")
+        assert app.screen.fields() == typed
+        share = app.screen_stack[-2]
+        assert share.query_one("#flagged", Checkbox).value is False
+        assert set(share.query_one("#items", SelectionList).selected) == everything - {left_out}
