@@ -188,7 +188,7 @@ class CompanionApp(LockingApp):
         screen = self.screen
         if isinstance(screen, AreaScreen):
             screen.reopen(kept)
-            self.notify("The form you had open was kept safe, with everything you typed; here it is.", timeout=6)
+            self.notify("The form you had open was kept safe, with everything you typed.", timeout=6)
 
     def on_companion_app_unlock_failed(self, event: UnlockFailed) -> None:
         screen = self.screen

@@ -166,7 +166,9 @@ class ShareScreen(AreaScreen):
     @on(SelectionList.SelectedChanged)
     def _count(self) -> None:
         content = self._built()
-        if content is not None:
+        if content is not None and content.empty and self._refill is not None:
+            self._status(self._nothing_chosen(), error=True)
+        elif content is not None:
             self._status(f"Will include {content.summary()} ({content.range_text()}). "
                          "ctrl+r preview · ctrl+e export · ctrl+t backup · ctrl+o restore")
 
@@ -192,9 +194,15 @@ class ShareScreen(AreaScreen):
         if content is None:
             return None
         if content.empty:
-            self._status("Nothing is chosen yet.", error=True)
+            self._status(self._nothing_chosen(), error=True)
             return None
         return content
+
+    def _nothing_chosen(self) -> str:
+        if self._refill is not None:  # a kept export form waits for a choice that holds something
+            return ("The export form you had open is kept, with what you typed: choose what to share, then ctrl+e "
+                    "opens it again.")
+        return "Nothing is chosen yet."
 
     # -- preview and export --------------------------------------------------------------------------
     def action_preview(self) -> None:
@@ -230,16 +238,17 @@ class ShareScreen(AreaScreen):
 
     def _restore_choice(self, choice: dict[str, object]) -> None:
         ticks = choice.get("ticks")
-        for box in self.query(TickBox):
-            if isinstance(ticks, dict) and isinstance(ticks.get(box.id), bool):
-                box.value = ticks[box.id]
-        for name in ("since", "until"):
-            if isinstance(value := choice.get(name), str):
-                self.query_one(f"#{name}", Input).value = value
+        with self.prevent(Checkbox.Changed, Input.Changed):  # one listing, asked below
+            for box in self.query(TickBox):
+                if isinstance(ticks, dict) and isinstance(ticks.get(box.id), bool):
+                    box.value = ticks[box.id]
+            for name in ("since", "until"):
+                if isinstance(value := choice.get(name), str):
+                    self.query_one(f"#{name}", Input).value = value
         left_out = choice.get("left_out")
         self._left_out = {v for v in left_out if isinstance(v, str)} if isinstance(left_out, list) else set()
         self.query_one("#items", SelectionList).clear_options()  # an earlier listing's ticks must not count
-        self.reload()  # the listing for this choice (the boxes' and dates' own changes ask again, harmlessly)
+        self.reload()  # the listing for this choice
 
     @work(exclusive=True, group="share-dialog")
     async def action_export(self) -> None:

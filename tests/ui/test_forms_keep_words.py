@@ -229,7 +229,7 @@ async def test_a_kept_export_form_waits_for_the_share_screen_to_list_what_it_can
 async def test_a_kept_export_form_comes_back_on_the_choice_it_was_opened_on(make_vault: Callable[..., Path]) -> None:
     """Found driving the app in tmux: with "only marked for therapy" unticked (nothing was marked) and an item
     left out, the export form was kept by the lock, but the fresh Share screen started from the default choice,
-    found nothing to share and never showed the form ("here it is" said nonetheless)."""
+    found nothing to share and never showed the form (though a notice said it was back)."""
     path = make_vault([])
     seed_practices(path)
     async with unlocked(path, size=(100, 40)) as (app, pilot):
@@ -252,3 +252,36 @@ async def test_a_kept_export_form_comes_back_on_the_choice_it_was_opened_on(make
         share = app.screen_stack[-2]
         assert share.query_one("#flagged", Checkbox).value is False
         assert set(share.query_one("#items", SelectionList).selected) == everything - {left_out}
+
+
+async def test_a_kept_export_form_whose_choice_now_holds_nothing_says_so_and_waits(
+        make_vault: Callable[..., Path]) -> None:
+    """What the form was opened on may hold nothing when it comes back (changed on another device meanwhile):
+    the screen says the form is kept, and ctrl+e opens it with the words once something is chosen."""
+    from dataclasses import replace
+
+    from companion.storage.repositories import BoundaryRepository, ReflectionRepository
+
+    path = make_vault([])
+    seed_practices(path)
+    async with unlocked(path, size=(100, 40)) as (app, pilot):
+        form = await _open(pilot, FORMS["the export's note"][0])
+        await pilot.press(*"the move")
+        typed = form.fields()
+        await pilot.press("ctrl+l")
+        await settle(pilot)
+        with Vault.open(path, PASSPHRASE, clock=fixed_clock) as vault:  # meanwhile, elsewhere: nothing is marked
+            entries, boundaries = ReflectionRepository(vault), BoundaryRepository(vault)  # and no boundary is left
+            for entry in entries.all():
+                entries.update(replace(entry, flagged=False))
+            for boundary in boundaries.all():
+                boundaries.delete(boundary.id)
+        await submit_passphrase(pilot, PASSPHRASE)
+        share = app.screen_stack[-1]
+        await wait_until(pilot, lambda: "form you had open is kept" in str(share.query_one("#share-status").render()),
+                         "the Share screen saying the form is kept")
+        share.query_one("#flagged", Checkbox).value = False
+        await settle(pilot)
+        await pilot.press("ctrl+e")
+        await settle(pilot)
+        assert isinstance(app.screen, type(form)) and app.screen.fields() == typed
