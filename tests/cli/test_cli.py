@@ -55,7 +55,7 @@ def test_version_and_help() -> None:
                                      "recovery-key"])
 def test_every_command_page_says_what_it_does_with_an_example(command: str,
                                                               capsys: pytest.CaptureFixture[str]) -> None:
-    from companion.cli import build_parser  # the parser alone: main() would set up this process's signals
+    from companion.arguments import build_parser  # the parser alone: main() would set up its process's signals
 
     with pytest.raises(SystemExit) as exit_:
         build_parser().parse_args([command, "--help"])

@@ -116,8 +116,8 @@ def test_only_clocks_py_reads_the_machines_time() -> None:
 
 
 def test_the_command_lines_sections_are_the_exports() -> None:
-    # cli.py keeps its own copy (it must not import the export service to parse arguments): they must agree.
-    from companion import cli
+    # arguments.py keeps its own copy (it must not import the export service to parse them): they must agree.
+    from companion import arguments
     from companion.services import export
 
-    assert cli.SECTIONS == export.SECTIONS
+    assert arguments.SECTIONS == export.SECTIONS
