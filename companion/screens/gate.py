@@ -53,8 +53,7 @@ class GateScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         with Container(id="gate"), Vertical(id="gate-card"):
             yield from self.compose_fields()
-            yield LoadingIndicator(id="unlocking")
-            yield Static("", id="gate-status")
+            yield Static("", id="gate-status")  # the busy state's spinner is mounted above it only while busy
             yield Static("", id="gate-error")
         yield UrgentHelp()
         yield KeyBar()
@@ -65,7 +64,11 @@ class GateScreen(Screen[None]):
     def watch_busy(self, busy: bool) -> None:
         for widget in self.query("#gate-card Input, #gate-card Button"):
             widget.disabled = busy
-        self.query_one("#unlocking").display = busy
+        spinners = self.query("#unlocking")
+        if busy and not spinners:  # mounted only while busy: it redraws 16 times a second, shown or not
+            self.query_one("#gate-card").mount(LoadingIndicator(id="unlocking"), before="#gate-status")
+        elif not busy:
+            spinners.remove()
         status = self.query_one("#gate-status", Static)
         status.update(self.BUSY_TEXT if busy else "")
         status.display = busy

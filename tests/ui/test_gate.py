@@ -84,6 +84,7 @@ async def test_wrong_passphrase_stays_and_says_so_kindly(seeded_vault: Path) -> 
         assert isinstance(app.screen, UnlockScreen)
         assert "didn't open" in _text(app.screen, "#gate-error")
         assert app.screen.query_one("#passphrase", Input).value == ""
+        assert not app.screen.query("#unlocking")  # the spinner went with the busy state
         assert seeded_vault.read_bytes() == before  # a wrong passphrase changes nothing
         await submit_passphrase(pilot, PASSPHRASE)
         assert isinstance(app.screen, HomeScreen)
@@ -173,10 +174,12 @@ async def test_unlocking_state_shows_while_the_kdf_runs(seeded_vault: Path, monk
     monkeypatch.setattr(vault_module.Vault, "open", slow_open)
     app = make_app(seeded_vault)
     async with app.run_test() as pilot:
+        assert not app.screen.query("#unlocking")  # the spinner redraws 16 times a second: only while busy
         app.focused.value = PASSPHRASE
         app.post_message(events.Key("enter", "\r"))  # not pilot.press: it would wait for the unlock it starts
         await wait_until(pilot, lambda: "Unlocking" in _text(app.screen, "#gate-status"), "the unlocking line")
         assert app.screen.query_one("#passphrase", Input).disabled
+        assert app.screen.query_one("#unlocking").display
         app.post_message(events.Key("w", "w"))  # typed meanwhile: it waits for the unlock, then writes
         app.post_message(events.Key("ctrl+g", None))  # where to find urgent help never waits
         await wait_until(pilot, lambda: isinstance(app.screen, SupportDialog), "the urgent-help card")
