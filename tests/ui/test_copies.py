@@ -26,7 +26,7 @@ from companion.storage.lock import is_busy
 from companion.storage.repositories import ReflectionRepository
 from companion.storage.vault import Vault
 
-from conftest import CANARY, NOW, PASSPHRASE, fixed_clock, settle, unlocked, wait_until
+from conftest import CANARY, NOW, PASSPHRASE, fixed_clock, journal_of, settle, unlocked, wait_until
 
 
 def _phone_adds(path: Path, text: str, name: str | None = None) -> None:
@@ -258,3 +258,20 @@ async def test_home_offers_the_last_save_of_a_journal_whose_end_could_not_be_rea
         newest = app.screen.query_one("#newest", OptionList)
         rows = " ".join(str(newest.get_option_at_index(i).prompt) for i in range(newest.option_count))
         assert "the last save" in rows and "the first save" in rows
+
+
+async def test_a_save_that_merges_a_synced_copy_says_so_once(make_vault: Callable[..., Path],
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """A save that finds another device's copy in place merges it first: the sentence comes from the journal's
+    thread as the save ends (JournalRunner), once, and nothing the app does afterwards repeats it."""
+    path = make_vault(["from before"])
+    async with unlocked(path, poll_seconds=None) as (app, pilot):  # no look at the file but the save's own
+        notes = _capture_notes(app, monkeypatch)
+        _phone_adds(path, "written on the phone")
+        app.journal_job(lambda journal: journal.reflections.save(Reflection(text="written here", created=NOW)))
+        merged = "1 entry from another copy of your journal was merged."
+        await wait_until(pilot, lambda: merged in notes, "the sentence about the merge")
+        app.journal_job(lambda journal: journal.reflections.count())
+        await settle(pilot)
+        assert notes.count(merged) == 1
+        assert journal_of(app).reflections.count() == 3
