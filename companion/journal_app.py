@@ -91,7 +91,8 @@ class JournalApp(TerminalApp):
             self.lines = lines
 
     def on_journal_app_told(self, event: Told) -> None:
-        self.tell(event.lines)
+        if self.runner is not None:  # the lock screen shows nothing of the journal's
+            self.tell(event.lines)
 
     def tell(self, lines: list[str]) -> None:
         """Each sentence for the person, in a notice of its own."""
