@@ -7,7 +7,6 @@ from pathlib import Path
 
 from companion.crypto import envelope
 from companion.errors import VaultBusy, VaultDamaged
-from companion.storage.backups import damaged_sentence
 from companion.storage.disk import read_bytes
 from companion.storage.lock import BUSY_MESSAGE, is_busy
 
@@ -20,4 +19,6 @@ def preflight(path: Path) -> None:
         try:
             envelope.parse_header(read_bytes(path, limit=envelope.HEAD_READ_LEN))  # the header is enough here
         except VaultDamaged as exc:
+            from companion.storage.backups import damaged_sentence  # shutil and the rest: only for this sentence
+
             raise VaultDamaged(damaged_sentence(path, exc.message)) from None
