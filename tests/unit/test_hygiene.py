@@ -45,7 +45,10 @@ def test_the_unlock_screen_loads_neither_the_journal_nor_the_pdf_and_age_librari
     # (the areas load in the unlock's thread, the libraries when a file is made or an entry captured).
     heavy = {"fpdf", "fontTools", "uharfbuzz", "pyrage", "tinydb", "companion.storage.vault",
              "companion.services.journal", "companion.screens.home", "companion.screens.share",
-             "cryptography", "companion.dialogs.editors"}  # the KDF and the forms load with the unlock too
+             "cryptography", "companion.dialogs.editors",  # the KDF and the forms load with the unlock too
+             # and what the unlock screen does not show: the editor, the recovery dialogs, the entries' model
+             "textual.widgets._text_area", "companion.dialogs.recovery", "companion.security",
+             "companion.domain.reflection", "zoneinfo", "companion.storage.backups"}
     assert _loaded("companion.app", heavy) == []
     assert _loaded("companion.services.preflight", heavy) == []  # what the console script checks first
     assert _loaded("companion.commands.journal", {"fpdf", "fontTools", "uharfbuzz", "pyrage"}) == []
