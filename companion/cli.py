@@ -6,6 +6,7 @@ Subcommands never import textual: they are used from scripts and shells and must
 from __future__ import annotations
 
 import argparse
+import gc
 import importlib
 import io
 import os
@@ -112,7 +113,16 @@ def _dispatch(args: argparse.Namespace, clock: Clock) -> int:
     name = f"cmd_{args.command.replace('-', '_')}"
     module = importlib.import_module(COMMAND_MODULES.get(args.command, "companion.commands.journal"))
     handler: Callable[[argparse.Namespace, Path, str | None, Clock], int] = getattr(module, name)
+    started()
     return handler(args, vault, passphrase_file, clock)
+
+
+def started() -> None:
+    """The start is over: what it made is set aside from collections for good (gc.freeze), and collecting, which
+    the launcher kept off while starting, begins. Called in-process (tests), with collecting on, it does nothing."""
+    if not gc.isenabled():
+        gc.freeze()
+        gc.enable()
 
 
 def _need_terminal() -> None:
@@ -175,6 +185,7 @@ def _run_app(vault: Path, color: str | None, clock: Clock, **options: Any) -> in
 
     app = CompanionApp(vault_path=vault, clock=clock, monotonic=monotonic, handle_signals=True,
                        relaunch=forget_everything, **options)
+    started()
     app.run()
     app.exited()
     return int(app.return_code or 0)

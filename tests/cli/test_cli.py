@@ -372,3 +372,33 @@ def test_version_is_the_packages() -> None:
     assert done.returncode == 0 and done.stdout.strip() == f"companion {__version__}"
     changelog = (Path(__file__).parents[2] / "CHANGELOG.md").read_text()
     assert f"## {__version__} (" in changelog  # every version says what changed
+
+
+def test_the_garbage_collector_is_on_once_the_command_or_the_app_runs(cli_vault: tuple[Path, Path]) -> None:
+    """The launcher keeps the garbage collector off while companion starts; the command and the app run with it
+    on (a long import or a long session must not grow without bound)."""
+    vault, pw = cli_vault
+    command = (
+        "import gc, sys\nfrom companion.launcher import main\n"
+        f"sys.argv = ['companion', '--data', {str(vault)!r}, '--passphrase-file', {str(pw)!r}, 'list']\n"
+        "import companion.commands.journal as journal\n"
+        "listing = journal.cmd_list\n"
+        "def watched(*args):\n"
+        "    print('collecting while the command ran:', gc.isenabled(), file=sys.stderr)\n"
+        "    return listing(*args)\n"
+        "journal.cmd_list = watched\n"
+        "print('before:', gc.isenabled(), file=sys.stderr)\n"
+        "main()\n"
+    )
+    out = subprocess.run([sys.executable, "-c", command], capture_output=True, text=True, env=pinned_env(),
+                         timeout=60)
+    assert "before: True" in out.stderr and "collecting while the command ran: True" in out.stderr, out.stderr
+    app = (
+        "import gc, sys\nfrom pathlib import Path\nfrom companion import cli\nimport companion.app\n"
+        "companion.app.CompanionApp.run = lambda self: print('collecting while the app ran:', gc.isenabled())\n"
+        "gc.disable()  # as the launcher leaves it\n"
+        f"cli._run_app(Path({str(vault)!r}), 'none', lambda: None)\n"
+        "print('frozen at the start:', gc.get_freeze_count() > 0)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", app], capture_output=True, text=True, env=pinned_env(), timeout=60)
+    assert out.stdout.splitlines() == ["collecting while the app ran: True", "frozen at the start: True"], out.stderr
