@@ -11,6 +11,7 @@ import hashlib
 import hmac
 import os
 import struct
+import threading
 import unicodedata
 from dataclasses import dataclass, replace
 
@@ -96,8 +97,47 @@ def _normalise(passphrase: str) -> bytes:
     return unicodedata.normalize("NFC", passphrase).encode("utf-8")
 
 
+class _Ahead(threading.Thread):
+    """A key being derived on a thread of its own, for the derive_key call that asks for it."""
+
+    def __init__(self, passphrase: str, salt: bytes, params: KdfParams) -> None:
+        super().__init__(name="companion-derive-ahead", daemon=True)  # never holds up the process's end
+        self.inputs = (passphrase, salt, params)
+        self.key = b""
+        self.error: BaseException | None = None
+
+    def run(self) -> None:
+        try:
+            self.key = _derive(*self.inputs)
+        except BaseException as exc:  # raised again by derive_key, in the thread that asks
+            self.error = exc
+
+    def result(self) -> bytes:
+        self.join()
+        if self.error is not None:
+            raise self.error
+        return self.key
+
+
+_ahead: dict[tuple[str, bytes, KdfParams], _Ahead] = {}
+
+
+def derive_ahead(passphrase: str, header: Header) -> None:
+    """Start deriving the key that opens `header` on a thread: a command loads its modules meanwhile (Argon2id
+    runs outside Python's lock), and the derive_key call for the same passphrase, salt and parameters takes the
+    result, once. Another passphrase or another file derives its own."""
+    job = _Ahead(passphrase, header.salt, header.kdf)
+    _ahead[job.inputs] = job
+    job.start()
+
+
 def derive_key(passphrase: str, salt: bytes, params: KdfParams) -> bytes:
-    """Derive the 256-bit passphrase key with Argon2id (deliberately slow)."""
+    """Derive the 256-bit passphrase key with Argon2id (deliberately slow), or take the one derive_ahead began."""
+    ahead = _ahead.pop((passphrase, salt, params), None)
+    return ahead.result() if ahead is not None else _derive(passphrase, salt, params)
+
+
+def _derive(passphrase: str, salt: bytes, params: KdfParams) -> bytes:
     from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
 
     params.check()

@@ -168,3 +168,37 @@ def test_an_entry_draft_and_a_form_cannot_pass_for_each_other() -> None:
         envelope.open_draft(form, key)  # a form read where an entry's draft belongs
     with pytest.raises(VaultDamaged):
         envelope.open_draft(entry, key, envelope.FORM_LABEL)
+
+
+def test_a_key_derived_ahead_is_the_one_unlock_takes_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    header, key = envelope.new_envelope(PASSPHRASE, FAST_KDF)
+    derived: list[str] = []
+    real = envelope._derive
+
+    def counting(passphrase: str, salt: bytes, params: KdfParams) -> bytes:
+        derived.append(passphrase)
+        return real(passphrase, salt, params)
+
+    monkeypatch.setattr(envelope, "_derive", counting)
+    envelope.derive_ahead(PASSPHRASE, header)
+    assert envelope.unwrap_key(header, PASSPHRASE) == key
+    assert derived == [PASSPHRASE]  # the derivation begun ahead, not a second one
+    assert envelope.unwrap_key(header, PASSPHRASE) == key
+    assert derived == [PASSPHRASE, PASSPHRASE]  # taken once: the next unlock derives its own
+
+
+def test_a_key_derived_ahead_for_another_passphrase_opens_nothing() -> None:
+    header, _ = envelope.new_envelope(PASSPHRASE, FAST_KDF)
+    envelope.derive_ahead(PASSPHRASE, header)
+    with pytest.raises(WrongPassphrase):
+        envelope.unwrap_key(header, "not the passphrase at all")
+    envelope.unwrap_key(header, PASSPHRASE)  # the one begun ahead, still waiting, is taken here
+
+
+def test_a_derivation_ahead_that_fails_fails_where_the_key_is_asked_for() -> None:
+    header, _ = envelope.new_envelope(PASSPHRASE, FAST_KDF)
+    hostile = envelope.Header(kdf=KdfParams(memory_kib=8, iterations=99, lanes=1), salt=header.salt,
+                              wrap_nonce=header.wrap_nonce, wrapped_key=header.wrapped_key)
+    envelope.derive_ahead(PASSPHRASE, hostile)  # out of bounds: refused on the thread, told here
+    with pytest.raises(VaultDamaged):
+        envelope.derive_key(PASSPHRASE, hostile.salt, hostile.kdf)
