@@ -126,6 +126,8 @@ def derive_ahead(passphrase: str, header: Header) -> None:
     """Start deriving the key that opens `header` on a thread: a command loads its modules meanwhile (Argon2id
     runs outside Python's lock), and the derive_key call for the same passphrase, salt and parameters takes the
     result, once. Another passphrase or another file derives its own."""
+    import cryptography.hazmat.primitives.kdf.argon2  # noqa: F401  here: the thread derives from its first moment
+
     job = _Ahead(passphrase, header.salt, header.kdf)
     _ahead[job.inputs] = job
     job.start()
