@@ -17,7 +17,7 @@ def preflight(path: Path) -> None:
         raise VaultBusy(BUSY_MESSAGE)
     if path.exists() or path.is_symlink():
         try:
-            envelope.parse_header(read_bytes(path, limit=envelope.HEAD_READ_LEN))  # the header is enough here
+            _header(path)  # the header is enough here
         except VaultDamaged as exc:
             from companion.storage.backups import damaged_sentence  # shutil and the rest: only for this sentence
 
@@ -28,7 +28,12 @@ def derive_ahead(path: Path, passphrase: str) -> None:
     """Start deriving the key that opens the journal at `path` while a command's modules load (the command then
     opens it with the same passphrase). A file that cannot be read is left for the command to report."""
     try:
-        header = envelope.parse_header(read_bytes(path, limit=envelope.HEAD_READ_LEN))
+        header = _header(path)
     except CompanionError:
         return
     envelope.derive_ahead(passphrase, header)
+
+
+def _header(path: Path) -> envelope.Header:
+    """The journal's header, read alone (its first bytes; VaultDamaged when it is not a sound one)."""
+    return envelope.parse_header(read_bytes(path, limit=envelope.HEAD_READ_LEN))

@@ -292,7 +292,7 @@ class Vault:
         offered = copy in backups.list_offered(self.path)  # kept by companion: the person was told already
         if not offered and cut_short(blob, self._site.data_key, header):
             self._tell(f"The end of {copy.name} could not be read, so it was merged as far as it could "
-                      "be read: its last whole save, and every part of a later save still whole.")
+                       "be read: its last whole save, and every part of a later save still whole.")
         if offered or copy.parent != backups_dir(self.path):
             return report, backups.move_in(self.path, copy, "merged")
         return report, copy
