@@ -126,11 +126,14 @@ def _dispatch(args: argparse.Namespace, clock: Clock) -> int:
 
 
 def _derive_ahead(vault: Path, passphrase_file: str) -> None:
-    """The journal's key derived on a thread while the command's modules load (about 25 ms of `list` here). A
-    passphrase file that cannot be read is left for the command to report, in its turn."""
+    """The journal's key derived on a thread while the command's modules load (about 25 ms of `list` here). Only
+    from a regular file, which the command can read again: a pipe (`--passphrase-file <(pass show …)`) gives its
+    line once, to the command. A passphrase file that cannot be read is left for the command to report."""
     from companion.passphrase_input import read_passphrase_file
     from companion.services.preflight import derive_ahead
 
+    if not Path(passphrase_file).is_file():
+        return
     try:
         passphrase = read_passphrase_file(passphrase_file)
     except CompanionError:

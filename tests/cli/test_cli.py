@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import sys
@@ -425,3 +426,19 @@ def test_a_command_derives_the_journals_key_while_it_loads(cli_vault: tuple[Path
     out = subprocess.run([sys.executable, "-c", probe, str(vault), str(wrong)], capture_output=True, text=True,
                          env=pinned_env(), timeout=60)
     assert out.returncode == 3 and "That passphrase does not open this journal." in out.stderr, out.stderr
+
+
+def test_a_passphrase_from_a_pipe_is_read_once_by_the_command(cli_vault: tuple[Path, Path]) -> None:
+    """`--passphrase-file <(pass show companion)` is a pipe: it gives its line once. Deriving the key ahead read it
+    first and the command then found it empty; only a regular file is read ahead."""
+    vault, pw = cli_vault
+    read_end, write_end = os.pipe()  # what the shell's <(…) hands over: /dev/fd/N, a pipe
+    os.write(write_end, pw.read_bytes())
+    os.close(write_end)
+    try:
+        out = subprocess.run([sys.executable, "-m", "companion", "--data", str(vault), "--passphrase-file",
+                              f"/dev/fd/{read_end}", "list"], capture_output=True, text=True, env=pinned_env(),
+                             pass_fds=(read_end,), timeout=60)
+    finally:
+        os.close(read_end)
+    assert out.returncode == 0 and "is empty" not in out.stderr, out.stderr
