@@ -316,8 +316,7 @@ class RestoreDialog(FormDialog):
                                         placeholder="the backup's passphrase")),
         ]
 
-    def on_mount(self) -> None:
-        super().on_mount()
+    def on_mount(self) -> None:  # FormDialog's own on_mount runs too: Textual calls each class's handler
         self.query_one("#form-error", Static).update(self._error)
 
     def build(self) -> tuple[str, str, str]:
@@ -352,8 +351,7 @@ class BackupDialog(FormDialog):
             row("Once more", Input(secret, id="again", password=True, compact=True, placeholder="the same again")),
         ]
 
-    def on_mount(self) -> None:
-        super().on_mount()
+    def on_mount(self) -> None:  # FormDialog's own on_mount runs too: Textual calls each class's handler
         self.query_one("#form-error", Static).update(self._error)
 
     def build(self) -> tuple[str, str, str]:

@@ -66,8 +66,7 @@ class ExportDialog(FormDialog):
             row("Save as", Input(f.path, id="path", compact=True)),
         ]
 
-    def on_mount(self) -> None:
-        super().on_mount()
+    def on_mount(self) -> None:  # FormDialog's own on_mount runs too: Textual calls each class's handler
         self.query_one("#form-error", Static).update(self._error)
         self._format_shown(self._form.fmt)
         self._source_shown(self._form.checkins)

@@ -122,7 +122,10 @@ async def test_a_lock_keeps_an_open_form_and_gives_it_back(make_vault: Callable[
         assert back is not form
         assert back.fields() == typed  # every field as it was, the words included
         assert CANARY_FREE(form_path(path))
-        await pilot.press("escape", "d")  # asked, then discarded: the kept fields are done with
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, UnsavedDialog)  # the words came back: escape asks before they go
+        await pilot.press("d")  # discarded: the kept fields are done with
         await settle(pilot)
         assert not form_path(path).exists()
         await _lock_and_unlock(app, pilot)
