@@ -78,6 +78,12 @@ class LockingApp(JournalApp):
             self._gate = CreateScreen()
         return self._gate
 
+    def delay_update(self, delay: float = 0.05) -> None:
+        """Textual holds the drawing back for a moment as it switches modes; not as the journal locks, whose
+        screen must be on the terminal before anything else happens."""
+        if not self._locking:
+            super().delay_update(delay)
+
     async def _show_lock_screen(self) -> UnlockScreen:
         """The first screen again, an unlock screen (after creating a journal, in place of that screen)."""
         if not isinstance(self._gate, UnlockScreen):
@@ -149,8 +155,10 @@ class LockingApp(JournalApp):
         if reading is not None:
             await asyncio.to_thread(reading.join)
             # The keys the driver read before it stopped land on the lock screen first: those in the App's queue
-            # are taken in (so after_keys knows of them), then each acts, then the process is replaced.
-            self.call_later(self.after_keys, self._forget_everything)
+            # are taken in (so after_keys knows of them), then each acts, the lock screen is drawn as they left
+            # it, and then the process is replaced: replaced sooner, the terminal would go on showing the
+            # journal until the fresh process draws.
+            self.call_later(self.after_keys, self._forget_once_drawn)
             return
         for mode in AREAS:
             await self._remove_mode(mode)
@@ -161,6 +169,9 @@ class LockingApp(JournalApp):
         entered, self._entered_meanwhile = self._entered_meanwhile, None
         if entered is not None:  # Enter was pressed on the lock screen while the journal closed
             self.post_message(PassphraseEntered(entered.passphrase, entered.create, entered.recovery_key))
+
+    def _forget_once_drawn(self) -> None:
+        self.screen.call_after_refresh(self._forget_everything)
 
     def _forget_everything(self) -> None:
         """Replace this process with a fresh one on the lock screen: no page of this one outlives the lock."""

@@ -81,6 +81,10 @@ class Tmux:
         """Resize the window, as dragging a terminal's corner does."""
         self._tmux("resize-window", "-x", str(width), "-y", str(height))
 
+    def record(self, path: Path) -> None:
+        """From now on, append every byte the program writes to the terminal to `path` (tmux pipe-pane)."""
+        self._tmux("pipe-pane", "-o", f"cat >> {shlex.quote(str(path))}")
+
     def kill(self) -> None:
         """Stop the server and everything in it."""
         self._tmux("kill-server")

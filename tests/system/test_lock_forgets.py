@@ -7,7 +7,9 @@ rights (root, as CI runs): a run without them fails here rather than pass blind.
 from __future__ import annotations
 
 import os
+import re
 import signal
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -20,6 +22,7 @@ OLDER = "OlderQuokkaWord"  # an entry written before, that Home shows
 SAVED = "SavedPangolinŐword"  # an entry typed and saved in the app (Ő: held as UTF-16 by Python)
 DRAFT = "DraftNarwhalWord"  # typed in the editor left open when the lock came
 CANARIES = (PASSPHRASE, OLDER, SAVED, DRAFT)
+FRESH_START = b"\x1b[?1049h"  # the first thing a fresh process writes: Textual enters the alternate screen
 
 
 def _forms(word: str) -> list[bytes]:
@@ -127,6 +130,40 @@ def test_keys_typed_with_the_lock_reach_the_fresh_lock_screen(journal: Path, tmu
     tmux.type(PASSPHRASE[3:])
     tmux.keys("Enter")
     tmux.wait_for("Today's prompt")
+
+
+def test_the_lock_screen_is_drawn_before_the_process_is_replaced(journal: Path, tmux: Tmux, tmp_path: Path) -> None:
+    """Until the fresh process draws its first screen (a quarter second, longer on a slow machine), the terminal
+    shows what the locked one drew last: that must be the lock screen, never the journal. Keys typed with the
+    lock (a passphrase and Enter in one read) had the old process replaced before its lock screen was drawn in
+    some locks, not all (Textual held drawing back for 50 ms as it switched modes): six locks here."""
+    written = tmp_path / "terminal-output"
+    tmux.start([COMPANION, "--data", str(journal)])
+    tmux.record(written)
+    tmux.unlock(PASSPHRASE)
+    tmux.wait_for("Today's prompt")
+    home, fresh_start = re.escape(b"Today's prompt"), re.escape(FRESH_START)
+    locks = 6
+    for lock in range(1, locks + 1):
+        tmux.burst("C-l", PASSPHRASE, "Enter")
+        # the lock's fresh process has unlocked with the keys and drawn Home
+        stream = _written(written, re.compile(home + (b".*?" + fresh_start + b".*?" + home) * lock, re.DOTALL))
+    starts = [found.start() for found in re.finditer(fresh_start, stream) if found.start() > stream.find(b"Today's")]
+    assert len(starts) == locks
+    for start in starts:
+        last_drawn = stream[stream.rindex(b"Today's prompt", 0, start):start]  # from Home, until the fresh one
+        assert b"Your journal is locked" in last_drawn, f"replaced with Home on the terminal: {last_drawn[-300:]!r}"
+
+
+def _written(path: Path, pattern: re.Pattern[bytes], timeout: float = 30.0) -> bytes:
+    """What the program wrote to the terminal, once it holds `pattern` (tmux pipes it to `path` as it goes)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        stream = path.read_bytes() if path.exists() else b""
+        if pattern.search(stream):
+            return stream
+        time.sleep(0.05)
+    raise AssertionError(f"the terminal never showed {pattern.pattern!r}")
 
 
 def _locked_afresh(pane: Tmux, journal: Path) -> int:
