@@ -37,6 +37,12 @@
    select of 0.1 s instead of two). `finish_writing` stops its writer thread (`_writer_thread`), so no escape
    sequence is cut in half, and returns the terminal settings from before the first app started (`attrs_before`), which
    `restore_on_exit` gives the fresh process's driver, so quitting later restores the shell's own settings.
+7. A highlight that is no longer there. A SelectionList turns the OptionList's "highlighted" message into its
+   own by looking the option up again by index when the message is handled; when the list was emptied or
+   refilled meanwhile (the Share screen lists again as a choice changes), the lookup fails and the app
+   crashed. `SteadySelectionList` adds a handler of the same name (`_on_option_list_option_highlighted`),
+   which Textual runs first and which keeps SelectionList's from running on such a message: the option it
+   named is gone, and the refilled list highlights its own.
 
 tests/ui/test_textual_private.py fails loudly if a Textual upgrade changes any of this.
 """
@@ -51,7 +57,7 @@ import threading
 import types
 from collections import deque
 from collections.abc import Callable, Iterable
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeVar
 
 from rich.segment import Segment
 from textual import events
@@ -60,7 +66,8 @@ from textual.app import App
 from textual.drivers import linux_driver, linux_inline_driver
 from textual.message_pump import MessagePump
 from textual.strip import Strip
-from textual.widgets import OptionList
+from textual.widgets import OptionList, SelectionList
+from textual.widgets.option_list import OptionDoesNotExist
 from textual.worker import Worker
 
 CRASH_MESSAGE = (
@@ -153,6 +160,24 @@ class MarkedOptionList(OptionList):
         first = segments[0]
         marked = [Segment(MARK, first.style), Segment(first.text[1:], first.style, first.control)]
         return Strip([*marked, *segments[1:]], strip.cell_length)
+
+
+V = TypeVar("V")
+
+
+class SteadySelectionList(SelectionList[V]):
+    """A SelectionList that drops a highlight message whose option is no longer in the list (see 7)."""
+
+    def _on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        """Runs before SelectionList's own handler (Textual calls each class's), which it skips for a message
+        whose option has gone."""
+        try:
+            still_there = self.get_option_at_index(event.option_index) is event.option
+        except OptionDoesNotExist:
+            still_there = False
+        if not still_there:
+            event.stop()
+            event.prevent_default()
 
 
 SETTLE_ROUNDS = 12  # at most, after a key that moved the focus or a screen (two quiet ones end it sooner)

@@ -11,10 +11,10 @@ from typing import TypeVar
 from textual.content import Content
 from textual.geometry import Size
 from textual.strip import Strip
-from textual.widgets import Checkbox, SelectionList
+from textual.widgets import Checkbox
 from textual.widgets.option_list import OptionDoesNotExist
 
-from companion.textual_private import MARK
+from companion.textual_private import MARK, SteadySelectionList
 
 TICKED, UNTICKED = "[x]", "[ ]"
 V = TypeVar("V")
@@ -34,8 +34,9 @@ class TickBox(Checkbox):
         return 1 + len(TICKED) + 1 + self.label.cell_length
 
 
-class TickList(SelectionList[V]):
-    """A SelectionList whose rows start `[x]` or `[ ]`, the highlighted one `►[x]` (not by shading alone)."""
+class TickList(SteadySelectionList[V]):
+    """A SelectionList whose rows start `[x]` or `[ ]`, the highlighted one `►[x]` (not by shading alone); one
+    refilled while a highlight was on its way does not crash (textual_private.py, 7)."""
 
     def render_line(self, y: int) -> Strip:
         """Textual's row, with its coloured button replaced by the box in characters, after the mark."""

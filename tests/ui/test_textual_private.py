@@ -1,6 +1,7 @@
 """What companion takes from Textual's private side (companion/textual_private.py): what a crash prints,
-the render caches, Escape pairs, keys in order, the highlighted row. If an upgrade changes any of it, these
-fail loudly instead of a crash printing decrypted text or a burst of keys landing in the wrong field."""
+the render caches, Escape pairs, keys in order, the highlighted row, a highlight whose row is gone. If an
+upgrade changes any of it, these fail loudly instead of a crash printing decrypted text or a burst of keys
+landing in the wrong field."""
 
 from __future__ import annotations
 
@@ -142,6 +143,42 @@ async def test_the_highlighted_row_is_marked_in_the_characters(seeded_vault: Pat
         await pilot.press("j")
         await settle(pilot)
         assert "".join(s.text for s in rows.render_line(1)).startswith(MARK)
+
+
+async def test_a_selection_list_refilled_while_a_highlight_is_on_its_way_does_not_crash() -> None:
+    """Found in CI: the Share screen listed again (a kept export form restoring its choice) while the highlight
+    of its first listing was still queued; SelectionList looked that option up by index, found nothing, and the
+    app closed with "an unexpected problem"."""
+    from textual.widgets import SelectionList
+
+    from companion.textual_private import SteadySelectionList
+
+    assert "_on_option_list_option_highlighted" in vars(SelectionList), "Textual changed: update SteadySelectionList"
+    heard: list[str] = []
+
+    class Lists(App[None]):
+        def compose(self) -> ComposeResult:
+            yield SteadySelectionList[str](("one", "1"), ("two", "2"))
+
+        def on_selection_list_selection_highlighted(self, event: SelectionList.SelectionHighlighted[str]) -> None:
+            heard.append(event.selection.value)
+
+    app = Lists()
+    async with app.run_test() as pilot:
+        items = app.query_one(SteadySelectionList)
+        items.highlighted = 1
+        await pilot.pause()
+        assert heard[-1] == "2"  # a highlight that stays is told as before
+        items.highlighted = 0
+        await pilot.pause()
+        heard.clear()
+        items.highlighted = 1
+        items.clear_options()  # before that highlight is handled: run_test re-raises a crash
+        items.add_options([("three", "3")])
+        await pilot.pause()
+        items.highlighted = 0
+        await pilot.pause()
+        assert heard == ["3"]  # the gone option's highlight is dropped, the new one's is told
 
 
 def test_the_driver_still_has_what_handing_the_terminal_over_uses(monkeypatch: pytest.MonkeyPatch) -> None:
