@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import argparse
 import sys
-from datetime import date, datetime
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from companion import __version__
-from companion.domain.clock import in_range
-from companion.settings import COLORS
+from companion.colors import COLORS
+
+if TYPE_CHECKING:
+    from datetime import date, datetime
 
 
 class _Parser(argparse.ArgumentParser):
@@ -196,6 +197,8 @@ SECTIONS = ("reflections", "boundaries", "contacts", "experiments", "plan")
 
 
 def _in_range(day: date) -> None:
+    from companion.domain.clock import in_range  # datetime, here: a command's start reads its key first
+
     try:
         in_range(day)
     except ValueError as exc:
@@ -203,6 +206,8 @@ def _in_range(day: date) -> None:
 
 
 def _day(value: str) -> date:
+    from datetime import date
+
     try:
         day = date.fromisoformat(value)
     except ValueError:
@@ -213,6 +218,8 @@ def _day(value: str) -> date:
 
 def _moment(value: str) -> datetime:
     """A day (noon) or a day and time, as typed: the zone is the journal's, added when it is used."""
+    from datetime import datetime
+
     try:
         moment = datetime.fromisoformat(value)
     except ValueError:

@@ -15,15 +15,18 @@ import sys
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import Any, NoReturn, TextIO
+from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 
+from companion.ahead import DERIVES_AHEAD
 from companion.arguments import build_parser
-from companion.domain.clock import Clock
+from companion.colors import color_environment
 from companion.domain.text import visible
 from companion.errors import CompanionError, UsageError
 from companion.hardening import harden_process
 from companion.relaunch import Handover, relaunch, take_handover
-from companion.settings import color_environment, load_settings
+
+if TYPE_CHECKING:
+    from companion.domain.clock import Clock
 
 # Which module serves which command (the journal's own commands, the default, are commands/journal.py).
 COMMAND_MODULES = {
@@ -32,12 +35,6 @@ COMMAND_MODULES = {
     **dict.fromkeys(("check", "merge", "passwd", "recovery-key"), "companion.commands.keeping"),
     **dict.fromkeys(("export", "backup", "restore", "import"), "companion.commands.files"),
 }
-
-
-# The commands that open the journal with --passphrase-file (the first thing they do): its key is derived while
-# their modules load. Not restore (its passphrase may be a new journal's) nor init and capture (no journal yet).
-DERIVES_AHEAD = frozenset({"add", "list", "boundaries", "contacts", "sessions", "plan", "asks", "export", "backup",
-                           "import", "check", "merge", "passwd", "recovery-key"})
 
 
 class VisibleText(io.TextIOBase):
@@ -116,29 +113,15 @@ def _dispatch(args: argparse.Namespace, clock: Clock) -> int:
     # control characters, never obey them (clear the screen, set the title, write the clipboard).
     sys.stdout = VisibleText(sys.stdout)
     sys.stderr = VisibleText(sys.stderr)
-    if args.command in DERIVES_AHEAD and passphrase_file not in (None, "-") and not hasattr(args, "recovery_key_file"):
-        _derive_ahead(vault, passphrase_file)
     name = f"cmd_{args.command.replace('-', '_')}"
     module = importlib.import_module(COMMAND_MODULES.get(args.command, "companion.commands.journal"))
     handler: Callable[[argparse.Namespace, Path, str | None, Clock], int] = getattr(module, name)
+    if args.command in DERIVES_AHEAD and passphrase_file not in (None, "-"):
+        from companion.services.preflight import ready_to_open
+
+        ready_to_open(vault, clock)  # while the key the launcher began is derived (ahead.py)
     started()
     return handler(args, vault, passphrase_file, clock)
-
-
-def _derive_ahead(vault: Path, passphrase_file: str) -> None:
-    """The journal's key derived on a thread while the command's modules load (about 25 ms of `list` here). Only
-    from a regular file, which the command can read again: a pipe (`--passphrase-file <(pass show …)`) gives its
-    line once, to the command. A passphrase file that cannot be read is left for the command to report."""
-    from companion.passphrase_input import read_passphrase_file
-    from companion.services.preflight import derive_ahead
-
-    if not Path(passphrase_file).is_file():
-        return
-    try:
-        passphrase = read_passphrase_file(passphrase_file)
-    except CompanionError:
-        return
-    derive_ahead(vault, passphrase)
 
 
 def started() -> None:
@@ -157,6 +140,7 @@ def _need_terminal() -> None:
 def _choose_colors(vault: Path, flag: str | None) -> None:
     """--color (or the settings' color) for Textual, which reads it when imported: so before that."""
     from companion.paths import settings_path
+    from companion.settings import load_settings
 
     os.environ.update(color_environment(flag or load_settings(settings_path(vault)).color))
 

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
-import socket
 from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
@@ -42,15 +40,20 @@ def state_dir(environ: Mapping[str, str] | None = None) -> Path:
 
 def capture_pin_path(vault: Path) -> Path:
     """This device's copy of a journal's public capture key, pinned when the journal was unlocked here."""
-    name = hashlib.sha256(str(vault.resolve()).encode()).hexdigest()[:16]
-    return state_dir() / "capture-keys" / f"{name}.pub"
+    return state_dir() / "capture-keys" / f"{_named_for(vault)}.pub"
 
 
 def readable_plan_path(vault: Path) -> Path:
     """This device's readable copy of a journal's safety plan, when the person chose to see it while locked:
     in the user's state folder, never beside the journal (a synced folder)."""
-    name = hashlib.sha256(str(vault.resolve()).encode()).hexdigest()[:16]
-    return state_dir() / "safety-plan" / f"{name}.txt"
+    return state_dir() / "safety-plan" / f"{_named_for(vault)}.txt"
+
+
+def _named_for(vault: Path) -> str:
+    """A file name of this device's state for the journal at `vault` (its resolved path, hashed)."""
+    import hashlib  # here, as in device_tag: a command finds its journal before it needs either
+
+    return hashlib.sha256(str(vault.resolve()).encode()).hexdigest()[:16]
 
 
 def lock_path(vault: Path) -> Path:
@@ -61,6 +64,9 @@ def lock_path(vault: Path) -> Path:
 @cache
 def device_tag() -> str:
     """A short, stable name for this machine, so per-device files never collide in a synced folder."""
+    import hashlib
+    import socket
+
     try:
         seed = Path("/etc/machine-id").read_text(encoding="ascii").strip()
     except OSError:

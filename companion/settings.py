@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from companion.colors import COLORS
 from companion.storage.disk import atomic_write
 
 DEFAULT_CRISIS_LINES = [
@@ -20,7 +21,6 @@ DEFAULT_CRISIS_LINES = [
 ]
 DEFAULT_AUTO_LOCK_MINUTES = 5.0
 THEMES = ("companion-dark", "companion-light", "companion-high-contrast")
-COLORS = ("auto", "256", "16", "none")
 
 DEFAULT_FILE = '''# companion settings. This file is NOT encrypted: keep private details out of it.
 
@@ -115,12 +115,6 @@ def remember(path: Path, key: str, value: str) -> None:
     else:
         text = (text if text.endswith("\n") or not text else text + "\n") + line + "\n"
     atomic_write(path, text.encode("utf-8"), action="write the settings file")
-
-
-def color_environment(choice: str) -> dict[str, str]:
-    """The environment Textual reads for a colour choice (auto: whatever the terminal says)."""
-    return {"256": {"TEXTUAL_COLOR_SYSTEM": "256"}, "16": {"TEXTUAL_COLOR_SYSTEM": "standard"},
-            "none": {"NO_COLOR": "1"}}.get(choice, {})
 
 
 def blink_wanted(settings: Settings, environ: Mapping[str, str]) -> bool:

@@ -406,17 +406,19 @@ def test_the_garbage_collector_is_on_once_the_command_or_the_app_runs(cli_vault:
 
 
 def test_a_command_derives_the_journals_key_while_it_loads(cli_vault: tuple[Path, Path], tmp_path: Path) -> None:
-    """With --passphrase-file, the key is derived on a thread while the command's modules load; a passphrase
-    that does not open the journal is still told as always."""
+    """With --passphrase-file, the console script begins deriving the key on a thread before the command line
+    is parsed (ahead.py), while the rest loads; a passphrase that does not open the journal is still told as
+    always."""
     vault, pw = cli_vault
     probe = (
-        "import sys, threading\nfrom companion.crypto import envelope\nfrom companion.cli import main\n"
+        "import sys, threading\nfrom companion.crypto import envelope\nfrom companion.launcher import main\n"
         "real = envelope._derive\n"
         "def watched(*args):\n"
         "    print('derived on', threading.current_thread().name, file=sys.stderr)\n"
         "    return real(*args)\n"
         "envelope._derive = watched\n"
-        "sys.exit(main(['--data', sys.argv[1], '--passphrase-file', sys.argv[2], 'list']))\n"
+        "sys.argv = ['companion', '--data', sys.argv[1], '--passphrase-file', sys.argv[2], 'list']\n"
+        "sys.exit(main())\n"
     )
     out = subprocess.run([sys.executable, "-c", probe, str(vault), str(pw)], capture_output=True, text=True,
                          env=pinned_env(), timeout=60)

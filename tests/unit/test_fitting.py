@@ -9,13 +9,13 @@ from pathlib import Path
 import pytest
 from textual.binding import Binding
 
+from companion.colors import color_environment
 from companion.domain.contact import Contact
 from companion.domain.reflection import Reflection
 from companion.palette import NAMED
 from companion.settings import (
     THEMES,
     blink_wanted,
-    color_environment,
     ensure_settings_file,
     load_settings,
     remember,

@@ -22,6 +22,7 @@ CORE = [
     "companion.services.runner", "companion.services.opening", "companion.services.sharing",
     "companion.services.document", "companion.services.pdf", "companion.domain.reflection",
     "companion.domain.series", "companion.domain.passphrase", "companion.paths", "companion.hardening",
+    "companion.ahead", "companion.colors",
 ]
 
 
@@ -51,6 +52,7 @@ def test_the_unlock_screen_loads_neither_the_journal_nor_the_pdf_and_age_librari
              "companion.domain.reflection", "zoneinfo", "companion.storage.backups"}
     assert _loaded("companion.app", heavy) == []
     assert _loaded("companion.services.preflight", heavy) == []  # what the console script checks first
+    assert _loaded("companion.ahead", heavy | {"argparse"}) == []  # read by every start, before the command line
     assert _loaded("companion.commands.journal", {"fpdf", "fontTools", "uharfbuzz", "pyrage"}) == []
 
 
