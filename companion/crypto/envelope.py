@@ -13,7 +13,7 @@ import os
 import struct
 import threading
 import unicodedata
-from dataclasses import dataclass, replace
+from typing import NamedTuple
 
 from companion.crypto.kdf import DEFAULT_KDF, KdfParams
 from companion.errors import VaultDamaged, WrongPassphrase
@@ -42,8 +42,7 @@ RECOVERY_LABEL = b"companion recovery key"
 
 
 
-@dataclass(frozen=True)
-class RecoverySlot:
+class RecoverySlot(NamedTuple):
     """A second wrapping of the data key, under a recovery key the person keeps somewhere safe."""
 
     salt: bytes
@@ -51,8 +50,7 @@ class RecoverySlot:
     wrapped_key: bytes
 
 
-@dataclass(frozen=True)
-class Header:
+class Header(NamedTuple):
     """The header: KDF parameters, salt, the wrapped data key, and (version 2) a recovery slot."""
 
     kdf: KdfParams
@@ -161,7 +159,7 @@ def _wrap(data_key: bytes, passphrase: str, params: KdfParams, recovery: Recover
     draft = Header(kdf=params, salt=salt, wrap_nonce=nonce, wrapped_key=b"\0" * (KEY_LEN + TAG_LEN), recovery=recovery)
     kek = derive_key(passphrase, salt, params)
     wrapped = AESGCM(kek).encrypt(nonce, data_key, draft.kdf_part())
-    return replace(draft, wrapped_key=wrapped)
+    return draft._replace(wrapped_key=wrapped)
 
 
 
@@ -278,9 +276,9 @@ def unlock(header: Header, passphrase: str) -> tuple[bytes, Header]:
         raise WrongPassphrase("That passphrase does not open this journal.") from None
     if header.segmented:
         return data_key, header
-    upgraded = replace(header, segmented=True, wrap_nonce=os.urandom(NONCE_LEN))
-    return data_key, replace(upgraded, wrapped_key=AESGCM(kek).encrypt(upgraded.wrap_nonce, data_key,
-                                                                         upgraded.kdf_part()))
+    upgraded = header._replace(segmented=True, wrap_nonce=os.urandom(NONCE_LEN))
+    return data_key, upgraded._replace(wrapped_key=AESGCM(kek).encrypt(upgraded.wrap_nonce, data_key,
+                                                                       upgraded.kdf_part()))
 
 
 def seal(header: Header, data_key: bytes, plaintext: bytes) -> bytes:

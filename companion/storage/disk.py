@@ -6,8 +6,8 @@ import errno
 import fcntl
 import os
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from companion.errors import StorageFailure
 
@@ -129,8 +129,7 @@ def stale_temps(path: Path) -> list[Path]:
     return sorted(path.parent.glob(f".{path.name}.*.tmp"))
 
 
-@dataclass(frozen=True)
-class Written:
+class Written(NamedTuple):
     """A finished atomic write: whether the disk confirmed it, and the identity of the new file."""
 
     confirmed: bool

@@ -8,7 +8,6 @@ a recovery-key open) or synced from an older device; `check` and resealing kept 
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -84,7 +83,7 @@ def seal_document(header: envelope.Header, data_key: bytes,
 
 def memory_source(header: envelope.Header, data_key: bytes, document: Document) -> Source:
     """`document` sealed in format 3 in memory: what an older file is read as until a save writes it whole."""
-    blob, manifest = segments.whole_file(replace(header, segmented=True), data_key, document, summarise)
+    blob, manifest = segments.whole_file(header._replace(segmented=True), data_key, document, summarise)
     return Source(manifest, blob=blob)
 
 

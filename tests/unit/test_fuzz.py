@@ -6,7 +6,6 @@ The suite runs a bounded number of examples; `benchmarks/fuzz.py` runs the same 
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import json
 import os
@@ -127,10 +126,9 @@ def test_an_older_vault_opens_or_refuses_a_document(tmp_path_factory: pytest.Tem
                                                     tables: dict[str, Any]) -> None:
     """Formats 1 and 2 (one sealed body): any JSON document, moved to format 3 on unlock or refused."""
     def write(path: Path, header: envelope.Header, key: bytes) -> None:
-        legacy = dataclasses.replace(header, segmented=False)
+        legacy = header._replace(segmented=False)
         kek = envelope.derive_key(PASSPHRASE, legacy.salt, legacy.kdf)
-        legacy = dataclasses.replace(legacy, wrapped_key=AESGCM(kek).encrypt(legacy.wrap_nonce, key,
-                                                                             legacy.kdf_part()))
+        legacy = legacy._replace(wrapped_key=AESGCM(kek).encrypt(legacy.wrap_nonce, key, legacy.kdf_part()))
         path.write_bytes(envelope.seal(legacy, key, orjson.dumps(tables)))
 
     _opens_or_refuses(_vault_with(tmp_path_factory, write))

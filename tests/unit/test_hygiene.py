@@ -53,6 +53,13 @@ def test_the_unlock_screen_loads_neither_the_journal_nor_the_pdf_and_age_librari
     assert _loaded("companion.app", heavy) == []
     assert _loaded("companion.services.preflight", heavy) == []  # what the console script checks first
     assert _loaded("companion.ahead", heavy | {"argparse"}) == []  # read by every start, before the command line
+
+
+def test_what_a_command_reads_before_deriving_its_key_stays_light() -> None:
+    """ahead.py starts Argon2id once these have loaded; the rest (argparse, the dataclasses of the journal's
+    records, the command) loads while it runs. dataclasses alone cost 5 ms before the derivation."""
+    before_deriving = "companion.hardening, companion.paths, companion.passphrase_input, companion.services.preflight"
+    assert _loaded(before_deriving, {"dataclasses", "argparse", "tinydb", "orjson", "companion.storage.vault"}) == []
     assert _loaded("companion.commands.journal", {"fpdf", "fontTools", "uharfbuzz", "pyrage"}) == []
 
 
