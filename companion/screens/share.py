@@ -127,9 +127,7 @@ class ShareScreen(AreaScreen):
         tz = self.clock().tzinfo
         items = self.query_one("#items", SelectionList)
         # Remember what the person left out, across filter changes and coming back from a preview.
-        shown = {items.get_option_at_index(i).value for i in range(items.option_count)}
-        ticked = set(items.selected)
-        self._left_out = (self._left_out - ticked) | (shown - ticked)
+        self._left_out = self._left_out_now()
         highlighted = items.highlighted
         items.clear_options()
         rows = [(Content.assemble(("reflection  ", "dim"), day_text(r.local(tz)), "  ", r.first_line),
@@ -147,6 +145,14 @@ class ShareScreen(AreaScreen):
             items.highlighted = min(highlighted or 0, items.option_count - 1)
         self._count()
         self._listing_done()
+
+    def _left_out_now(self) -> set[str]:
+        """The items left out: those unticked in the list shown, and those left out before that are not shown
+        now (an item ticked again is no longer left out)."""
+        items = self.query_one("#items", SelectionList)
+        shown = {items.get_option_at_index(i).value for i in range(items.option_count)}
+        ticked = set(items.selected)
+        return (self._left_out - ticked) | (shown - ticked)
 
     def _listing_done(self) -> None:
         self._listing = False
@@ -218,12 +224,9 @@ class ShareScreen(AreaScreen):
     def kept_with_form(self) -> dict[str, object]:
         """The choice the export form was opened on (its boxes, dates, and the items left out), so the form
         comes back to the same choice: a fresh Share screen starts from "only marked for therapy"."""
-        items = self.query_one("#items", SelectionList)
-        shown = {items.get_option_at_index(i).value for i in range(items.option_count)}
         ticks = {box.id: box.value for box in self.query(TickBox) if box.id is not None}
         return {"choice": {"ticks": ticks, "since": self.query_one("#since", Input).value,
-                           "until": self.query_one("#until", Input).value,
-                           "left_out": sorted(self._left_out | (shown - set(items.selected)))}}
+                           "until": self.query_one("#until", Input).value, "left_out": sorted(self._left_out_now())}}
 
     def open_kept(self, kept: dict[str, object]) -> None:
         """The export dialog opens with the kept fields, on the choice it was opened on, once the candidates are

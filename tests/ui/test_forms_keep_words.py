@@ -14,6 +14,7 @@ from textual.widgets import Checkbox, Input, SelectionList
 
 from companion.dialogs.confirm import UnsavedDialog
 from companion.dialogs.editors import BoundaryDialog, ContactDialog, FormDialog
+from companion.dialogs.export import ExportDialog
 from companion.paths import form_path
 from companion.screens.unlock import UnlockScreen
 from companion.services.journal import Journal
@@ -255,6 +256,34 @@ async def test_a_kept_export_form_comes_back_on_the_choice_it_was_opened_on(make
         share = app.screen_stack[-2]
         assert share.query_one("#flagged", Checkbox).value is False
         assert set(share.query_one("#items", SelectionList).selected) == everything - {left_out}
+
+
+async def test_an_item_ticked_again_after_a_new_listing_comes_back_ticked(make_vault: Callable[..., Path]) -> None:
+    """Found reading the change: an item left out, then ticked again after the list was made anew (another
+    section chosen), was sealed with the form as left out, and came back unticked."""
+    path = make_vault([])
+    seed_practices(path)
+    async with unlocked(path, size=(100, 40)) as (app, pilot):
+        await pilot.press("5")
+        await settle(pilot)
+        share = app.screen
+        share.query_one("#flagged", Checkbox).value = False
+        await settle(pilot)
+        items = share.query_one("#items", SelectionList)
+        again = items.get_option_at_index(0).value
+        items.deselect(again)
+        await settle(pilot)
+        share.query_one("#sec-contacts", Checkbox).value = True  # listed anew: the item still left out
+        await settle(pilot)
+        assert again not in share.query_one("#items", SelectionList).selected
+        share.query_one("#items", SelectionList).select(again)  # and ticked again
+        await settle(pilot)
+        chosen = set(share.query_one("#items", SelectionList).selected)
+        await _open(pilot, ("ctrl+e", "tab"))
+        await pilot.press(*"the move")
+        await _lock_and_unlock(app, pilot)
+        await wait_until(pilot, lambda: isinstance(app.screen, ExportDialog), "the export form given back")
+        assert set(app.screen_stack[-2].query_one("#items", SelectionList).selected) == chosen
 
 
 async def test_a_kept_export_form_whose_choice_now_holds_nothing_says_so_and_waits(
