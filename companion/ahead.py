@@ -10,6 +10,7 @@ for the same passphrase, salt and parameters (crypto/envelope.py)."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 
 # The commands that open the journal with --passphrase-file first thing. Not restore (its passphrase may be a
@@ -55,8 +56,6 @@ def derive_early(argv: Sequence[str]) -> None:
     from companion.hardening import harden_process
 
     harden_process()  # before a secret is read
-    import os
-
     data, passphrase_file = found
     if not os.path.isfile(passphrase_file):
         return
